@@ -1,0 +1,81 @@
+/** Every environment variable the server reads, parsed and validated once. */
+import path from 'node:path';
+
+export type Role = 'reader' | 'writer' | 'admin';
+
+export interface Config {
+  port: number;
+  nodeEnv: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPort: number;
+  migrationsRun: boolean;
+  queryStats: boolean;
+  poolMax: number;
+  connectionTimeoutMs: number;
+  readStatementTimeoutMs: number;
+  apiKeys: Map<string, Role>;
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  bodyLimitBytes: number;
+  redisUrl: string | undefined;
+  cacheTtlSeconds: number;
+  logLevel: string;
+  allowBatchingSwitch: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+export function parseApiKeys(raw: string | undefined): Map<string, Role> {
+  const keys = new Map<string, Role>();
+  if (!raw) return keys;
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const idx = pair.indexOf(':');
+    const role = pair.slice(0, idx) as Role;
+    const key = pair.slice(idx + 1);
+    if (idx < 1 || !key || !['reader', 'writer', 'admin'].includes(role)) {
+      throw new Error(`API_KEYS entries must be role:key with role reader, writer or admin; got "${pair}"`);
+    }
+    keys.set(key, role);
+  }
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int(env, 'PORT', 4000),
+    nodeEnv: env.NODE_ENV ?? 'development',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR ?? '.data'),
+    embeddedPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
+    migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
+    queryStats: bool(env, 'QUERY_STATS', false),
+    poolMax: int(env, 'DB_POOL_MAX', 10, 1),
+    connectionTimeoutMs: int(env, 'DB_CONNECTION_TIMEOUT_MS', 5000, 1),
+    readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30000, 1),
+    apiKeys: parseApiKeys(env.API_KEYS),
+    maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
+    maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),
+    maxCost: int(env, 'MAX_QUERY_COST', 20000, 1),
+    bodyLimitBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
+    redisUrl: env.REDIS_URL || undefined,
+    cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 1),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),
+  };
+}

