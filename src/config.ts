@@ -59,7 +59,7 @@ export function parseApiKeys(raw: string | undefined): Map<string, Role> {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env, 'PORT', 4000),
-    nodeEnv: env.NODE_ENV ?? 'development',
+    nodeEnv: env.NODE_ENV ?? '',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR ?? '.data'),
     embeddedPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),

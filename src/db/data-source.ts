@@ -14,6 +14,8 @@ export interface DataSourceOptions {
   poolMax?: number;
   connectionTimeoutMs?: number;
   applicationName?: string;
+  /** statement_timeout for every statement of the pool (reads); agents lift it per transaction. */
+  statementTimeoutMs?: number;
 }
 
 /** The one DataSource shape used by the app, the TypeORM CLI (ormconfig.ts) and the tests. */
@@ -31,6 +33,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5000,
       application_name: opts.applicationName ?? 'creator-analytics-api',
       keepAlive: true,
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     },
   });
 }

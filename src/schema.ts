@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { authChecker } from './graphql/auth';
+import { DateTimeScalar } from './graphql/scalars';
+import { RESOLVERS } from './resolvers';
+
+export const SCHEMA_FILE = 'schema.graphql';
+
+export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: opts.emitTo ? { path: opts.emitTo, sortedSchema: false } : false,
+  });
+}

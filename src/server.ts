@@ -1,0 +1,54 @@
+/** Builds the schema and the Apollo server; nothing else. */
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Config } from './config';
+import type { Context } from './context';
+import { makeFormatError } from './graphql/format-error';
+import { buildAppSchema } from './schema';
+
+export interface Logger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+/** extensions.queryStats = { sqlQueries, sqlTimeMs, cacheHits, cacheMisses } on every response (QUERY_STATS=1). */
+export function queryStatsPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !contextValue?.stats) return;
+          const { stats, cache } = contextValue;
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            queryStats: {
+              sqlQueries: stats.sqlQueries,
+              sqlTimeMs: Math.round(stats.sqlTimeMs * 1000) / 1000,
+              cacheHits: cache.hits,
+              cacheMisses: cache.misses,
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+export async function createApolloServer(config: Config, log: Logger, plugins: ApolloServerPlugin<Context>[] = []) {
+  const schema = await buildAppSchema();
+  return new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    // Shutdown is ours (src/main.ts): Apollo's own handler re-raises the signal and kills the process
+    // before the pool and the embedded database are closed.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+    formatError: makeFormatError({ development: config.nodeEnv === 'development', log: (err, msg) => log.error({ err }, msg) }),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...(config.queryStats ? [queryStatsPlugin()] : []),
+      ...plugins,
+    ],
+  });
+}

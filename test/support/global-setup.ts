@@ -1,0 +1,59 @@
+/**
+ * One PostgreSQL for the whole run: the server DATABASE_URL names, else an embedded PostgreSQL 15
+ * that this setup starts in a temporary folder. The real migrations run once into a template
+ * database; each test file clones it (CREATE DATABASE ... TEMPLATE), so files never share rows.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createDataSource } from '../../src/db/data-source';
+import { startEmbeddedPostgres } from '../../src/db/embedded';
+import { withDatabase } from './pg-url';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'creator-test-pg-'));
+    const embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres' });
+    globalThis.__TEST_EMBEDDED__ = {
+      async stop() {
+        await embedded.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    adminUrl = embedded.url;
+  }
+  const template = `creator_tpl_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${template}"`);
+  await admin.end();
+
+  const ds = createDataSource({ url: withDatabase(adminUrl, template), applicationName: 'test-template' });
+  ds.setOptions({ logging: ['error'] });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+
+  process.env.TEST_ADMIN_URL = adminUrl;
+  process.env.TEST_TEMPLATE_DB = template;
+}
