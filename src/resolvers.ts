@@ -1,16 +1,7 @@
-/** Every resolver class of the API. A new module adds its resolver here. */
-import { AgentRunResolver } from './modules/agent-run/agent-run.resolver';
-import { CommunityUserResolver } from './modules/community-user/community-user.resolver';
-import { ContentPlanResolver } from './modules/content-plan/content-plan.resolver';
-import { InsightResolver } from './modules/insight/insight.resolver';
-import { PublishedContentResolver } from './modules/published-content/published-content.resolver';
-import { UserInteractionResolver } from './modules/user-interaction/user-interaction.resolver';
+/** Every resolver class of the API, gathered from one registry file per area. */
+import { AGENTS_RESOLVERS } from './registry/agents';
+import { ANALYTICS_RESOLVERS } from './registry/analytics';
+import { READ_RESOLVERS } from './registry/reads';
+import { WRITES_RESOLVERS } from './registry/writes';
 
-export const RESOLVERS = [
-  InsightResolver,
-  ContentPlanResolver,
-  PublishedContentResolver,
-  CommunityUserResolver,
-  UserInteractionResolver,
-  AgentRunResolver,
-] as const;
+export const RESOLVERS: Function[] = [...READ_RESOLVERS, ...WRITES_RESOLVERS, ...AGENTS_RESOLVERS, ...ANALYTICS_RESOLVERS];

@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Config } from './config';
 import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
+import { areaPlugins } from './plugins';
 import { buildAppSchema } from './schema';
 
 export interface Logger {
@@ -48,6 +49,7 @@ export async function createApolloServer(config: Config, log: Logger, plugins: A
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...(config.queryStats ? [queryStatsPlugin()] : []),
+      ...areaPlugins(config),
       ...plugins,
     ],
   });

@@ -1,0 +1,8 @@
+/** Extra Apollo plugins by area (the cache registers its invalidation here). */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Config } from './config';
+import type { Context } from './context';
+
+export function areaPlugins(_config: Config): ApolloServerPlugin<Context>[] {
+  return [];
+}

@@ -1,0 +1,2 @@
+/** Resolver classes of the analytics area (one registry file per area keeps merges apart). */
+export const ANALYTICS_RESOLVERS: Function[] = [];
