@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../src/db/data-source';
+import { CONTRACT_INDEXES } from '../src/db/contract-indexes';
+import { createTestDb, TestDb } from './support/test-db';
+
+const run = promisify(execFile);
+let db: TestDb;
+let ds: DataSource;
+
+beforeAll(async () => {
+  db = await createTestDb('migrations');
+  ds = createDataSource({ url: db.url });
+  ds.setOptions({ logging: false });
+  await ds.initialize();
+});
+afterAll(async () => {
+  await ds?.destroy();
+  await db?.drop();
+});
+
+const indexNames = async (): Promise<string[]> =>
+  (await db.pool.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.indexname);
+
+test('entities and migrations agree: no pending schema change after every migration has run', async () => {
+  expect(await ds.showMigrations()).toBe(false);
+  const sql = await ds.driver.createSchemaBuilder().log();
+  expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+});
+
+test('the contract indexes exist with their exact columns', async () => {
+  const { rows } = await db.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY($1)`, [CONTRACT_INDEXES.map((i) => i.name)]);
+  expect(rows).toHaveLength(3);
+  for (const idx of CONTRACT_INDEXES) {
+    const def = rows.find((r) => r.indexname === idx.name)?.indexdef;
+    expect(def).toContain(`ON public.${idx.table} USING btree (${idx.columns.join(', ')})`);
+  }
+});
+
+test('reverting AddPerformanceIndexes drops exactly the three contract indexes; db:verify-indexes notices', async () => {
+  const before = await indexNames();
+  const script = path.resolve(__dirname, '..', 'scripts', 'verify-indexes.ts');
+  const env = { ...process.env, DATABASE_URL: db.url };
+  const tsNode = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', script];
+
+  const okRun = await run(process.execPath, tsNode, { env });
+  expect(okRun.stdout).toContain('ok: all 3 contract indexes are present');
+
+  await ds.undoLastMigration();
+  const after = await indexNames();
+  expect(before.filter((n) => !after.includes(n)).sort()).toEqual(CONTRACT_INDEXES.map((i) => i.name).sort());
+  expect(after.filter((n) => !before.includes(n))).toEqual([]);
+
+  const failed = await run(process.execPath, tsNode, { env }).then(() => null, (err) => err);
+  expect(failed?.code).toBe(1);
+  expect(failed?.stderr).toContain('MISSING  idx_user_interaction_user_timestamp');
+
+  await ds.runMigrations();
+  expect(await indexNames()).toEqual(before);
+});
