@@ -38,7 +38,7 @@ const alive = (pid: number) => {
 };
 
 async function startApp(port: number, pgPort: number): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], { cwd: root, env });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -34,8 +34,8 @@ async function walk(query: string, path: string[], pageSize: number, vars: Recor
   const ids: number[] = [];
   let after: string | null = null;
   for (let page = 0; page < 1000; page++) {
-    const data = ok(await server.gql(query, { ...vars, first: pageSize, after }));
-    const conn = path.reduce((o: any, k) => o[k], data);
+    const data: any = ok(await server.gql(query, { ...vars, first: pageSize, after }));
+    const conn: any = path.reduce((o: any, k) => o[k], data);
     expect(conn.edges.map((e: any) => e.node.id)).toEqual(conn.nodes.map((n: any) => n.id));
     ids.push(...conn.nodes.map((n: any) => Number(n.id)));
     if (conn.nodes.length) expect(conn.pageInfo.endCursor).toBe(conn.edges[conn.edges.length - 1].cursor);
