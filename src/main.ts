@@ -4,8 +4,8 @@
  */
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import { appDataSource } from '../ormconfig';
 import { Config, loadConfig } from './config';
-import { createDataSource } from './db/data-source';
 import { poolOf } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { createHttpApp } from './http/app';
@@ -29,12 +29,7 @@ export async function start(config: Config = loadConfig()) {
     url = embedded.url;
   }
 
-  const dataSource = createDataSource({
-    url,
-    poolMax: config.poolMax,
-    connectionTimeoutMs: config.connectionTimeoutMs,
-    statementTimeoutMs: config.readStatementTimeoutMs,
-  });
+  const dataSource = appDataSource(config, url);
   await dataSource.initialize();
   if (config.migrationsRun) {
     const ran = await dataSource.runMigrations({ transaction: 'each' });
