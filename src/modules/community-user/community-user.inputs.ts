@@ -1,5 +1,6 @@
 import { Field, Float, InputType } from 'type-graphql';
 import { CommunityUserOrderField, Platform, SortDirection, Tier } from '../../graphql/enums';
+import { StorableText, TrimmedText } from '../../graphql/validators';
 
 @InputType()
 export class CommunityUserFilter {
@@ -20,4 +21,19 @@ export class CommunityUserOrder {
 
   @Field(() => SortDirection)
   direction!: SortDirection;
+}
+
+@InputType()
+export class UpsertCommunityUserInput {
+  @Field()
+  @TrimmedText(500)
+  handle!: string;
+
+  @Field(() => Platform)
+  platform!: Platform;
+
+  /** Left out: an existing user keeps its display name; null clears it. */
+  @Field(() => String, { nullable: true })
+  @StorableText()
+  displayName?: string | null;
 }
