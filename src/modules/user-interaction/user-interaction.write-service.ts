@@ -12,10 +12,13 @@ const REPORTED = 10;
 const ID_RE = /^[1-9][0-9]{0,15}$/;
 const STORED_TYPE = Object.fromEntries(Object.values(InteractionType).map((t) => [t, toDb(t)])) as Record<InteractionType, string>;
 
-// One statement = one transaction: every row or none.
+// One statement = one transaction: every row or none. Rows go in by user (input order within a
+// user): the (user_id, timestamp) index and the user foreign-key checks then touch neighbouring
+// entries one after the other, measurably cheaper than the random order of a typical batch.
 const INSERT_SQL = `INSERT INTO user_interactions (user_id, content_id, interaction_type, timestamp)
   SELECT u, c, k, coalesce(ts, now())
-  FROM unnest($1::int4[], $2::int4[], $3::text[], $4::timestamptz[]) AS i(u, c, k, ts)`;
+  FROM unnest($1::int4[], $2::int4[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS i(u, c, k, ts, n)
+  ORDER BY u, n`;
 
 // Only after a failed insert: which items refer to rows that do not exist, in item order. int8,
 // so ids beyond the int4 key range are simply not found.
