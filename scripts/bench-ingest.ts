@@ -12,6 +12,7 @@
  * BENCH_NODE_ENV (production), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -86,6 +87,40 @@ function makeBodies(count: number, userIds: number[], contentIds: number[]): str
   });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by the server process and by its PostgreSQL backends: with other work on the machine,
+ * wall-clock rows/s says little, CPU seconds per row say what the ingest path costs.
+ */
+class CpuMeter {
+  private start = new Map<number, number>();
+  constructor(private readonly pg: Client, private readonly serverPid: number) {}
+  private async backends(): Promise<number[]> {
+    const r = await this.pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    return r.rows.map((x) => x.pid as number);
+  }
+  async begin() {
+    this.start = new Map([[this.serverPid, cpuSeconds(this.serverPid)]]);
+    for (const pid of await this.backends()) this.start.set(pid, cpuSeconds(pid));
+  }
+  async end(): Promise<{ server: number; pg: number }> {
+    const server = cpuSeconds(this.serverPid) - this.start.get(this.serverPid)!;
+    let pg = 0;
+    for (const pid of await this.backends()) pg += cpuSeconds(pid) - (this.start.get(pid) ?? 0);
+    return { server, pg };
+  }
+}
+
 interface CallResult { ms: number; sqlMs: number; inserted: number }
 
 async function call(body: string): Promise<CallResult> {
@@ -102,9 +137,10 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-async function scenario(name: string, clients: number, bodies: string[]) {
+async function scenario(name: string, clients: number, bodies: string[], cpu: CpuMeter) {
   let next = 0;
   const results: CallResult[] = [];
+  await cpu.begin();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -112,6 +148,7 @@ async function scenario(name: string, clients: number, bodies: string[]) {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const used = await cpu.end();
   const rows = results.reduce((a, r) => a + r.inserted, 0);
   return {
     scenario: name,
@@ -123,6 +160,10 @@ async function scenario(name: string, clients: number, bodies: string[]) {
     'p50 ms': Math.round(pct(results.map((r) => r.ms), 50)),
     'p95 ms': Math.round(pct(results.map((r) => r.ms), 95)),
     'p50 sql ms': Math.round(pct(results.map((r) => r.sqlMs), 50)),
+    'node cpu µs/row': Number(((used.server / rows) * 1e6).toFixed(1)),
+    'pg cpu µs/row': Number(((used.pg / rows) * 1e6).toFixed(1)),
+    // What the two cores could ingest if this were the only work on the machine.
+    'rows/s per 2 cpu': Math.round((2 * rows) / (used.server + used.pg)),
   };
 }
 
@@ -149,10 +190,11 @@ async function main() {
     console.log(`NODE_ENV=${NODE_ENV || '(unset)'}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`);
     for (const b of bodies.splice(0, 3)) await call(b); // warm-up: JIT, pool connections, plans
 
+    const cpu = new CpuMeter(pg, child.pid!);
     const table = [];
-    table.push(await scenario('sequential', 1, bodies.splice(0, CALLS)));
-    table.push(await scenario('concurrent', 2, bodies.splice(0, CALLS)));
-    table.push(await scenario('concurrent', 4, bodies.splice(0, CALLS)));
+    table.push(await scenario('sequential', 1, bodies.splice(0, CALLS), cpu));
+    table.push(await scenario('concurrent', 2, bodies.splice(0, CALLS), cpu));
+    table.push(await scenario('concurrent', 4, bodies.splice(0, CALLS), cpu));
     console.table(table);
 
     const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);

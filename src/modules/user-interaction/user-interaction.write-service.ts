@@ -9,7 +9,6 @@ export const MAX_INTERACTIONS_PER_CALL = 5000;
 /** How many offending items an error lists (it always names the first one). */
 const REPORTED = 10;
 
-const ID_RE = /^[1-9][0-9]{0,15}$/;
 const STORED_TYPE = Object.fromEntries(Object.values(InteractionType).map((t) => [t, toDb(t)])) as Record<InteractionType, string>;
 
 // One statement = one transaction: every row or none. Rows go in by user (input order within a
@@ -30,54 +29,61 @@ const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.
   WHERE u.id IS NULL OR (i.c IS NOT NULL AND c.id IS NULL)
   ORDER BY i.n LIMIT ${REPORTED}`;
 
-function itemId(raw: string, index: number, field: string): number {
-  if (ID_RE.test(raw)) {
-    const n = Number(raw);
-    if (Number.isSafeInteger(n)) return n;
-  }
-  return parseId(raw, `input[${index}].${field}`); // throws the usual malformed-id error
+/** Up to 9 digits: certainly within int4, usable as array-literal text without converting. */
+const SMALL_ID = /^[1-9][0-9]{0,8}$/;
+
+/** An item's id as literal text; ids beyond int4 become null (no row can have them). */
+function itemId(raw: string, index: number, field: string): string | null {
+  if (SMALL_ID.test(raw)) return raw;
+  const id = parseId(raw, `input[${index}].${field}`); // throws the usual malformed-id error
+  return id > INT4_MAX ? null : raw;
 }
 
 /**
  * All items in one INSERT ... SELECT FROM unnest (one statement whatever the item count).
- * The per-item work in JS is a regex per id and four array slots; the foreign keys find unknown
- * ids, and only then a second query names the offending items.
+ * The per-item work in JS is a regex per id and four array slots; the arrays go to PostgreSQL as
+ * literal text built with join() (every element is digits, a whitelisted word or an ISO date, so
+ * nothing needs quoting), which costs a fraction of the driver's per-element escaping. The foreign
+ * keys find unknown ids; only then does a second query name the offending items.
  */
 export async function recordInteractions(db: Db, items: RecordInteractionInput[]): Promise<{ inserted: number }> {
   const n = items.length;
   if (n < 1 || n > MAX_INTERACTIONS_PER_CALL) {
     throw fieldError('input', `must hold 1 to ${MAX_INTERACTIONS_PER_CALL} interactions, got ${n}`);
   }
-  const users = new Array<number>(n);
-  const contents = new Array<number | null>(n);
+  const users = new Array<string>(n);
+  const contents = new Array<string>(n);
   const types = new Array<string>(n);
-  const times = new Array<string | null>(n);
+  const times = new Array<string>(n);
   let outOfRange = false;
   for (let i = 0; i < n; i++) {
     const it = items[i];
     const u = itemId(it.userId, i, 'userId');
-    const c = it.contentId == null ? null : itemId(it.contentId, i, 'contentId');
-    if (u > INT4_MAX || (c !== null && c > INT4_MAX)) outOfRange = true;
-    users[i] = u;
-    contents[i] = c;
+    const c = it.contentId == null ? 'NULL' : itemId(it.contentId, i, 'contentId');
+    if (u === null || c === null) outOfRange = true;
+    users[i] = u ?? it.userId;
+    contents[i] = c ?? it.contentId!;
     types[i] = STORED_TYPE[it.type];
-    times[i] = it.timestamp ? it.timestamp.toISOString() : null;
+    times[i] = it.timestamp ? it.timestamp.toISOString() : 'NULL';
   }
-  if (outOfRange) throw await unknownRefs(db, users, contents); // no int4 key can match
+  const userIds = `{${users.join(',')}}`;
+  const contentIds = `{${contents.join(',')}}`;
+  if (outOfRange) throw await unknownRefs(db, userIds, contentIds); // no int4 key can match
   try {
-    await db.query(INSERT_SQL, [users, contents, types, times]);
+    await db.query(INSERT_SQL, [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`]);
   } catch (err) {
     const fk = violatedForeignKey(err);
-    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, users, contents);
+    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, userIds, contentIds);
     throw err;
   }
   return { inserted: n };
 }
 
-async function unknownRefs(db: Db, users: number[], contents: (number | null)[]): Promise<Error> {
+/** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
+async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise<Error> {
   const rows = await db.query<{ idx: number; noUser: boolean; noContent: boolean; userId: string; contentId: string | null; total: number }>(
     MISSING_SQL,
-    [users, contents],
+    [userIds, contentIds],
   );
   if (!rows.length) {
     // The referenced row existed during the check: it was deleted and re-created meanwhile.
