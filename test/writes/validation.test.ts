@@ -156,3 +156,19 @@ describe('access', () => {
     }
   });
 });
+
+describe('date-times PostgreSQL cannot store', () => {
+  test.each([
+    ['year 0', '0000-06-01T00:00:00Z'],
+    ['year 1 pushed into year 0 by its offset', '0001-01-01T00:30:00+01:00'],
+    ['year 9999 pushed past it by its offset', '9999-12-31T23:00:00-05:00'],
+  ])('%s is BAD_USER_INPUT naming the field', async (_name, ts) => {
+    await expectRefused(server, db.pool, M.recordInteractions, { input: [{ userId: String(user.id), type: 'VIEW' }, { userId: String(user.id), type: 'VIEW', timestamp: ts }] }, 'input[1].timestamp');
+    await expectRefused(server, db.pool, M.recordAgentRun, { input: { ...run0, startedAt: ts } }, 'input.startedAt');
+  });
+
+  test('the first and last storable instants are accepted', async () => {
+    const out = ok(await server.gql(M.recordAgentRun, { input: { ...run0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '9999-12-31T23:59:59.999Z' } })).recordAgentRun;
+    expect(out).toMatchObject({ startedAt: '0001-01-01T00:00:00.000Z', finishedAt: '9999-12-31T23:59:59.999Z' });
+  });
+});

@@ -6,7 +6,7 @@ import { NotBefore, StorableJson, StorableText, TrimmedText } from '../../graphq
 
 @InputType()
 export class RecordAgentRunInput {
-  @Field()
+  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   agentName!: string;
 

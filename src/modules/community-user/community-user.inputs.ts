@@ -25,15 +25,14 @@ export class CommunityUserOrder {
 
 @InputType()
 export class UpsertCommunityUserInput {
-  @Field()
+  @Field({ description: '1 to 500 characters after trimming; stored trimmed. Unique per platform.' })
   @TrimmedText(500)
   handle!: string;
 
   @Field(() => Platform)
   platform!: Platform;
 
-  /** Left out: an existing user keeps its display name; null clears it. */
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Left out: an existing user keeps its display name; null clears it.' })
   @StorableText()
   displayName?: string | null;
 }

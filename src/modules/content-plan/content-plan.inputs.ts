@@ -23,7 +23,7 @@ export class CreateContentPlanInput {
   @Field(() => ID, { nullable: true })
   insightId?: string | null;
 
-  @Field()
+  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   title!: string;
 

@@ -4,7 +4,7 @@ import { StorableText, TrimmedText } from '../../graphql/validators';
 
 @InputType()
 export class CreateInsightInput {
-  @Field()
+  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   topic!: string;
 

@@ -47,8 +47,7 @@ export class PublishContentInput {
   publishedAt?: Date | null;
 }
 
-/** Metrics left out (or null) keep their stored value. */
-@InputType()
+@InputType({ description: 'Metrics left out (or null) keep their stored value.' })
 export class UpdateContentMetricsInput {
   @Field(() => ID)
   contentId!: string;
