@@ -6,7 +6,10 @@
  *
  * The server runs as deployed: NODE_ENV=production with a writer API key. (Without NODE_ENV=production
  * graphql-js checks every instanceof for duplicate-module mistakes, which roughly doubles the cost of
- * coercing 5000 input objects; BENCH_NODE_ENV=development-like runs show it: BENCH_NODE_ENV=test.)
+ * coercing 5000 input objects; BENCH_NODE_ENV= (empty) shows that.)
+ * Besides wall-clock rows/s the table gives CPU microseconds per row of the server process and of its
+ * PostgreSQL backends (from /proc), and what two otherwise idle cores would ingest at that cost: the
+ * machine is shared, so wall-clock numbers depend on whatever else runs.
  *
  * Env: BENCH_PORT (4201), BENCH_ITEMS (5000), BENCH_CALLS (calls per scenario, 24), BENCH_USERS (20000),
  * BENCH_NODE_ENV (production), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
@@ -171,6 +174,11 @@ async function main() {
   await admin((c) => c.query(`CREATE DATABASE "${DB_NAME}"`));
   const dbUrl = withDatabase(ADMIN_URL, DB_NAME);
   let child: ChildProcess | null = null;
+  process.once('SIGINT', () => {
+    // Ctrl-C: stop the server and drop the database before leaving.
+    child?.kill('SIGTERM');
+    admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`)).finally(() => process.exit(130));
+  });
   try {
     child = startServer(dbUrl);
     await waitReady(child); // migrations ran on start
