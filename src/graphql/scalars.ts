@@ -2,6 +2,17 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 
+// Four-digit years parse, but PostgreSQL has no year 0 and cannot read "+010000-..." back, so
+// 0000-12-31T23:00:00Z or 9999-12-31T23:00:00-05:00 would fail inside SQL instead of as input.
+const MIN_DATE = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
+
+function storable(date: Date): Date {
+  const t = date.getTime();
+  if (t < MIN_DATE || t > MAX_DATE) throw new TypeError('DateTime must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC)');
+  return date;
+}
+
 /**
  * graphql-scalars' DateTime, with output always UTC with milliseconds
  * (2026-11-28T10:00:00.000Z) and inputs any RFC 3339 / ISO-8601 date-time with an offset.
@@ -16,11 +27,11 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return date.toISOString();
   },
   parseValue(value) {
-    return DateTimeResolver.parseValue(value) as Date;
+    return storable(DateTimeResolver.parseValue(value) as Date);
   },
   parseLiteral(ast, vars) {
     if (ast.kind !== Kind.STRING) throw new TypeError('DateTime must be a string such as 2026-11-28T10:00:00Z');
-    return DateTimeResolver.parseLiteral(ast, vars) as Date;
+    return storable(DateTimeResolver.parseLiteral(ast, vars) as Date);
   },
 });
 

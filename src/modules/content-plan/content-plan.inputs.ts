@@ -1,5 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ContentFormat, PlanStatus, Platform } from '../../graphql/enums';
+import { DateTimeScalar } from '../../graphql/scalars';
+import { TrimmedText } from '../../graphql/validators';
 
 @InputType()
 export class ContentPlanFilter {
@@ -14,4 +16,27 @@ export class ContentPlanFilter {
 
   @Field(() => ID, { nullable: true })
   insightId?: string | null;
+}
+
+@InputType()
+export class CreateContentPlanInput {
+  @Field(() => ID, { nullable: true })
+  insightId?: string | null;
+
+  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
+  @TrimmedText(500)
+  title!: string;
+
+  @Field(() => ContentFormat)
+  format!: ContentFormat;
+
+  @Field(() => Platform)
+  platform!: Platform;
+
+  /** An explicit null means the default, like leaving it out. */
+  @Field(() => PlanStatus, { nullable: true, defaultValue: PlanStatus.DRAFT })
+  status?: PlanStatus | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  scheduledFor?: Date | null;
 }

@@ -1,6 +1,8 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Min } from 'class-validator';
+import { Field, Float, ID, InputType } from 'type-graphql';
 import { ContentFormat, ContentOrderField, Platform, SortDirection } from '../../graphql/enums';
-import { DateTimeScalar } from '../../graphql/scalars';
+import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
+import { StorableText } from '../../graphql/validators';
 
 @InputType()
 export class ContentFilter {
@@ -27,4 +29,46 @@ export class ContentOrder {
 
   @Field(() => SortDirection)
   direction!: SortDirection;
+}
+
+@InputType()
+export class PublishContentInput {
+  @Field(() => ID)
+  contentPlanId!: string;
+
+  @Field(() => Platform, { nullable: true, description: "Default: the plan's platform." })
+  platform?: Platform | null;
+
+  @Field(() => String, { nullable: true })
+  @StorableText()
+  url?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
+  publishedAt?: Date | null;
+}
+
+@InputType({ description: 'Metrics left out (or null) keep their stored value.' })
+export class UpdateContentMetricsInput {
+  @Field(() => ID)
+  contentId!: string;
+
+  @Field(() => SafeIntScalar, { nullable: true })
+  @Min(0)
+  views?: number | null;
+
+  @Field(() => SafeIntScalar, { nullable: true })
+  @Min(0)
+  likes?: number | null;
+
+  @Field(() => SafeIntScalar, { nullable: true })
+  @Min(0)
+  comments?: number | null;
+
+  @Field(() => SafeIntScalar, { nullable: true })
+  @Min(0)
+  shares?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Default: (likes + comments + shares) / views when views > 0.' })
+  @Min(0)
+  engagementRate?: number | null;
 }

@@ -1,0 +1,226 @@
+/**
+ * Ingest benchmark (issue 3): recordInteractions with 5000 items per call over HTTP into a fresh
+ * database. `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
+ * and drops its own database there). The server runs as a child process (the real `src/main.ts`),
+ * so the client's work does not share the server's event loop.
+ *
+ * The server runs as deployed: NODE_ENV=production with a writer API key. (Without NODE_ENV=production
+ * graphql-js checks every instanceof for duplicate-module mistakes, which roughly doubles the cost of
+ * coercing 5000 input objects; BENCH_NODE_ENV= (empty) shows that.)
+ * Besides wall-clock rows/s the table gives CPU microseconds per row of the server process and of its
+ * PostgreSQL backends (from /proc), and what two otherwise idle cores would ingest at that cost: the
+ * machine is shared, so wall-clock numbers depend on whatever else runs.
+ *
+ * Env: BENCH_PORT (4201), BENCH_ITEMS (5000), BENCH_CALLS (calls per scenario, 24), BENCH_USERS (20000),
+ * BENCH_NODE_ENV (production), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const PORT = Number(process.env.BENCH_PORT ?? 4201);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 5000);
+const CALLS = Number(process.env.BENCH_CALLS ?? 24);
+const USERS = Number(process.env.BENCH_USERS ?? 20000);
+const CONTENTS = 2000;
+const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
+const DB_NAME = `creator_bench_ingest_${process.pid}`;
+const KEY = `bench-${process.pid}-${Math.random().toString(36).slice(2)}`;
+const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
+const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
+const MUTATION = 'mutation Ingest($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { inserted } }';
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function startServer(dbUrl: string): ChildProcess {
+  const root = path.resolve(__dirname, '..');
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  return spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env, NODE_ENV, DATABASE_URL: dbUrl, PORT: String(PORT), QUERY_STATS: '1', LOG_LEVEL: 'silent',
+      MIGRATIONS_RUN: 'true', API_KEYS: `writer:${KEY}`,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function waitReady(child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become ready in 60 s');
+}
+
+/** A pseudo-random but reproducible stream of items (xorshift), serialised before any timing. */
+function makeBodies(count: number, userIds: number[], contentIds: number[]): string[] {
+  let s = 0x9e3779b9;
+  const rnd = () => ((s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5), (s >>> 0) / 2 ** 32);
+  const base = Date.UTC(2026, 0, 1);
+  return Array.from({ length: count }, () => {
+    const input = Array.from({ length: ITEMS }, () => {
+      const item: Record<string, string> = { userId: String(userIds[Math.floor(rnd() * userIds.length)]), type: TYPES[Math.floor(rnd() * TYPES.length)] };
+      if (rnd() < 0.7) item.contentId = String(contentIds[Math.floor(rnd() * contentIds.length)]);
+      if (rnd() < 0.5) item.timestamp = new Date(base + Math.floor(rnd() * 90 * 86400e3)).toISOString();
+      return item;
+    });
+    return JSON.stringify({ query: MUTATION, variables: { input }, operationName: 'Ingest' });
+  });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by the server process and by its PostgreSQL backends: with other work on the machine,
+ * wall-clock rows/s says little, CPU seconds per row say what the ingest path costs.
+ */
+class CpuMeter {
+  private start = new Map<number, number>();
+  constructor(private readonly pg: Client, private readonly serverPid: number) {}
+  private async backends(): Promise<number[]> {
+    const r = await this.pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    return r.rows.map((x) => x.pid as number);
+  }
+  async begin() {
+    this.start = new Map([[this.serverPid, cpuSeconds(this.serverPid)]]);
+    for (const pid of await this.backends()) this.start.set(pid, cpuSeconds(pid));
+  }
+  async end(): Promise<{ server: number; pg: number }> {
+    const server = cpuSeconds(this.serverPid) - this.start.get(this.serverPid)!;
+    let pg = 0;
+    for (const pid of await this.backends()) pg += cpuSeconds(pid) - (this.start.get(pid) ?? 0);
+    return { server, pg };
+  }
+}
+
+interface CallResult { ms: number; sqlMs: number; inserted: number }
+
+async function call(body: string): Promise<CallResult> {
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, { method: 'POST', headers: HEADERS, body });
+  const json = (await res.json()) as { data?: { recordInteractions: { inserted: number } }; errors?: unknown[]; extensions?: { queryStats?: { sqlTimeMs: number } } };
+  const ms = performance.now() - t0;
+  if (json.errors) throw new Error(JSON.stringify(json.errors));
+  return { ms, sqlMs: json.extensions?.queryStats?.sqlTimeMs ?? NaN, inserted: json.data!.recordInteractions.inserted };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function scenario(name: string, clients: number, bodies: string[], cpu: CpuMeter) {
+  let next = 0;
+  const results: CallResult[] = [];
+  await cpu.begin();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < bodies.length) results.push(await call(bodies[next++]));
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const used = await cpu.end();
+  const rows = results.reduce((a, r) => a + r.inserted, 0);
+  return {
+    scenario: name,
+    clients,
+    calls: results.length,
+    rows,
+    seconds: Number(seconds.toFixed(2)),
+    'rows/s': Math.round(rows / seconds),
+    'p50 ms': Math.round(pct(results.map((r) => r.ms), 50)),
+    'p95 ms': Math.round(pct(results.map((r) => r.ms), 95)),
+    'p50 sql ms': Math.round(pct(results.map((r) => r.sqlMs), 50)),
+    'node cpu µs/row': Number(((used.server / rows) * 1e6).toFixed(1)),
+    'pg cpu µs/row': Number(((used.pg / rows) * 1e6).toFixed(1)),
+    // What the two cores could ingest if this were the only work on the machine.
+    'rows/s per 2 cpu': Math.round((2 * rows) / (used.server + used.pg)),
+  };
+}
+
+async function main() {
+  await admin((c) => c.query(`CREATE DATABASE "${DB_NAME}"`));
+  const dbUrl = withDatabase(ADMIN_URL, DB_NAME);
+  let child: ChildProcess | null = null;
+  process.once('SIGINT', () => {
+    // Ctrl-C: stop the server and drop the database before leaving.
+    child?.kill('SIGTERM');
+    admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`)).finally(() => process.exit(130));
+  });
+  try {
+    child = startServer(dbUrl);
+    await waitReady(child); // migrations ran on start
+    const pg = new Client({ connectionString: dbUrl });
+    await pg.connect();
+    await pg.query(`INSERT INTO community_users (handle, platform) SELECT 'bench' || g, 'youtube' FROM generate_series(1, $1::int) g`, [USERS]);
+    await pg.query(`INSERT INTO content_plans (title, format, platform) SELECT 'plan ' || g, 'video', 'youtube' FROM generate_series(1, 200) g`);
+    await pg.query(
+      `INSERT INTO published_content (content_plan_id, platform) SELECT p.id, 'youtube' FROM content_plans p, generate_series(1, $1::int / 200)`,
+      [CONTENTS],
+    );
+    await pg.query('ANALYZE');
+    const userIds = (await pg.query('SELECT id FROM community_users')).rows.map((r) => r.id as number);
+    const contentIds = (await pg.query('SELECT id FROM published_content')).rows.map((r) => r.id as number);
+
+    const bodies = makeBodies(CALLS * 3 + 3, userIds, contentIds);
+    console.log(`NODE_ENV=${NODE_ENV || '(unset)'}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`);
+    for (const b of bodies.splice(0, 3)) await call(b); // warm-up: JIT, pool connections, plans
+
+    const cpu = new CpuMeter(pg, child.pid!);
+    const table = [];
+    table.push(await scenario('sequential', 1, bodies.splice(0, CALLS), cpu));
+    table.push(await scenario('concurrent', 2, bodies.splice(0, CALLS), cpu));
+    table.push(await scenario('concurrent', 4, bodies.splice(0, CALLS), cpu));
+    console.table(table);
+
+    const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);
+    const expected = (CALLS * 3 + 3) * ITEMS;
+    console.log(`user_interactions rows: ${stored} (expected ${expected})`);
+    await pg.end();
+    if (stored !== expected) process.exitCode = 1;
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

