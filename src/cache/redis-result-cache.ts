@@ -10,6 +10,15 @@ import type { CacheLookup, ResultCache } from './result-cache';
 
 const BYPASS: CacheLookup = { generation: null, value: undefined };
 
+/**
+ * The generation and the entry under it in one round trip. The entry's key is built inside the
+ * script, which a single Redis (or a replicated one) allows; Redis Cluster would need hash tags.
+ */
+const LOOKUP = `local g = redis.call('GET', KEYS[1]) or '0'
+return {g, redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])}`;
+
+type LookupRedis = Redis & { cacheLookup(genKey: string, entryPrefix: string, key: string): Promise<[string, string | null]> };
+
 export class RedisResultCache implements ResultCache {
   readonly kind = 'redis' as const;
   private readonly genKey: string;
@@ -18,7 +27,7 @@ export class RedisResultCache implements ResultCache {
   private owesInvalidation = false;
 
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: LookupRedis,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
     private readonly log: Logger,
@@ -37,7 +46,8 @@ export class RedisResultCache implements ResultCache {
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
-    const cache = new RedisResultCache(redis, opts.prefix, opts.ttlSeconds, opts.log);
+    redis.defineCommand('cacheLookup', { numberOfKeys: 1, lua: LOOKUP });
+    const cache = new RedisResultCache(redis as LookupRedis, opts.prefix, opts.ttlSeconds, opts.log);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, opts.waitMs ?? 2000);
       redis.once('ready', done);
@@ -55,8 +65,8 @@ export class RedisResultCache implements ResultCache {
   async get(key: string): Promise<CacheLookup> {
     if (this.owesInvalidation || this.redis.status !== 'ready') return BYPASS;
     try {
-      const generation = (await this.redis.get(this.genKey)) ?? '0';
-      const value = await this.redis.get(`${this.prefix}r:${generation}:${key}`);
+      // A nil entry ends the Lua table early: a miss comes back as [generation].
+      const [generation, value] = await this.redis.cacheLookup(this.genKey, `${this.prefix}r:`, key);
       return { generation, value: value ?? undefined };
     } catch (err) {
       this.down(err as Error);

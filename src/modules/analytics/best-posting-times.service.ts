@@ -45,15 +45,18 @@ async function querySlots(db: Db, a: Omit<BestPostingTimesArgs, 'timeZone'> & { 
   if (a.platform) conds.push(`t.platform = ${p.add(toDb(a.platform))}`);
   if (a.format) conds.push(`cp.format = ${p.add(toDb(a.format))}`);
   const from = a.format ? 'published_content t JOIN content_plans cp ON cp.id = t.content_plan_id' : 'published_content t';
+  // Two levels: rows into local hours (one time zone conversion per row), hours into weekly slots.
   return db.query<PostingSlot>(
-    `SELECT extract(isodow FROM t.published_at AT TIME ZONE ${tz})::int AS "dayOfWeek",
-            extract(hour FROM t.published_at AT TIME ZONE ${tz})::int AS "hourOfDay",
-            count(*)::int AS posts, avg(t.engagement_rate) AS "avgEngagementRate",
-            avg(coalesce(t.views, 0))::float8 AS "avgViews"
-       FROM ${from}
-      WHERE ${conds.join(' AND ')}
+    `SELECT extract(isodow FROM h.local_hour)::int AS "dayOfWeek", extract(hour FROM h.local_hour)::int AS "hourOfDay",
+            sum(h.n)::int AS posts, sum(h.rate_sum) / sum(h.n) AS "avgEngagementRate",
+            sum(h.views_sum) / sum(h.n) AS "avgViews"
+       FROM (SELECT date_trunc('hour', t.published_at AT TIME ZONE ${tz}) AS local_hour, count(*) AS n,
+                    sum(t.engagement_rate) AS rate_sum, sum(coalesce(t.views, 0))::float8 AS views_sum
+               FROM ${from}
+              WHERE ${conds.join(' AND ')}
+              GROUP BY 1) h
       GROUP BY 1, 2
-     HAVING count(*) >= ${p.add(a.minPosts)}::int
+     HAVING sum(h.n) >= ${p.add(a.minPosts)}::int
       ORDER BY "avgEngagementRate" DESC, posts DESC, "avgViews" DESC, 1, 2
       LIMIT ${p.add(a.first)}::int`,
     p.values,
