@@ -32,7 +32,7 @@ export class EngagementPoint {
   avgEngagementRate!: number | null;
 }
 
-@ObjectType('ContentBreakdownRow', { description: 'One group of contentBreakdown; the dimensions not grouped on are null.' })
+@ObjectType('ContentBreakdownRow', { simpleResolvers: true, description: 'One group of contentBreakdown; the dimensions not grouped on are null.' })
 export class ContentBreakdownRow {
   @Field(() => ContentFormat, { nullable: true })
   format!: ContentFormat | null;
