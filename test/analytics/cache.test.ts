@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { cacheKey, canonicalJson } from '../../src/cache';
+import { RedisResultCache } from '../../src/cache/redis-result-cache';
 import { factories, ContentRow } from '../support/factories';
 import { GqlResult, ok, startTestServer, TestServer } from '../support/server';
 import { createTestDb, TestDb } from '../support/test-db';
@@ -218,6 +219,30 @@ describe('safety nets', () => {
       expect((await read(server, 'contentBreakdown')).stats.cacheMisses).toBe(1);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('Redis backend on its own', () => {
+  const quiet = { info() {}, warn() {}, error() {} };
+
+  test('an invalidation that fails makes reads bypass Redis until an INCR has gone through', async () => {
+    const cache = await RedisResultCache.connect({ url: REDIS_URL, prefix: uniquePrefix(), ttlSeconds: 60, log: quiet });
+    try {
+      const redis = (cache as unknown as { redis: Redis }).redis;
+      await cache.set((await cache.get('k')).generation!, 'k', '"old"');
+      expect((await cache.get('k')).value).toBe('"old"');
+      const incr = jest.spyOn(redis, 'incr').mockRejectedValueOnce(new Error('connection lost'));
+      await cache.invalidate(); // a write happened, but Redis did not hear of it
+      expect(await cache.get('k')).toEqual({ generation: null, value: undefined });
+      incr.mockRestore();
+      redis.emit('ready'); // as after a reconnect: the owed INCR goes out first
+      for (let i = 0; i < 50 && (await cache.get('k')).generation === null; i++) await new Promise((r) => setTimeout(r, 10));
+      const after = await cache.get('k');
+      expect(after.generation).not.toBeNull();
+      expect(after.value).toBeUndefined();
+    } finally {
+      await cache.close();
     }
   });
 });
