@@ -1,6 +1,6 @@
 /**
  * The result cache of the aggregate reads. Every entry is stored under the generation that was
- * current BEFORE its answer was computed; every mutation bumps the generation (plugin.ts), so an
+ * current BEFORE its answer was computed; every mutation bumps the generation (invalidation-plugin.ts), so an
  * answer computed before a write can never be found after it, even if it is stored late.
  */
 export interface CacheLookup {

@@ -4,6 +4,7 @@
  * rate. Only content with a known engagement rate counts, for `posts` and both averages: content
  * not yet measured says nothing about its slot. Slots with fewer than `minPosts` posts are left out.
  * Order: avgEngagementRate desc, then posts desc, avgViews desc, dayOfWeek asc, hourOfDay asc.
+ * The window moves with now(): a cached answer may lag it by up to CACHE_TTL_SECONDS (never a write).
  */
 import { cached } from '../../cache';
 import type { Context } from '../../context';
