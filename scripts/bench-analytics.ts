@@ -6,6 +6,7 @@
  * and cached, with the in-memory and the Redis cache. Drops the database at the end (--keep keeps it).
  */
 import 'reflect-metadata';
+import os from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
@@ -74,8 +75,11 @@ async function bench(url: string, label: string, env: Record<string, string>) {
   try {
     // What any request costs here (HTTP, Apollo, no resolver): the floor under the cached numbers.
     const floor: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < CACHED_RUNS; i++) floor.push((await post('{ __typename }')).ms);
-    rows.push([label, '{ __typename } (floor)', '-', '-', '-', pct(floor, 50).toFixed(2), pct(floor, 95).toFixed(2)]);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = ((cpu.user + cpu.system) / 1000 / CACHED_RUNS).toFixed(2);
+    rows.push([label, '{ __typename } (floor)', '-', '-', '-', pct(floor, 50).toFixed(2), pct(floor, 95).toFixed(2), cpuMs]);
     for (const [name, query] of Object.entries(QUERIES)) {
       const uncached: number[] = [];
       const sqlMs: number[] = [];
@@ -88,12 +92,20 @@ async function bench(url: string, label: string, env: Record<string, string>) {
         sqlMs.push(body.extensions?.queryStats?.sqlTimeMs ?? NaN);
       }
       const cached: number[] = [];
+      // CPU time of this process (server and client) per cached request: unlike wall time, it does
+      // not grow when other processes compete for the cores.
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < CACHED_RUNS; i++) {
         const { ms, body } = await post(query);
         if (body.extensions?.queryStats?.cacheHits !== 1) throw new Error(`${name}: expected a hit`);
         cached.push(ms);
       }
-      rows.push([label, name, pct(uncached, 50).toFixed(1), Math.max(...uncached).toFixed(1), pct(sqlMs, 50).toFixed(1), pct(cached, 50).toFixed(2), pct(cached, 95).toFixed(2)]);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000 / CACHED_RUNS;
+      rows.push([
+        label, name, pct(uncached, 50).toFixed(1), Math.max(...uncached).toFixed(1), pct(sqlMs, 50).toFixed(1),
+        pct(cached, 50).toFixed(2), pct(cached, 95).toFixed(2), cpuMs.toFixed(2),
+      ]);
     }
   } finally {
     await app.stop();
@@ -102,7 +114,7 @@ async function bench(url: string, label: string, env: Record<string, string>) {
 }
 
 function table(rows: string[][]) {
-  const head = ['cache', 'query', 'uncached p50 ms', 'uncached max ms', 'SQL p50 ms', 'cached p50 ms', 'cached p95 ms'];
+  const head = ['cache', 'query', 'uncached p50 ms', 'uncached max ms', 'SQL p50 ms', 'cached p50 ms', 'cached p95 ms', 'cached CPU ms/req'];
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
@@ -123,7 +135,8 @@ async function main() {
     console.log(`database ${name}: seeding ${ROWS.toLocaleString('en')} content rows ...`);
     console.log(`seeded in ${((await seed(url)) / 1000).toFixed(1)} s`);
     const rows = [...(await bench(url, 'memory', {})), ...(await bench(url, 'redis', { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix }))];
-    console.log(`\n${ROWS.toLocaleString('en')} content rows; ${UNCACHED_RUNS} uncached and ${CACHED_RUNS} cached requests per query, HTTP round trip (client side)\n`);
+    console.log(`\n${ROWS.toLocaleString('en')} content rows; ${UNCACHED_RUNS} uncached and ${CACHED_RUNS} cached requests per query, HTTP round trip (client side)`);
+    console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times grow with the load)\n`);
     table(rows);
   } finally {
     const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
