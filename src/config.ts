@@ -21,6 +21,8 @@ export interface Config {
   bodyLimitBytes: number;
   redisUrl: string | undefined;
   cacheTtlSeconds: number;
+  /** Prefix of every Redis key of the result cache (instances that share answers share it). */
+  cacheKeyPrefix: string;
   logLevel: string;
   allowBatchingSwitch: boolean;
 }
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
     redisUrl: env.REDIS_URL || undefined,
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 1),
+    cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',
     logLevel: env.LOG_LEVEL ?? 'info',
     allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),
   };

@@ -1,4 +1,5 @@
 /** Per-request context: the caller's role, the counted Db, the loaders and the query stats. */
+import { NO_CACHE, ResultCache } from './cache/result-cache';
 import type { Role } from './config';
 import { Db, QueryStats } from './db/db';
 import { createLoaders, Loaders } from './loaders';
@@ -13,8 +14,10 @@ export interface Context {
   sentKey: boolean;
   /** Cache hits/misses of the aggregate reads, reported with queryStats. */
   cache: { hits: number; misses: number };
+  /** The server's result cache (src/cache); shared across requests and, with Redis, instances. */
+  resultCache: ResultCache;
 }
 
-export function createContext(db: Db, role: Role | null, sentKey: boolean): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db), role, sentKey, cache: { hits: 0, misses: 0 } };
+export function createContext(db: Db, role: Role | null, sentKey: boolean, resultCache: ResultCache = NO_CACHE): Context {
+  return { db, stats: db.stats, loaders: createLoaders(db), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache };
 }

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { appDataSource } from '../ormconfig';
+import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
 import { poolOf } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
@@ -38,9 +39,10 @@ export async function start(config: Config = loadConfig()) {
   const pool = poolOf(dataSource);
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
 
+  const resultCache = await createResultCache(config, log);
   const apollo = await createApolloServer(config, log);
   await apollo.start();
-  const app = createHttpApp({ config, pool, apollo });
+  const app = createHttpApp({ config, pool, apollo, resultCache });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
@@ -58,6 +60,7 @@ export async function start(config: Config = loadConfig()) {
       await closed;
       clearTimeout(deadline);
       await apollo.stop();
+      await resultCache.close();
       await dataSource.destroy();
       if (embedded) await embedded.stop();
       log.info({}, 'stopped');

@@ -13,6 +13,9 @@ function storable(date: Date): Date {
   return date;
 }
 
+/** The output form itself; cached answers (src/cache) carry dates as this text already. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * graphql-scalars' DateTime, with output always UTC with milliseconds
  * (2026-11-28T10:00:00.000Z) and inputs any RFC 3339 / ISO-8601 date-time with an offset.
@@ -21,6 +24,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description: 'ISO-8601 date-time. Output is always UTC with milliseconds, e.g. 2026-11-28T10:00:00.000Z.',
   serialize(value) {
+    if (typeof value === 'string' && CANONICAL_UTC.test(value)) return value;
     const d = value instanceof Date ? value : (DateTimeResolver.serialize(value) as unknown);
     const date = d instanceof Date ? d : new Date(String(d));
     if (Number.isNaN(date.getTime())) throw new TypeError(`DateTime cannot represent ${String(value)}`);

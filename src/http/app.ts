@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Pool } from 'pg';
+import type { ResultCache } from '../cache/result-cache';
 import type { Config } from '../config';
 import { Context, createContext } from '../context';
 import { Db } from '../db/db';
@@ -12,9 +13,10 @@ export interface AppDeps {
   config: Config;
   pool: Pool;
   apollo: ApolloServer<Context>;
+  resultCache?: ResultCache;
 }
 
-export function createHttpApp({ config, pool, apollo }: AppDeps): express.Express {
+export function createHttpApp({ config, pool, apollo, resultCache }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -37,7 +39,7 @@ export function createHttpApp({ config, pool, apollo }: AppDeps): express.Expres
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
-        return createContext(new Db(pool, undefined, pool), role, sentKey);
+        return createContext(new Db(pool, undefined, pool), role, sentKey, resultCache);
       },
     }),
   );

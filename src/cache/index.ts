@@ -1,0 +1,36 @@
+/**
+ * The aggregate reads' result cache: `cached(ctx, 'field', args, compute)` answers from the cache
+ * or computes, stores and counts (ctx.cache.hits / misses, reported in extensions.queryStats).
+ * Answers travel as JSON on hits and misses alike (Dates become ISO strings, which the DateTime
+ * scalar serializes the same way), so a resolver sees one shape whatever the cache did.
+ */
+import type { Config } from '../config';
+import type { Context } from '../context';
+import type { Logger } from '../server';
+import { cacheKey } from './cache-key';
+import { RedisResultCache } from './redis-result-cache';
+import { MemoryResultCache, ResultCache } from './result-cache';
+
+export { cacheKey, canonicalJson } from './cache-key';
+export { MemoryResultCache, NO_CACHE } from './result-cache';
+export type { ResultCache } from './result-cache';
+
+/** One cache per server: Redis when REDIS_URL is set (shared by instances), else in memory. */
+export async function createResultCache(config: Config, log: Logger): Promise<ResultCache> {
+  if (!config.redisUrl) return new MemoryResultCache(config.cacheTtlSeconds * 1000);
+  log.info({ prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds }, 'result cache: Redis (shared by instances)');
+  return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
+}
+
+export async function cached<T>(ctx: Context, field: string, args: unknown, compute: () => Promise<T>): Promise<T> {
+  const key = cacheKey(field, args);
+  const { generation, value } = await ctx.resultCache.get(key);
+  if (value !== undefined) {
+    ctx.cache.hits += 1;
+    return JSON.parse(value) as T;
+  }
+  ctx.cache.misses += 1;
+  const json = JSON.stringify(await compute());
+  if (generation !== null) await ctx.resultCache.set(generation, key, json);
+  return JSON.parse(json) as T;
+}

@@ -1,0 +1,260 @@
+/**
+ * The result cache over real HTTP, with both backends: hits show in queryStats, and a cached answer
+ * is never stale once a mutation has returned (the invalidation plugin bumps the generation for
+ * every mutation operation), across two instances that share one Redis.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { cacheKey, canonicalJson } from '../../src/cache';
+import { RedisResultCache } from '../../src/cache/redis-result-cache';
+import { factories, ContentRow } from '../support/factories';
+import { GqlResult, ok, startTestServer, TestServer } from '../support/server';
+import { createTestDb, TestDb } from '../support/test-db';
+
+const REDIS_URL = process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379';
+const DAY = 86_400_000;
+const NOW = Date.now();
+const FROM = new Date(NOW - 30 * DAY).toISOString();
+const TO = new Date(NOW + DAY).toISOString();
+
+// The ingest mutations are built on another branch. Until they are merged the tests through them are
+// skipped; the plugin path is proven meanwhile with `mutation { __typename }`, which counts as a
+// mutation operation whether or not the schema has a Mutation type yet.
+const HAS_WRITES = /\bupdateContentMetrics\s*\(/.test(fs.readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+const describeWithWrites = HAS_WRITES ? describe : describe.skip;
+
+type Summary = { count: number; views: number };
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const FIELDS: Record<string, { query: string; summary: (data: any) => Summary }> = {
+  engagementTimeSeries: {
+    query: `{ engagementTimeSeries(bucket: DAY, from: "${FROM}", to: "${TO}", timeZone: "Europe/Berlin") { bucketStart contentCount impressions avgEngagementRate } }`,
+    summary: (d) => ({ count: sum(d.engagementTimeSeries.map((p: any) => p.contentCount)), views: sum(d.engagementTimeSeries.map((p: any) => p.impressions)) }),
+  },
+  contentBreakdown: {
+    query: `{ contentBreakdown(groupBy: [PLATFORM, FORMAT]) { platform format contentCount impressions avgEngagementRate } }`,
+    summary: (d) => ({ count: sum(d.contentBreakdown.map((r: any) => r.contentCount)), views: sum(d.contentBreakdown.map((r: any) => r.impressions)) }),
+  },
+  bestPostingTimes: {
+    query: `{ bestPostingTimes(windowDays: 30, minPosts: 1, first: 100) { dayOfWeek hourOfDay posts avgEngagementRate avgViews } }`,
+    summary: (d) => ({
+      count: sum(d.bestPostingTimes.map((s: any) => s.posts)),
+      views: Math.round(sum(d.bestPostingTimes.map((s: any) => s.avgViews * s.posts))),
+    }),
+  },
+};
+const FIELD_NAMES = Object.keys(FIELDS);
+
+let db: TestDb;
+let planId: number;
+const rows: ContentRow[] = [];
+const truth = (): Summary => ({ count: rows.length, views: sum(rows.map((r) => r.views ?? 0)) });
+
+/** A row written straight into the database (what any write does), 1..20 days old. */
+async function addRow() {
+  const age = (1 + (rows.length % 20)) * DAY + rows.length * 3_600_000;
+  rows.push(await factories(db.pool).content({ contentPlanId: planId, publishedAt: new Date(NOW - age), views: 10 + rows.length, engagementRate: 0.25 }));
+}
+
+const stats = (res: GqlResult) => res.extensions!.queryStats as { sqlQueries: number; cacheHits: number; cacheMisses: number };
+
+async function read(server: TestServer, field: string) {
+  const res = await server.gql(FIELDS[field].query);
+  return { res, data: ok(res), summary: FIELDS[field].summary(ok(res)), stats: stats(res) };
+}
+
+beforeAll(async () => {
+  db = await createTestDb('an_cache');
+  planId = (await factories(db.pool).plan({ format: 'video', platform: 'youtube' })).id;
+  for (let i = 0; i < 5; i++) await addRow();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const prefixes: string[] = [];
+const uniquePrefix = () => {
+  const p = `test:analytics-cache:${process.pid}:${Math.random().toString(36).slice(2)}:`;
+  prefixes.push(p);
+  return p;
+};
+afterAll(async () => {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (const prefix of prefixes) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+});
+
+describe.each([
+  ['memory', () => ({})],
+  ['redis', () => ({ REDIS_URL, CACHE_KEY_PREFIX: uniquePrefix() })],
+])('%s backend', (_name, env) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(db.url, env());
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test.each(FIELD_NAMES)('%s: a repeated read is a cache hit with the same answer and no SQL', async (field) => {
+    await server.gql('mutation { __typename }'); // start from an empty generation
+    const first = await read(server, field);
+    expect(first.stats).toMatchObject({ cacheHits: 0, cacheMisses: 1 });
+    expect(first.summary).toEqual(truth());
+    const second = await read(server, field);
+    expect(second.stats).toMatchObject({ cacheHits: 1, cacheMisses: 0, sqlQueries: 0 });
+    expect(second.data).toEqual(first.data); // DateTime values included: ISO strings survive the JSON round trip
+  });
+
+  test.each(FIELD_NAMES)('%s: never stale after a mutation operation has returned', async (field) => {
+    await read(server, field);
+    expect((await read(server, field)).stats.cacheHits).toBe(1);
+    await addRow();
+    // A write that bypasses the API is not seen until a mutation or the TTL: this is the cache at work.
+    expect((await read(server, field)).summary).not.toEqual(truth());
+    await server.gql('mutation { __typename }');
+    const after = await read(server, field);
+    expect(after.stats).toMatchObject({ cacheHits: 0, cacheMisses: 1 });
+    expect(after.summary).toEqual(truth());
+  });
+
+  test('different arguments are different entries', async () => {
+    await server.gql('mutation { __typename }');
+    const q = (tz: string) => `{ bestPostingTimes(timeZone: "${tz}", minPosts: 1) { posts } }`;
+    expect(stats(await server.gql(q('UTC'))).cacheMisses).toBe(1);
+    expect(stats(await server.gql(q('Asia/Tokyo'))).cacheMisses).toBe(1);
+    expect(stats(await server.gql(q('UTC'))).cacheHits).toBe(1);
+    // Defaults and explicit values of the same argument are the same entry.
+    expect(stats(await server.gql(`{ bestPostingTimes(minPosts: 1) { posts } }`)).cacheHits).toBe(1);
+  });
+
+  describeWithWrites('through the real ingest mutation (runs once the writes branch is merged)', () => {
+    test.each(FIELD_NAMES)('%s: updateContentMetrics invalidates', async (field) => {
+      await read(server, field);
+      expect((await read(server, field)).stats.cacheHits).toBe(1);
+      const target = rows[rows.length - 1];
+      const res = await server.gql(
+        `mutation ($id: ID!, $views: SafeInt) { updateContentMetrics(input: { contentId: $id, views: $views, engagementRate: 0.25 }) { id views } }`,
+        { id: String(target.id), views: (target.views ?? 0) + 1000 },
+      );
+      target.views = ok(res).updateContentMetrics.views;
+      const after = await read(server, field);
+      expect(after.stats.cacheMisses).toBe(1);
+      expect(after.summary).toEqual(truth());
+    });
+  });
+});
+
+describe('two instances on one Redis', () => {
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    const shared = { REDIS_URL, CACHE_KEY_PREFIX: uniquePrefix() };
+    a = await startTestServer(db.url, shared);
+    b = await startTestServer(db.url, shared);
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  test.each(FIELD_NAMES)('%s: an answer cached by A is a hit on B; a mutation through A invalidates B', async (field) => {
+    await a.gql('mutation { __typename }');
+    expect((await read(a, field)).stats.cacheMisses).toBe(1);
+    expect((await read(b, field)).stats).toMatchObject({ cacheHits: 1, sqlQueries: 0 });
+    await addRow();
+    await a.gql('mutation { __typename }');
+    const after = await read(b, field);
+    expect(after.stats.cacheMisses).toBe(1);
+    expect(after.summary).toEqual(truth());
+  });
+
+  describeWithWrites('through the real ingest mutation (runs once the writes branch is merged)', () => {
+    test.each(FIELD_NAMES)('%s: updateContentMetrics through A invalidates B', async (field) => {
+      await read(b, field);
+      expect((await read(b, field)).stats.cacheHits).toBe(1);
+      const target = rows[0];
+      const res = await a.gql(
+        `mutation ($id: ID!, $views: SafeInt) { updateContentMetrics(input: { contentId: $id, views: $views, engagementRate: 0.25 }) { id views } }`,
+        { id: String(target.id), views: (target.views ?? 0) + 7 },
+      );
+      target.views = ok(res).updateContentMetrics.views;
+      const after = await read(b, field);
+      expect(after.stats.cacheMisses).toBe(1);
+      expect(after.summary).toEqual(truth());
+    });
+  });
+});
+
+describe('safety nets', () => {
+  test('Redis down: reads still answer, computed (misses, no hits)', async () => {
+    const server = await startTestServer(db.url, { REDIS_URL: 'redis://127.0.0.1:1', CACHE_KEY_PREFIX: uniquePrefix() });
+    try {
+      for (const field of FIELD_NAMES) {
+        for (let i = 0; i < 2; i++) {
+          const r = await read(server, field);
+          expect(r.stats).toMatchObject({ cacheHits: 0, cacheMisses: 1 });
+          expect(r.summary).toEqual(truth());
+        }
+      }
+      expect(stats(await server.gql('mutation { __typename }'))).toBeDefined(); // an invalidation that cannot reach Redis is harmless
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('entries expire after CACHE_TTL_SECONDS', async () => {
+    const server = await startTestServer(db.url, { CACHE_TTL_SECONDS: '1' });
+    try {
+      await read(server, 'contentBreakdown');
+      expect((await read(server, 'contentBreakdown')).stats.cacheHits).toBe(1);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await read(server, 'contentBreakdown')).stats.cacheMisses).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('Redis backend on its own', () => {
+  const quiet = { info() {}, warn() {}, error() {} };
+
+  test('an invalidation that fails makes reads bypass Redis until an INCR has gone through', async () => {
+    const cache = await RedisResultCache.connect({ url: REDIS_URL, prefix: uniquePrefix(), ttlSeconds: 60, log: quiet });
+    try {
+      const redis = (cache as unknown as { redis: Redis }).redis;
+      await cache.set((await cache.get('k')).generation!, 'k', '"old"');
+      expect((await cache.get('k')).value).toBe('"old"');
+      const incr = jest.spyOn(redis, 'incr').mockRejectedValueOnce(new Error('connection lost'));
+      await cache.invalidate(); // a write happened, but Redis did not hear of it
+      expect(await cache.get('k')).toEqual({ generation: null, value: undefined });
+      incr.mockRestore();
+      redis.emit('ready'); // as after a reconnect: the owed INCR goes out first
+      for (let i = 0; i < 50 && (await cache.get('k')).generation === null; i++) await new Promise((r) => setTimeout(r, 10));
+      const after = await cache.get('k');
+      expect(after.generation).not.toBeNull();
+      expect(after.value).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
+describe('cache keys', () => {
+  test('canonical JSON ignores key order and undefined members; Dates become ISO strings', () => {
+    const d = new Date('2026-01-01T00:00:00Z');
+    expect(canonicalJson({ b: 1, a: { y: [2, { d: d, c: undefined }], x: null } })).toBe(
+      '{"a":{"x":null,"y":[2,{"d":"2026-01-01T00:00:00.000Z"}]},"b":1}',
+    );
+    expect(cacheKey('f', { a: 1, b: 2 })).toBe(cacheKey('f', { b: 2, a: 1 }));
+    expect(cacheKey('f', { a: 1 })).not.toBe(cacheKey('g', { a: 1 }));
+    expect(cacheKey('f', { a: 1 })).not.toBe(cacheKey('f', { a: 2 }));
+  });
+});
