@@ -84,8 +84,12 @@ test('GraphiQL loads from this server only, runs a typed query and shows the res
   await page.keyboard.press('Escape');
   await page.locator('.graphiql-execute-button').click();
   const response = page.locator('.graphiql-response .CodeMirror').first();
+  // Runs in the page (no DOM types in this project's tsconfig, hence the loose typing).
   await page.waitForFunction(
-    () => /totalCount/.test((document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? ''),
+    () => {
+      const el = (globalThis as any).document.querySelector('.graphiql-response .CodeMirror');
+      return /totalCount/.test(el?.CodeMirror?.getValue() ?? '');
+    },
     undefined,
     { timeout: 30_000 },
   );
