@@ -51,7 +51,14 @@ export const firstArgumentEstimator: ComplexityEstimator = ({ field, args, child
   return 1 + first * childComplexity;
 };
 
-const ESTIMATORS = [firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })];
+/**
+ * Introspection reads the in-memory schema, not the database, and its nesting is already bounded by
+ * graphql-js's MaxIntrospectionDepthRule (part of specifiedRules since 16.9): it costs nothing here,
+ * as it is exempt from the depth limit, so that GraphiQL and codegen keep working under tight limits.
+ */
+const introspectionEstimator: ComplexityEstimator = ({ field }) => (field.name === '__schema' || field.name === '__type' ? 0 : undefined);
+
+const ESTIMATORS = [introspectionEstimator, firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 export function queryCost(args: { schema: GraphQLSchema; query: DocumentNode; variables?: Record<string, unknown>; operationName?: string }): number {
   return getComplexity({ ...args, estimators: ESTIMATORS });
