@@ -21,8 +21,21 @@ const reportAs = (envName: string) => (context: ValidationContext | null, err: G
   context.reportError(refusal);
 };
 
+/**
+ * graphql-js 16 validates `subscription { ... }` against a schema without a Subscription type and
+ * only fails while executing (an internal error); refuse it as the validation error it is.
+ */
+export const knownOperationTypeRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(new GraphQLError(`This API has no ${node.operation} operations.`, { nodes: node }));
+    }
+  },
+});
+
 export function limitRules(config: Limits): ValidationRule[] {
   return [
+    knownOperationTypeRule,
     maxDepthRule({
       n: config.maxDepth,
       // Depth of fields, whether they sit in fragments or not; the introspection query is exempt
