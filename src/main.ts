@@ -53,7 +53,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
   const observability = new Observability({ log, pool, poolMax: config.poolMax });
   const apollo = await createApolloServer(config, log, [observability.plugin()]);
   await apollo.start();
-  const lifecycle: Lifecycle = { draining: false };
+  const lifecycle = new Lifecycle();
   const app = createHttpApp({ config, pool, apollo, log, observability, lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
@@ -69,7 +69,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
    */
   const stop = () =>
     (stopping ??= (async () => {
-      lifecycle.draining = true; // /readyz: 503; responses still in flight ask to close their connection
+      lifecycle.startDraining(); // /readyz: 503; responses still to come close their connection
       log.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -5,6 +5,7 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { Context, createContext } from '../context';
@@ -15,9 +16,26 @@ import { httpErrorHandler, jsonBody } from './body';
 import { mountGraphiql } from './graphiql';
 import type { Observability } from './observability';
 
-/** Shared with main.ts: set while shutting down, so /readyz says 503 and connections close. */
-export interface Lifecycle {
-  draining: boolean;
+/**
+ * Shared with main.ts. Once draining, /readyz says 503 and every response not yet started, in
+ * flight or new, closes its connection after it (`Connection: close`), so server.close() can finish
+ * as soon as the last request is answered and keep-alive clients reconnect elsewhere.
+ */
+export class Lifecycle {
+  draining = false;
+  private readonly open = new Set<ServerResponse>();
+
+  track: express.RequestHandler = (_req, res, next) => {
+    if (this.draining) res.shouldKeepAlive = false;
+    this.open.add(res);
+    res.once('close', () => this.open.delete(res));
+    next();
+  };
+
+  startDraining(): void {
+    this.draining = true;
+    for (const res of this.open) if (!res.headersSent) res.shouldKeepAlive = false;
+  }
 }
 
 export interface AppDeps {
@@ -31,15 +49,12 @@ export interface AppDeps {
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export function createHttpApp({ config, pool, apollo, log = silent, observability, lifecycle = { draining: false } }: AppDeps): express.Express {
+export function createHttpApp({ config, pool, apollo, log = silent, observability, lifecycle = new Lifecycle() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use((_req, res, next) => {
-    if (lifecycle.draining) res.setHeader('connection', 'close');
-    next();
-  });
+  app.use(lifecycle.track);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -98,7 +98,11 @@ export class Observability {
   requestLog(): RequestHandler {
     return (req, res, next) => {
       const started = process.hrtime.bigint();
-      res.on('close', () => {
+      let logged = false;
+      // 'finish' when the answer is handed to the socket; 'close' alone when the client went away.
+      const done = () => {
+        if (logged) return;
+        logged = true;
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const slot = (res.locals as Record<symbol, Slot | undefined>)[SLOT];
         const ctx = slot?.ctx;
@@ -128,7 +132,9 @@ export class Observability {
           },
           'graphql request',
         );
-      });
+      };
+      res.once('finish', done);
+      res.once('close', done);
       next();
     };
   }
