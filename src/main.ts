@@ -48,6 +48,9 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
   }
   const pool = poolOf(dataSource);
+  // An idle connection cut by the server (restart, pg_terminate_backend) is dropped by the pool;
+  // say so once in our JSON log instead of TypeORM's plain-text line on stderr.
+  pool.removeAllListeners('error');
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
 
   const observability = new Observability({ log, pool, poolMax: config.poolMax });

@@ -93,3 +93,37 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     await sleep(everyMs);
   }
 }
+
+export interface EmbeddedPgProcess {
+  url: string;
+  /** Stops PostgreSQL (fast shutdown: open connections are cut) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** An embedded PostgreSQL in its own process (see embedded-pg-main.ts). */
+export async function spawnEmbeddedPostgres(dataDir: string, port: number, database: string): Promise<EmbeddedPgProcess> {
+  const root = path.join(__dirname, '..', '..');
+  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-main.ts', dataDir, String(port), database], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)).url);
+    });
+    void exited.then((code) => reject(new Error(`embedded PostgreSQL exited with ${code}: ${err}`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
