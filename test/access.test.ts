@@ -65,8 +65,9 @@ describe('a query needs the reader role', () => {
 });
 
 // createInsight (writes branch) and recomputeEngagementScores (agents branch) do not exist on the
-// hardening branch: here these cases fail with GRAPHQL_VALIDATION_FAILED (unknown field), on purpose.
-// The lead runs them after merging the three branches.
+// hardening branch (it has no Mutation type at all): here these ten cases fail with
+// GRAPHQL_VALIDATION_FAILED "This API has no mutation operations.", on purpose. They pass once the
+// writes and agents branches are merged.
 describe('mutations: ingest needs writer, agents need admin (fields from the writes and agents branches)', () => {
   const MUTATIONS = {
     ingest: { query: 'mutation { createInsight(input: { topic: "access matrix" }) { id topic } }', role: 'writer', table: 'insights' },
