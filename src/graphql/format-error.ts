@@ -1,7 +1,9 @@
 /**
  * Error masking (api.md "Errors"): user mistakes keep their message and code; anything unexpected
  * becomes INTERNAL_SERVER_ERROR "Internal server error" with no stack, SQL or table names unless
- * NODE_ENV=development. The full error always goes to the server log.
+ * NODE_ENV=development. The full error always goes to the server log. Database troubles a client can
+ * act on (unreachable, no free connection in time, statement timeout) stay INTERNAL_SERVER_ERROR
+ * but say so, with extensions.reason, and still no detail.
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -84,6 +86,11 @@ export function makeFormatError(opts: FormatErrorOptions) {
         message: `Invalid input: ${lines.join('; ')}`,
         extensions: { ...ext, code, fields: lines.map((l) => l.slice(0, l.indexOf(':'))) },
       };
+    }
+    if (code === 'GRAPHQL_PARSE_FAILED') {
+      // graphql-js: "Document contains more that N tokens. Parsing aborted." Name the setting.
+      const tokens = /contains more th\w+ (\d+) tokens/.exec(formatted.message);
+      if (tokens) formatted = { ...formatted, message: `Query token limit of ${tokens[1]} exceeded (MAX_QUERY_TOKENS); parsing aborted.` };
     }
     if (code && PUBLIC_CODES.has(code)) {
       if (opts.development) return formatted;
