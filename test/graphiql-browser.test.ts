@@ -83,17 +83,23 @@ test('GraphiQL loads from this server only, runs a typed query and shows the res
   await page.keyboard.press('Shift+Control+P'); // GraphiQL's prettify: a readable screenshot
   await page.keyboard.press('Escape');
   await page.locator('.graphiql-execute-button').click();
-  const response = page.locator('.graphiql-response .CodeMirror').first();
   // Runs in the page (no DOM types in this project's tsconfig, hence the loose typing).
-  await page.waitForFunction(
-    () => {
-      const el = (globalThis as any).document.querySelector('.graphiql-response .CodeMirror');
-      return /totalCount/.test(el?.CodeMirror?.getValue() ?? '');
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
-  const resultText = await response.evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  const resultText = await page
+    .waitForFunction(
+      () => {
+        const el = (globalThis as any).document.querySelector('.graphiql-response .CodeMirror');
+        const text: string = el?.CodeMirror?.getValue() ?? '';
+        return /"(data|errors)"/.test(text) ? text : false;
+      },
+      undefined,
+      { timeout: 30_000 },
+    )
+    .then((handle) => handle.jsonValue() as Promise<string>)
+    .catch(async (err) => {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png'), fullPage: true });
+      throw new Error(`no result in the response pane (${String(err)}); console: ${JSON.stringify(consoleErrors)}; offsite: ${JSON.stringify(offsite)}`);
+    });
   const result = JSON.parse(resultText);
   expect(result).toEqual({
     data: {

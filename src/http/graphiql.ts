@@ -23,9 +23,11 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 export const ASSET_PREFIX = '/graphiql/';
 
-const DEFAULT_QUERY = `# Recent insights and the plans built on them.
+// Anonymous on purpose: GraphiQL learns a new operation name from the editor after a debounce, so a
+// query typed over a named default and run at once would be sent with the old, unknown name.
+const DEFAULT_QUERY = `# Recent insights.
 # Keys: when the server has API_KEYS, add {"Authorization": "Bearer <key>"} under Headers.
-query RecentInsights {
+{
   insights(first: 5) {
     totalCount
     nodes {
