@@ -21,7 +21,9 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: pino.stdSerializers.err },
     },
-    destination,
+    // Synchronous writes to stdout: lines in call order and none lost when the process exits or
+    // crashes (one line per request is cheap to write at once).
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
   // pino's methods take (obj, msg); an Error as the object is serialized under `err`.
   return {
