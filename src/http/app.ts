@@ -52,7 +52,7 @@ const silent: Logger = { info: () => undefined, warn: () => undefined, error: ()
 export function createHttpApp({ config, pool, apollo, log = silent, observability, lifecycle = new Lifecycle() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('etag', false);
+  app.set('etag', false); // API answers are not cached by validators; GraphiQL assets carry their own cache headers
 
   app.use(lifecycle.track);
 
