@@ -19,6 +19,8 @@ export interface Config {
   maxAliases: number;
   maxCost: number;
   bodyLimitBytes: number;
+  maxTokens: number;
+  shutdownTimeoutMs: number;
   redisUrl: string | undefined;
   cacheTtlSeconds: number;
   /** Prefix of every Redis key of the result cache (instances that share answers share it). */
@@ -75,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),
     maxCost: int(env, 'MAX_QUERY_COST', 20000, 1),
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
+    maxTokens: int(env, 'MAX_QUERY_TOKENS', 10000, 1),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0),
     redisUrl: env.REDIS_URL || undefined,
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 1),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',

@@ -6,15 +6,22 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { appDataSource } from '../ormconfig';
 import { createResultCache } from './cache';
+import type { DestinationStream } from 'pino';
 import { Config, loadConfig } from './config';
 import { poolOf } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
-import { createHttpApp } from './http/app';
+import { createHttpApp, Lifecycle } from './http/app';
+import { Observability } from './http/observability';
 import { createLogger } from './logger';
 import { createApolloServer } from './server';
 
-export async function start(config: Config = loadConfig()) {
-  const log = createLogger(config);
+export interface StartOptions {
+  /** Where the JSON log lines go (stdout by default); tests read them. */
+  logDestination?: DestinationStream;
+}
+
+export async function start(config: Config = loadConfig(), opts: StartOptions = {}) {
+  const log = createLogger(config, opts.logDestination);
   if (config.apiKeys.size === 0) {
     if (config.nodeEnv === 'production') {
       throw new Error('NODE_ENV=production needs API_KEYS (comma-separated role:key pairs); refusing to start an open server');
@@ -37,12 +44,17 @@ export async function start(config: Config = loadConfig()) {
     if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
   }
   const pool = poolOf(dataSource);
+  // An idle connection cut by the server (restart, pg_terminate_backend) is dropped by the pool;
+  // say so once in our JSON log instead of TypeORM's plain-text line on stderr.
+  pool.removeAllListeners('error');
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
 
   const resultCache = await createResultCache(config, log);
-  const apollo = await createApolloServer(config, log);
+  const observability = new Observability({ log, pool, poolMax: config.poolMax });
+  const apollo = await createApolloServer(config, log, [observability.plugin()]);
   await apollo.start();
-  const app = createHttpApp({ config, pool, apollo, resultCache });
+  const lifecycle = new Lifecycle();
+  const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
@@ -51,40 +63,63 @@ export async function start(config: Config = loadConfig()) {
   log.info({ port, embedded: Boolean(embedded) }, `serving GraphQL at http://localhost:${port}/graphql`);
 
   let stopping: Promise<void> | null = null;
+  /**
+   * Graceful stop: refuse new connections, let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS,
+   * then cut them), close the pool, stop the embedded database.
+   */
   const stop = () =>
     (stopping ??= (async () => {
-      log.info({}, 'shutting down: no new connections, finishing in-flight requests');
+      lifecycle.startDraining(); // /readyz: 503; responses still to come close their connection
+      log.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
+      const deadline = setTimeout(() => {
+        log.warn({}, `requests still in flight after ${config.shutdownTimeoutMs} ms: closing their connections`);
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
       await closed;
       clearTimeout(deadline);
       await apollo.stop();
       await resultCache.close();
-      await dataSource.destroy();
+      // A statement cut off above still holds its connection until PostgreSQL answers; don't wait for it forever.
+      await boundedWait(dataSource.destroy(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));
       if (embedded) await embedded.stop();
       log.info({}, 'stopped');
     })());
-  return { server, port, dataSource, stop, url };
+  return { server, port, dataSource, stop, url, log };
+}
+
+async function boundedWait(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  const result = await Promise.race([work.then(() => 'done' as const), timeout]);
+  clearTimeout(timer);
+  if (result === 'timeout') onTimeout();
 }
 
 if (require.main === module) {
   start()
-    .then(({ stop }) => {
+    .then(({ stop, log }) => {
+      // A stray rejection is a bug to log, not a reason to drop every in-flight request.
+      process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+      let signalled = false;
       const onSignal = (signal: string) => {
+        if (signalled) return;
+        signalled = true;
+        log.info({ signal }, 'signal received');
         stop().then(
           () => process.exit(0),
           (err) => {
-            console.error(`shutdown after ${signal} failed`, err);
+            log.error({ err }, `shutdown after ${signal} failed`);
             process.exit(1);
           },
         );
       };
-      process.once('SIGINT', () => onSignal('SIGINT'));
-      process.once('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
     })
     .catch((err) => {
-      console.error(err instanceof Error ? err.message : err);
+      console.error(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);
     });
 }

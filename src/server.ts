@@ -4,14 +4,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Config } from './config';
 import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
+import { costLimitPlugin, limitRules } from './graphql/limits';
+import { jsonStatusPlugin } from './http/json-status';
+import type { Logger } from './logger';
 import { areaPlugins } from './plugins';
 import { buildAppSchema } from './schema';
 
-export interface Logger {
-  info(obj: unknown, msg?: string): void;
-  warn(obj: unknown, msg?: string): void;
-  error(obj: unknown, msg?: string): void;
-}
+export type { Logger } from './logger';
 
 /** extensions.queryStats = { sqlQueries, sqlTimeMs, cacheHits, cacheMisses } on every response (QUERY_STATS=1). */
 export function queryStatsPlugin(): ApolloServerPlugin<Context> {
@@ -38,16 +37,30 @@ export function queryStatsPlugin(): ApolloServerPlugin<Context> {
 
 export async function createApolloServer(config: Config, log: Logger, plugins: ApolloServerPlugin<Context>[] = []) {
   const schema = await buildAppSchema();
+  const development = config.nodeEnv === 'development';
   return new ApolloServer<Context>({
     schema,
-    introspection: true,
+    introspection: true, // GraphiQL needs it; the schema is the public contract anyway
+    csrfPrevention: true,
     // Shutdown is ours (src/main.ts): Apollo's own handler re-raises the signal and kills the process
     // before the pool and the embedded database are closed.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
-    formatError: makeFormatError({ development: config.nodeEnv === 'development', log: (err, msg) => log.error({ err }, msg) }),
+    includeStacktraceInErrorResponses: development,
+    // A document of a million tokens costs parse and validation time before any limit looks at it.
+    parseOptions: { maxTokens: config.maxTokens },
+    validationRules: limitRules(config),
+    formatError: makeFormatError({
+      development,
+      log: (err, msg) => log.error({ err }, msg),
+      connectionTimeoutMs: config.connectionTimeoutMs,
+      statementTimeoutMs: config.readStatementTimeoutMs,
+    }),
     plugins: [
+      // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
+      // from src/http/graphiql.ts.
       ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin(config),
+      jsonStatusPlugin(),
       ...(config.queryStats ? [queryStatsPlugin()] : []),
       ...areaPlugins(config),
       ...plugins,

@@ -1,7 +1,9 @@
 /**
  * Error masking (api.md "Errors"): user mistakes keep their message and code; anything unexpected
  * becomes INTERNAL_SERVER_ERROR "Internal server error" with no stack, SQL or table names unless
- * NODE_ENV=development. The full error always goes to the server log.
+ * NODE_ENV=development. The full error always goes to the server log. Database troubles a client can
+ * act on (unreachable, no free connection in time, statement timeout) stay INTERNAL_SERVER_ERROR
+ * but say so, with extensions.reason, and still no detail.
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -29,7 +31,50 @@ export function describeValidationErrors(errors: ValidationErrorLike[], prefix =
   return out;
 }
 
-export function makeFormatError(opts: { development: boolean; log: (err: unknown, msg: string) => void }) {
+/** The database failures a client can act on (retry later), told apart from the unexpected ones. */
+export type DatabaseTrouble = 'DATABASE_UNAVAILABLE' | 'DATABASE_BUSY' | 'STATEMENT_TIMEOUT';
+
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function databaseTrouble(err: unknown): DatabaseTrouble | null {
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown[] } | null;
+  if (!e || typeof e !== 'object') return null;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (message === 'timeout exceeded when trying to connect') return 'DATABASE_BUSY'; // pg-pool: no free connection in time
+  if (code === '57014' && /statement timeout/.test(message)) return 'STATEMENT_TIMEOUT';
+  if (
+    code.startsWith('08') || // connection exception
+    ['57P01', '57P02', '57P03', '53300'].includes(code) || // terminated, crashed, starting/stopping, too many connections
+    SOCKET_CODES.has(code) ||
+    /not currently accepting connections|Connection terminated|connection error and is not queryable|Connection terminated due to connection timeout/.test(message)
+  ) {
+    return 'DATABASE_UNAVAILABLE';
+  }
+  if (Array.isArray(e.errors) && e.errors.some((x) => databaseTrouble(x) === 'DATABASE_UNAVAILABLE')) return 'DATABASE_UNAVAILABLE';
+  return null;
+}
+
+export interface FormatErrorOptions {
+  development: boolean;
+  log: (err: unknown, msg: string) => void;
+  /** For the messages of database troubles (DB_CONNECTION_TIMEOUT_MS, READ_STATEMENT_TIMEOUT_MS). */
+  connectionTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+function troubleMessage(trouble: DatabaseTrouble, opts: FormatErrorOptions): string {
+  switch (trouble) {
+    case 'DATABASE_BUSY':
+      return `Database busy: no connection became free within ${opts.connectionTimeoutMs ?? '?'} ms (DB_CONNECTION_TIMEOUT_MS); retry later`;
+    case 'STATEMENT_TIMEOUT':
+      return `Query took longer than the statement timeout of ${opts.statementTimeoutMs ?? '?'} ms (READ_STATEMENT_TIMEOUT_MS)`;
+    default:
+      return 'Database unavailable; retry later';
+  }
+}
+
+export function makeFormatError(opts: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error) as { extensions?: Record<string, unknown>; name?: string } | undefined;
     const code = (formatted.extensions?.code as string | undefined) ?? undefined;
@@ -42,19 +87,27 @@ export function makeFormatError(opts: { development: boolean; log: (err: unknown
         extensions: { ...ext, code, fields: lines.map((l) => l.slice(0, l.indexOf(':'))) },
       };
     }
+    if (code === 'GRAPHQL_PARSE_FAILED') {
+      // graphql-js: "Document contains more that N tokens. Parsing aborted." Name the setting.
+      const tokens = /contains more th\w+ (\d+) tokens/.exec(formatted.message);
+      if (tokens) formatted = { ...formatted, message: `Query token limit of ${tokens[1]} exceeded (MAX_QUERY_TOKENS); parsing aborted.` };
+    }
     if (code && PUBLIC_CODES.has(code)) {
       if (opts.development) return formatted;
       const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
       return { ...formatted, extensions: ext };
     }
-    opts.log(original ?? error, 'unexpected error while resolving a request');
-    if (opts.development) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    const trouble = databaseTrouble(original ?? error);
+    opts.log(original ?? error, trouble ? `database trouble while resolving a request: ${trouble}` : 'unexpected error while resolving a request');
+    if (opts.development) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', ...(trouble ? { reason: trouble } : {}) } };
+    }
     const runId = formatted.extensions?.runId;
     return {
-      message: 'Internal server error',
+      message: trouble ? troubleMessage(trouble, opts) : 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(runId !== undefined ? { runId } : {}) },
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(trouble ? { reason: trouble } : {}), ...(runId !== undefined ? { runId } : {}) },
     };
   };
 }

@@ -50,10 +50,31 @@ const KEY_PATTERNS: Record<KeyCast, RegExp> = {
   int8: /^-?\d{1,19}$/,
 };
 
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether PostgreSQL's cast of the key text would succeed (no 2026-02-30, no 1e999, no int8 overflow). */
+function keyFits(key: string, cast: KeyCast): boolean {
+  if (!KEY_PATTERNS[cast].test(key)) return false;
+  if (cast === 'timestamptz') {
+    const [y, mo, d, h, mi, s] = key.split(/[- :.+]/, 6).map(Number);
+    const offset = /[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(key)!.slice(1).map((v) => Number(v ?? 0));
+    return y >= 1 && y <= 294275 && mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap(y) ? 29 : DAYS[mo - 1]) &&
+      h <= 23 && mi <= 59 && s <= 59 && offset[0] <= 15 && offset[1] <= 59 && offset[2] <= 59;
+  }
+  if (cast === 'float8') {
+    if (/^(-?Infinity|NaN)$/i.test(key)) return true;
+    const n = Number(key);
+    return Number.isFinite(n) && (n !== 0 || /^-?0+(\.0+)?(e[+-]?\d+)?$/i.test(key)); // 1e-999 underflows to an error
+  }
+  const n = BigInt(key);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
 /** Checks that a decoded cursor fits this order, so that a bad one is BAD_USER_INPUT, not a SQL error. */
 export function checkCursor(cursor: Cursor | null, order: KeysetOrder, argumentName = 'after'): Cursor | null {
   if (!cursor) return null;
-  const ok = cursor.key === null ? order.nullable : KEY_PATTERNS[order.keyCast].test(cursor.key);
+  const ok = cursor.key === null ? order.nullable : keyFits(cursor.key, order.keyCast);
   if (!ok) throw new BadUserInputError(`${argumentName} is not a cursor returned by this field with this order`, argumentName);
   return cursor;
 }
@@ -70,7 +91,7 @@ export function orderBySql(o: KeysetOrder): string {
  */
 export function afterSql(o: KeysetOrder, c: Cursor, param: (v: unknown) => string): string {
   const cmp = o.desc ? '<' : '>';
-  const id = param(c.id);
+  const id = `${param(c.id)}::int8`; // an int4 id column compares with it; a forged id above int4 is no SQL error
   if (c.key === null) return `(${o.key} IS NULL AND ${o.id} ${cmp} ${id})`;
   const key = `${param(c.key)}::${o.keyCast}`;
   if (!o.nullable) return `(${o.key}, ${o.id}) ${cmp} (${key}, ${id})`;

@@ -1,30 +1,72 @@
-/** The express app: /graphql (Apollo), /healthz, /readyz. */
+/**
+ * The express app: /graphql (Apollo, and GraphiQL for browsers), /healthz, /readyz, /metrics.
+ * Every response of /graphql is JSON, refusals included.
+ */
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
 import type { ResultCache } from '../cache/result-cache';
 import type { Config } from '../config';
 import { Context, createContext } from '../context';
 import { Db } from '../db/db';
+import type { Logger } from '../logger';
 import { resolveRole } from './auth';
+import { httpErrorHandler, jsonBody } from './body';
+import { mountGraphiql } from './graphiql';
+import type { Observability } from './observability';
+
+/**
+ * Shared with main.ts. Once draining, /readyz says 503 and every response not yet started, in
+ * flight or new, closes its connection after it (`Connection: close`), so server.close() can finish
+ * as soon as the last request is answered and keep-alive clients reconnect elsewhere.
+ */
+export class Lifecycle {
+  draining = false;
+  private readonly open = new Set<ServerResponse>();
+
+  track: express.RequestHandler = (_req, res, next) => {
+    if (this.draining) res.shouldKeepAlive = false;
+    this.open.add(res);
+    res.once('close', () => this.open.delete(res));
+    next();
+  };
+
+  startDraining(): void {
+    this.draining = true;
+    for (const res of this.open) if (!res.headersSent) res.shouldKeepAlive = false;
+  }
+}
 
 export interface AppDeps {
   config: Config;
   pool: Pool;
   apollo: ApolloServer<Context>;
   resultCache?: ResultCache;
+  log?: Logger;
+  observability?: Observability;
+  lifecycle?: Lifecycle;
 }
 
-export function createHttpApp({ config, pool, apollo, resultCache }: AppDeps): express.Express {
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export function createHttpApp({ config, pool, apollo, resultCache, log = silent, observability, lifecycle = new Lifecycle() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false); // API answers are not cached by validators; GraphiQL assets carry their own cache headers
+
+  app.use(lifecycle.track);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   app.get('/readyz', async (_req, res) => {
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'unavailable', reason: 'shutting down' });
+      return;
+    }
     try {
       await pool.query('SELECT 1');
       res.json({ status: 'ready' });
@@ -33,15 +75,24 @@ export function createHttpApp({ config, pool, apollo, resultCache }: AppDeps): e
     }
   });
 
+  if (observability) app.get('/metrics', observability.metricsHandler());
+
+  mountGraphiql(app);
+
   app.use(
     '/graphql',
-    express.json({ limit: config.bodyLimitBytes }),
+    ...(observability ? [observability.requestLog()] : []),
+    ...jsonBody(config),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
-        return createContext(new Db(pool, undefined, pool), role, sentKey, resultCache);
+        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, resultCache);
+        observability?.attach(res, ctx);
+        return ctx;
       },
     }),
   );
+
+  app.use(httpErrorHandler(config, log));
   return app;
 }

@@ -1,21 +1,33 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config, Role } from '../config';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** SHA-256 digests of the configured keys, computed once per key set. */
+const digestsOf = new WeakMap<Map<string, Role>, { digest: Buffer; role: Role }[]>();
+function keyDigests(keys: Map<string, Role>) {
+  let list = digestsOf.get(keys);
+  if (!list) {
+    list = [...keys].map(([key, role]) => ({ digest: digest(key), role }));
+    digestsOf.set(keys, list);
+  }
+  return list;
+}
 
 /**
- * The caller's role from `Authorization: Bearer <key>`. Keys are compared as SHA-256 digests with
- * timingSafeEqual (equal lengths), against every configured key, so timing says nothing about
- * which key or how much of it matched. With no API_KEYS the server is open: every caller is admin.
+ * The caller's role from `Authorization: Bearer <key>`. Keys are compared as SHA-256 digests (equal
+ * lengths whatever was sent) with timingSafeEqual, against every configured key without stopping
+ * at a match, so timing says nothing about which key or how much of it matched. With no API_KEYS
+ * the server is open: every caller is admin.
  */
-export function resolveRole(config: Config, header: string | undefined): { role: Role | null; sentKey: boolean } {
+export function resolveRole(config: Pick<Config, 'apiKeys'>, header: string | undefined): { role: Role | null; sentKey: boolean } {
   if (config.apiKeys.size === 0) return { role: 'admin', sentKey: Boolean(header) };
   const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
   if (!match) return { role: null, sentKey: Boolean(header) };
   const given = digest(match[1].trim());
   let role: Role | null = null;
-  for (const [key, r] of config.apiKeys) {
-    if (timingSafeEqual(digest(key), given)) role = r;
+  for (const k of keyDigests(config.apiKeys)) {
+    if (timingSafeEqual(k.digest, given)) role = k.role;
   }
   return { role, sentKey: true };
 }

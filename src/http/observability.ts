@@ -1,0 +1,160 @@
+/**
+ * Observability (api.md "Observability"): one JSON log line per /graphql request (operation,
+ * duration, SQL statements, outcome) and Prometheus metrics (requests and latency by operation and
+ * outcome, pool use). The express middleware times every request, including those refused before
+ * Apollo sees them (413, malformed JSON); the Apollo plugin adds what only Apollo knows (operation
+ * name, error codes), keyed by the request's context.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler, Response } from 'express';
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Context } from '../context';
+import type { Logger } from '../logger';
+
+export type Outcome = 'success' | 'client_error' | 'server_error';
+
+interface Note {
+  operation: string;
+  codes: string[];
+}
+
+/** What one request learnt: its context (for SQL stats) and, once Apollo answered, its note. */
+interface Slot {
+  ctx: Context;
+  note?: Note;
+}
+
+// Apollo shallow-copies the context per operation, so the plugin finds the slot through a symbol
+// property (copied along) rather than through the context object's identity.
+const SLOT = Symbol('observabilitySlot');
+/** Operation names come from clients: past this many distinct ones, metrics label them "(other)". */
+const MAX_OPERATION_LABELS = 200;
+
+export class Observability {
+  readonly registry = new Registry();
+  private readonly labelled = new Set<string>();
+  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly duration: Histogram<'operation' | 'outcome'>;
+  private readonly sqlStatements: Counter<'operation'>;
+
+  constructor(private readonly deps: { log: Logger; pool: Pool; poolMax: number }) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'graphql_requests_total',
+      help: 'GraphQL HTTP requests by operation name and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'GraphQL HTTP request latency by operation name and outcome',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.sqlStatements = new Counter({
+      name: 'graphql_sql_statements_total',
+      help: 'SQL statements run by GraphQL requests, by operation name',
+      labelNames: ['operation'],
+      registers,
+    });
+    const { pool } = deps;
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    gauge('db_pool_total_connections', 'Connections the pool holds (idle and in use)', () => pool.totalCount);
+    gauge('db_pool_idle_connections', 'Idle connections in the pool', () => pool.idleCount);
+    gauge('db_pool_waiting_clients', 'Requests waiting for a pool connection', () => pool.waitingCount);
+    gauge('db_pool_max_connections', 'Pool size limit (DB_POOL_MAX)', () => deps.poolMax);
+  }
+
+  /** Links the express response to the GraphQL context that Apollo's plugin will annotate. */
+  attach(res: Response, ctx: Context): void {
+    const slot: Slot = { ctx };
+    (ctx as unknown as Record<symbol, Slot>)[SLOT] = slot;
+    (res.locals as Record<symbol, Slot>)[SLOT] = slot;
+  }
+
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ contextValue, operationName, response }) {
+            const slot = (contextValue as unknown as Record<symbol, Slot | undefined>)[SLOT];
+            if (!slot) return;
+            const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+            slot.note = {
+              operation: operationName ?? '(anonymous)',
+              codes: errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')),
+            };
+          },
+        };
+      },
+    };
+  }
+
+  /** Times one /graphql request and, when its response is done, logs one line and records metrics. */
+  requestLog(): RequestHandler {
+    return (req, res, next) => {
+      const started = process.hrtime.bigint();
+      let logged = false;
+      // 'finish' when the answer is handed to the socket; 'close' alone when the client went away.
+      const done = () => {
+        if (logged) return;
+        logged = true;
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const slot = (res.locals as Record<symbol, Slot | undefined>)[SLOT];
+        const ctx = slot?.ctx;
+        const note = slot?.note;
+        const outcome: Outcome =
+          res.statusCode >= 500 || note?.codes.includes('INTERNAL_SERVER_ERROR')
+            ? 'server_error'
+            : res.statusCode >= 400 || note?.codes.length
+              ? 'client_error'
+              : 'success';
+        const operation = note?.operation ?? '(none)';
+        const label = this.label(operation);
+        this.requests.inc({ operation: label, outcome });
+        this.duration.observe({ operation: label, outcome }, seconds);
+        if (ctx) this.sqlStatements.inc({ operation: label }, ctx.stats.sqlQueries);
+        this.deps.log.info(
+          {
+            method: req.method,
+            operation: operation.slice(0, 100),
+            outcome,
+            status: res.statusCode,
+            durationMs: Math.round(seconds * 1e6) / 1e3,
+            sqlQueries: ctx?.stats.sqlQueries ?? 0,
+            sqlTimeMs: ctx ? Math.round(ctx.stats.sqlTimeMs * 1e3) / 1e3 : 0,
+            ...(note?.codes.length ? { errorCodes: [...new Set(note.codes)] } : {}),
+            ...(res.writableFinished ? {} : { aborted: true }),
+          },
+          'graphql request',
+        );
+      };
+      res.once('finish', done);
+      res.once('close', done);
+      next();
+    };
+  }
+
+  metricsHandler(): RequestHandler {
+    return async (_req, res, next) => {
+      try {
+        const body = await this.registry.metrics();
+        res.setHeader('content-type', this.registry.contentType);
+        res.send(body);
+      } catch (err) {
+        next(err);
+      }
+    };
+  }
+
+  private label(operation: string): string {
+    if (this.labelled.has(operation)) return operation;
+    if (this.labelled.size >= MAX_OPERATION_LABELS || operation.length > 100) return '(other)';
+    this.labelled.add(operation);
+    return operation;
+  }
+}

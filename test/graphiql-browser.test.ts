@@ -1,0 +1,126 @@
+/**
+ * GraphiQL with no internet: Debian's Chromium (driven by playwright-core) loads GET /graphql, types
+ * a query, runs it and reads the result pane. Any request that tries to leave this machine is
+ * blocked and fails the test, as does any console error. Screenshot: test-artifacts/graphiql.png.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, BrowserContext } from 'playwright-core';
+import { factories } from './support/factories';
+import { startTestServer, TestServer } from './support/server';
+import { createTestDb, TestDb } from './support/test-db';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
+
+let db: TestDb;
+let server: TestServer;
+let browser: BrowserContext | undefined;
+let profile: string;
+
+beforeAll(async () => {
+  db = await createTestDb('graphiql');
+  server = await startTestServer(db.url);
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'graphiql-profile-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await server?.stop();
+  await db?.drop();
+});
+
+const isLocal = (url: string) => {
+  if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+};
+
+test('GraphiQL loads from this server only, runs a typed query and shows the result', async () => {
+  const f = factories(db.pool);
+  await f.insight({ topic: 'offline graphiql', score: 0.9 });
+  await f.insight({ topic: 'no cdn at all', score: 0.4 });
+
+  // A fresh profile (--user-data-dir) per run: playwright passes it itself for a persistent context.
+  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const offsite: string[] = [];
+  const served: string[] = [];
+  const consoleErrors: string[] = [];
+  await browser.route('**/*', (route) => {
+    const url = route.request().url();
+    if (!isLocal(url)) {
+      offsite.push(url);
+      return route.abort('blockedbyclient');
+    }
+    served.push(url);
+    return route.continue();
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+
+  await page.goto(`http://127.0.0.1:${server.port}/graphql`, { waitUntil: 'load' });
+  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+  await editor.waitFor({ state: 'visible', timeout: 30_000 });
+
+  // Type the query over the default one (CodeMirror closes brackets as they open and types over
+  // them as they close, so the text is checked below).
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('{ insights(first: 5) { totalCount nodes { topic score } } }', { delay: 5 });
+  const typed = await editor.evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  expect(typed.replace(/\s+/g, '')).toBe('{insights(first:5){totalCountnodes{topicscore}}}');
+
+  await page.keyboard.press('Escape'); // close the editor's autocomplete list
+  await page.keyboard.press('Shift+Control+P'); // GraphiQL's prettify: a readable screenshot
+  await page.keyboard.press('Escape');
+  await page.locator('.graphiql-execute-button').click();
+  // Runs in the page (no DOM types in this project's tsconfig, hence the loose typing).
+  const resultText = await page
+    .waitForFunction(
+      () => {
+        const el = (globalThis as any).document.querySelector('.graphiql-response .CodeMirror');
+        const text: string = el?.CodeMirror?.getValue() ?? '';
+        return /"(data|errors)"/.test(text) ? text : false;
+      },
+      undefined,
+      { timeout: 30_000 },
+    )
+    .then((handle) => handle.jsonValue() as Promise<string>)
+    .catch(async (err) => {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png'), fullPage: true });
+      throw new Error(`no result in the response pane (${String(err)}); console: ${JSON.stringify(consoleErrors)}; offsite: ${JSON.stringify(offsite)}`);
+    });
+  const result = JSON.parse(resultText);
+  expect(result).toEqual({
+    data: {
+      insights: {
+        totalCount: 2,
+        nodes: [
+          { topic: 'no cdn at all', score: 0.4 },
+          { topic: 'offline graphiql', score: 0.9 },
+        ],
+      },
+    },
+    extensions: expect.anything(),
+  });
+
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql.png'), fullPage: true });
+
+  expect(offsite).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+  // Every asset came from this server.
+  for (const asset of ['graphiql.min.js', 'graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js']) {
+    expect(served.some((u) => u.endsWith(`/graphiql/${asset}`))).toBe(true);
+  }
+});

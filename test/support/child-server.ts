@@ -1,0 +1,129 @@
+/**
+ * The real server as its own process (`node -r ts-node/register/transpile-only src/main.ts`), for
+ * tests about signals, exits and database faults: what the process does, not just the app.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface ChildServer {
+  proc: ChildProcess;
+  port: number;
+  url: string;
+  /** Every JSON log line so far (stdout). */
+  lines: Record<string, any>[];
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+export async function spawnServer(env: Record<string, string>, startTimeoutMs = 90_000): Promise<ChildServer> {
+  const root = path.join(__dirname, '..', '..');
+  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, any>[] = [];
+  let err = '';
+  let buffered = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${startTimeoutMs} ms: ${err}`)), startTimeoutMs);
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        try {
+          const obj = JSON.parse(line);
+          lines.push(obj);
+          if (typeof obj.msg === 'string' && obj.msg.startsWith('serving GraphQL')) {
+            clearTimeout(timer);
+            resolve(obj.port);
+          }
+        } catch {
+          lines.push({ raw: line });
+        }
+      }
+    });
+    proc.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening: ${err}`));
+    });
+  });
+  return {
+    proc,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    lines,
+    stderr: () => err,
+    exited,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Whether a fresh TCP connection to the port is accepted. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every `everyMs` until it is true; throws after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface EmbeddedPgProcess {
+  url: string;
+  /** Stops PostgreSQL (fast shutdown: open connections are cut) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** An embedded PostgreSQL in its own process (see embedded-pg-main.ts). */
+export async function spawnEmbeddedPostgres(dataDir: string, port: number, database: string): Promise<EmbeddedPgProcess> {
+  const root = path.join(__dirname, '..', '..');
+  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-main.ts', dataDir, String(port), database], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)).url);
+    });
+    void exited.then((code) => reject(new Error(`embedded PostgreSQL exited with ${code}: ${err}`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

