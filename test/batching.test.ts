@@ -11,7 +11,8 @@ let server: TestServer;
 
 beforeAll(async () => {
   db = await createTestDb('batching');
-  server = await startTestServer(db.url);
+  // 100 x 100 nested lists are over the default cost limit (test/limits.test.ts covers that): raise it here.
+  server = await startTestServer(db.url, { MAX_QUERY_COST: '10000000' });
   const f = factories(db.pool);
   const contentIds: number[] = [];
   for (let i = 0; i < 110; i++) {
