@@ -37,7 +37,7 @@ export function createHttpApp({ config, pool, apollo }: AppDeps): express.Expres
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
-        return createContext(new Db(pool, undefined, pool), role, sentKey);
+        return createContext(new Db(pool, undefined, pool), role, sentKey, config);
       },
     }),
   );
