@@ -33,7 +33,7 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  *
  * Statement 2 counts every tier after the update (all four, in rank order) and so totalUsers.
  */
-const RECOMPUTE_SQL = `
+export const RECOMPUTE_SQL = `
 WITH scored AS (
   SELECT i.user_id,
          sum(CASE i.interaction_type

@@ -88,6 +88,7 @@ async function finish(db: Db, id: number, status: 'success' | 'failure', error: 
 
 /** What the run row keeps of a result: its scalar fields (ids and counts), not whole lists. */
 function summary(result: unknown): Record<string, unknown> | null {
+  if (Array.isArray(result)) return { rows: result.length };
   if (!result || typeof result !== 'object') return null;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(result)) {
