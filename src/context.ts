@@ -1,6 +1,6 @@
 /** Per-request context: the caller's role, the counted Db, the loaders and the query stats. */
 import { NO_CACHE, ResultCache } from './cache/result-cache';
-import type { Role } from './config';
+import { Config, loadConfig, Role } from './config';
 import { Db, QueryStats } from './db/db';
 import { createLoaders, Loaders } from './loaders';
 
@@ -16,8 +16,18 @@ export interface Context {
   cache: { hits: number; misses: number };
   /** The server's result cache (src/cache); shared across requests and, with Redis, instances. */
   resultCache: ResultCache;
+  /** The server's configuration (agents read their timeout and work_mem from it). */
+  config: Config;
 }
 
-export function createContext(db: Db, role: Role | null, sentKey: boolean, resultCache: ResultCache = NO_CACHE): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache };
+export function createContext(
+  db: Db,
+  role: Role | null,
+  sentKey: boolean,
+  opts: { resultCache?: ResultCache; config?: Config } = {},
+): Context {
+  return {
+    db, stats: db.stats, loaders: createLoaders(db), role, sentKey, cache: { hits: 0, misses: 0 },
+    resultCache: opts.resultCache ?? NO_CACHE, config: opts.config ?? loadConfig({}),
+  };
 }

@@ -86,7 +86,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log = silent,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
-        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, resultCache);
+        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, { resultCache, config });
         observability?.attach(res, ctx);
         return ctx;
       },
