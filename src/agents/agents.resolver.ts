@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { cached } from '../cache';
 import type { Context } from '../context';
 import { DateTimeScalar } from '../graphql/scalars';
 import { TierCount, tierDistribution } from '../modules/community-user/tier-distribution';
@@ -50,7 +51,7 @@ export class AgentsResolver {
   @Authorized('reader')
   @Query(() => [TierCount], { description: 'Every tier in rank order, zeros included.' })
   tierDistribution(@Ctx() ctx: Context): Promise<TierCount[]> {
-    return tierDistribution(ctx.db);
+    return cached(ctx, 'tierDistribution', {}, () => tierDistribution(ctx.db));
   }
 
   @Authorized('reader')
@@ -60,6 +61,7 @@ export class AgentsResolver {
     @Arg('until', () => DateTimeScalar, { nullable: true }) until: Date | null,
     @Ctx() ctx: Context,
   ): Promise<AgentStats[]> {
-    return agentPerformance(ctx.db, { since: since ?? null, until: until ?? null }, ctx.config.agentWorkMem);
+    const args = { since: since ?? null, until: until ?? null };
+    return cached(ctx, 'agentPerformance', args, () => agentPerformance(ctx.db, args, ctx.config.agentWorkMem));
   }
 }
