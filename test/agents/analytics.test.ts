@@ -18,7 +18,12 @@ afterAll(async () => {
   await server?.stop();
   await db?.drop();
 });
-beforeEach(() => resetTables(db.pool));
+// Rows are reset with SQL behind the API's back: a mutation operation then invalidates the
+// result cache that agentPerformance reads through (src/cache), as any write through the API does.
+beforeEach(async () => {
+  await resetTables(db.pool);
+  await server.gql('mutation { __typename }');
+});
 
 const STATS = 'agentName totalRuns successfulRuns failedRuns successRate avgExecutionTime p95ExecutionTime lastRunAt';
 const ANALYZE = `mutation($input: AnalyzeAgentsInput) { analyzeAgentPerformance(input: $input) { since until run { id agentName status } stats { ${STATS} } } }`;
