@@ -15,6 +15,6 @@ export interface Context {
   cache: { hits: number; misses: number };
 }
 
-export function createContext(db: Db, role: Role | null, sentKey: boolean): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db), role, sentKey, cache: { hits: 0, misses: 0 } };
+export function createContext(db: Db, role: Role | null, sentKey: boolean, opts: { batch?: boolean } = {}): Context {
+  return { db, stats: db.stats, loaders: createLoaders(db, opts), role, sentKey, cache: { hits: 0, misses: 0 } };
 }

@@ -37,7 +37,9 @@ export function createHttpApp({ config, pool, apollo }: AppDeps): express.Expres
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
-        return createContext(new Db(pool, undefined, pool), role, sentKey);
+        // The benchmark's N+1 comparison: loaders without batching, only when BENCH_ALLOW_UNBATCHED=1.
+        const unbatched = config.allowBatchingSwitch && req.headers['x-bench-unbatched'] === '1';
+        return createContext(new Db(pool, undefined, pool), role, sentKey, { batch: !unbatched });
       },
     }),
   );
