@@ -1,7 +1,32 @@
-/** Placeholder until the agents land (see the full version below in the history). */
+/**
+ * Against the limit: each agent's own SQL, run alone through psql, against the end-to-end mutation.
+ *
+ * The SQL is not a hand-kept copy: an in-process server runs the mutation once with Db.query
+ * (the runtime's only way to SQL) recording every statement and its parameters; they are written
+ * to bench-results/limit/<agent>-<dataset>.sql with each parameter inlined as an untyped literal
+ * (what pg sends is an untyped parameter too, so PostgreSQL resolves both alike), run lifecycle,
+ * lock and transaction included. Then, alternately and from the same state: psql runs the file
+ * (the sum of its \timing lines), and the real server runs the mutation over HTTP.
+ * The replay runs with session_replication_role = replica (foreign-key triggers off): its recorded
+ * statements name the run and snapshot ids of the recording, which the reset between runs deleted;
+ * checking those one or two keys costs microseconds.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Pool } from 'pg';
-import type { Dataset } from './datasets';
+import { escapeLiteral } from 'pg';
+import { loadConfig } from '../../src/config';
+import { Db } from '../../src/db/db';
+import { start } from '../../src/main';
+import { CASES } from './cases';
+import { ANCHOR, Dataset } from './datasets';
+import { median } from './measure';
 import type { BenchServer } from './server';
+import { removeRunRows, resetScores } from './state';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { prepareValue } = require('pg/lib/utils') as { prepareValue(v: unknown): unknown };
 
 export interface LimitRow {
   agent: string;
@@ -12,6 +37,95 @@ export interface LimitRow {
   statements: number;
 }
 
-export async function runLimit(_opts: { root: string; url: string; server: BenchServer; pool: Pool; dataset: Dataset; out: string; log: (m: string) => void }): Promise<LimitRow[]> {
-  return [];
+interface AgentCase {
+  agent: string;
+  mutation: string;
+  params: Record<string, unknown>;
+  /** Restores the state the measured run starts from. */
+  prepare(pool: Pool, ds: Dataset, gql: BenchServer['gql']): Promise<void>;
+}
+
+const byOp = (op: string) => CASES.find((c) => c.op === op)!;
+const clean = (pool: Pool, ds: Dataset) => removeRunRows(pool, ds.spec.logs);
+
+const AGENTS: AgentCase[] = [
+  { agent: 'ConversionAgent', mutation: byOp('engagement').mutation, params: byOp('engagement').params,
+    prepare: async (pool, ds) => { await clean(pool, ds); await resetScores(pool); } },
+  { agent: 'PerformanceAnalyticsAgent', mutation: byOp('snapshot').mutation, params: byOp('snapshot').params,
+    prepare: (pool, ds) => clean(pool, ds) },
+  { agent: 'StrategyTuningAgent', mutation: 'mutation { r: tuneStrategy(input: {learningRate: 0.3}) { version } }', params: {},
+    // Tuning needs a platform-wide snapshot: one small one (a 1-day window).
+    prepare: async (pool, ds, gql) => {
+      await clean(pool, ds);
+      await gql(`mutation { createPerformanceSnapshot(input: {asOf: "${ANCHOR}", windowDays: 1}) { id } }`);
+    } },
+  { agent: 'AnalyticsAgent', mutation: byOp('analysis').mutation, params: byOp('analysis').params,
+    prepare: (pool, ds) => clean(pool, ds) },
+];
+
+/** A statement with its parameters inlined as untyped literals, prepared exactly as pg prepares them. */
+function inline(sql: string, params: unknown[]): string {
+  return sql.replace(/\$(\d+)\b/g, (_m, i: string) => {
+    const v = prepareValue(params[Number(i) - 1]);
+    return v === null || v === undefined ? 'NULL' : escapeLiteral(String(v));
+  });
+}
+
+function psqlMs(url: string, file: string): number {
+  const out = execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { encoding: 'utf8' });
+  return [...out.matchAll(/^Time: ([\d.]+) ms/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+export async function runLimit(opts: { url: string; server: BenchServer; pool: Pool; dataset: Dataset; out: string; log: (m: string) => void; runs?: number }): Promise<LimitRow[]> {
+  const { url, server, pool, dataset, log } = opts;
+  const dir = path.join(opts.out, 'limit');
+  fs.mkdirSync(dir, { recursive: true });
+  const recorded: { sql: string; params: unknown[] }[] = [];
+  let recording = false;
+  const original = Db.prototype.query;
+  Db.prototype.query = function (this: Db, sql: string, params: unknown[] = []) {
+    if (recording) recorded.push({ sql, params });
+    return original.call(this, sql, params);
+  } as typeof original;
+  const app = await start(loadConfig({ ...process.env, DATABASE_URL: url, PORT: '4212', MIGRATIONS_RUN: 'false', LOG_LEVEL: 'silent' }));
+  const local = async (query: string, variables: Record<string, unknown>) => {
+    const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  };
+  const rows: LimitRow[] = [];
+  try {
+    for (const a of AGENTS) {
+      await a.prepare(pool, dataset, server.gql);
+      recorded.length = 0;
+      recording = true;
+      await local(a.mutation, a.params);
+      recording = false;
+      const file = path.join(dir, `${a.agent}-${dataset.name}.sql`);
+      fs.writeFileSync(file, `-- ${a.agent} on dataset ${dataset.name}: the statements the server ran for\n-- ${a.mutation.replace(/\s+/g, ' ')}\nSET session_replication_role = replica;\n\\timing on\n${
+        recorded.map((r) => `${inline(r.sql, r.params).trim()};`).join('\n')}\n`);
+      const sqlRuns: number[] = [];
+      const httpRuns: number[] = [];
+      for (let i = 0; i < (opts.runs ?? 3); i++) {
+        await a.prepare(pool, dataset, server.gql);
+        sqlRuns.push(psqlMs(url, file));
+        await a.prepare(pool, dataset, server.gql);
+        const t0 = performance.now();
+        const res = await server.gql(a.mutation, a.params);
+        httpRuns.push(performance.now() - t0);
+        if (res.errors?.length) throw new Error(`${a.agent}: ${JSON.stringify(res.errors)}`);
+      }
+      const row = { agent: a.agent, dataset: dataset.name, statements: recorded.length, sqlMs: median(sqlRuns), mutationMs: median(httpRuns), ratio: 0 };
+      row.ratio = row.mutationMs / row.sqlMs;
+      log(`limit ${a.agent} ${dataset.name}: SQL alone ${row.sqlMs.toFixed(1)} ms, mutation ${row.mutationMs.toFixed(1)} ms, ratio ${row.ratio.toFixed(2)}`);
+      rows.push(row);
+    }
+  } finally {
+    Db.prototype.query = original;
+    await app.stop();
+    await removeRunRows(pool, dataset.spec.logs);
+  }
+  return rows;
 }

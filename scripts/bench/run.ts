@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --datasets s,m,l,xl --ops engagement,snapshot,analysis --impls before,seed-after,ours
- *                  --runs 3 --max-min 5 --no-http --no-limit --no-write]
+ *                  --runs 3 --max-min 5 --http-dataset l --limit-datasets l,xl --no-http --no-limit --no-write]
  *
  * Seeds (or reuses) one database per dataset, times the original design's "before" and
  * "seed-after" agents (TypeORM, in a child process) and ours (the GraphQL mutation on the real
@@ -45,6 +45,7 @@ function parseArgs(argv: string[]) {
     limit: !argv.includes('--no-limit'),
     write: !argv.includes('--no-write'),
     httpDataset: list('http-dataset', ['l'])[0],
+    limitDatasets: list('limit-datasets', ['l', 'xl']),
   };
 }
 
@@ -93,7 +94,7 @@ async function main() {
         results.push(...rows);
         fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ results, seeds }, null, 2));
       }
-      if (args.limit && args.impls.includes('ours')) limit.push(...(await runLimit({ root: ROOT, url, server, pool, dataset: ds, out: OUT, log })));
+      if (args.limit && args.limitDatasets.includes(ds.name)) limit.push(...(await runLimit({ url, server, pool, dataset: ds, out: OUT, log })));
       if (args.http && ds.name === args.httpDataset) http = await runHttpLoad({ server, log });
       load.push(`after dataset ${ds.name}: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
     } finally {
