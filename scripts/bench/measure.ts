@@ -1,11 +1,13 @@
 /** One operation on one dataset: before, seed-after and ours, interleaved run by run, checked. */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Pool } from 'pg';
 import type { Case } from './cases';
 import type { Dataset } from './datasets';
 import type { OrmWorker } from './worker-client';
 import { peakRssMb, resetPeakRss } from './orm-worker';
 import type { BenchServer } from './server';
-import { diffScores, diffValues, readScores, removeRunRows, resetScores, ScoreState } from './state';
+import { diffScores, diffValues, fromJson, readScores, removeRunRows, resetScores, ScoreState, toJson } from './state';
 
 export type Impl = 'before' | 'seed-after' | 'ours';
 export const IMPLS: Impl[] = ['before', 'seed-after', 'ours'];
@@ -39,6 +41,7 @@ export interface MeasureDeps {
   previous: ResultRow[];
   log: (m: string) => void;
   impls: Impl[];
+  refDir: string;
 }
 
 /** A linear estimate from the largest smaller size measured; null when there is none. */
@@ -59,8 +62,16 @@ export async function measureCase(c: Case, ds: Dataset, deps: MeasureDeps): Prom
     }
     rows.set(impl, row);
   }
-  let refScores: ScoreState | null = null;
-  let refValue: unknown = undefined;
+  // The reference result is kept on disk, so that a later run of one implementation alone
+  // (--impls ours --merge) is still checked against the others.
+  const refFile = path.join(deps.refDir, `${c.op}-${ds.name}.json`);
+  const saved = fs.existsSync(refFile) ? JSON.parse(fs.readFileSync(refFile, 'utf8')) : undefined;
+  let refScores: ScoreState | null = saved && c.op === 'engagement' ? fromJson(saved) : null;
+  let refValue: unknown = c.op === 'engagement' ? undefined : saved;
+  const save = (v: unknown) => {
+    fs.mkdirSync(deps.refDir, { recursive: true });
+    fs.writeFileSync(refFile, JSON.stringify(v));
+  };
   const checks = new Map<Impl, string[]>();
   for (let run = 0; run < deps.runs; run++) {
     for (const impl of deps.impls) {
@@ -92,10 +103,10 @@ export async function measureCase(c: Case, ds: Dataset, deps: MeasureDeps): Prom
       if (c.op === 'engagement') {
         const state = await readScores(deps.pool);
         diff = refScores ? diffScores(refScores, state) : null;
-        refScores ??= state;
+        if (!refScores) save(toJson((refScores = state)));
       } else {
         diff = refValue === undefined ? null : diffValues(refValue, value);
-        if (refValue === undefined) refValue = value;
+        if (refValue === undefined) save((refValue = value));
       }
       if (diff) (checks.get(impl) ?? checks.set(impl, []).get(impl)!).push(diff);
       if (row.runsMs.at(-1)! > deps.maxRunMs) row.skipped = `stopped after ${row.runsMs.length} run(s): over ${deps.maxRunMs / 60_000} min each`;

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --datasets s,m,l,xl --ops engagement,snapshot,analysis --impls before,seed-after,ours
- *                  --runs 3 --max-min 5 --http-dataset l --limit-datasets l,xl --no-http --no-limit --no-write]
+ *                  --runs 3 --max-min 5 --http-dataset l --limit-datasets l,xl --no-http --no-limit --no-write --merge]
  *
  * Seeds (or reuses) one database per dataset, times the original design's "before" and
  * "seed-after" agents (TypeORM, in a child process) and ours (the GraphQL mutation on the real
@@ -19,7 +19,7 @@ import { DATASETS, ensureDataset } from './datasets';
 import { runHttpLoad, HttpRow } from './http-load';
 import { Impl, IMPLS, measureCase, ResultRow } from './measure';
 import { LimitRow, runLimit } from './limit';
-import { writeReport } from './report';
+import { Report, writeReport } from './report';
 import { startServer } from './server';
 import { startWorker } from './worker-client';
 
@@ -44,6 +44,7 @@ function parseArgs(argv: string[]) {
     http: !argv.includes('--no-http'),
     limit: !argv.includes('--no-limit'),
     write: !argv.includes('--no-write'),
+    merge: argv.includes('--merge'),
     httpDataset: list('http-dataset', ['l'])[0],
     limitDatasets: list('limit-datasets', ['l', 'xl']),
   };
@@ -77,22 +78,34 @@ async function main() {
   })();
 
   const port = Number(process.env.BENCH_PORT ?? 4210);
-  const results: ResultRow[] = [];
-  const seeds: { dataset: string; ms: number; rows: Record<string, number> }[] = [];
-  let http: HttpRow[] = [];
-  let limit: LimitRow[] = [];
-  const load: string[] = [`start: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`];
+  const prev: Partial<Report> = args.merge && fs.existsSync(path.join(OUT, 'results.json')) ? JSON.parse(fs.readFileSync(path.join(OUT, 'results.json'), 'utf8')) : {};
+  const results: ResultRow[] = prev.results ?? [];
+  const seeds: Report['seeds'] = prev.seeds ?? [];
+  let http: HttpRow[] = prev.http ?? [];
+  const limit: LimitRow[] = (prev.limit ?? []).filter((l) => !(args.limit && args.limitDatasets.includes(l.dataset) && args.datasets.includes(l.dataset)));
+  const load: string[] = [...(prev.load ?? []), `start${args.merge ? ' (merged run)' : ''}: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`];
   for (const ds of DATASETS.filter((d) => args.datasets.includes(d.name))) {
     const { url, seed } = await ensureDataset(adminUrl, ds, log);
-    if (seed) seeds.push({ dataset: ds.name, ms: seed.ms, rows: seed.rows });
+    if (seed) {
+      seeds.push({ dataset: ds.name, ms: seed.ms, rows: seed.rows });
+      // New data: the saved reference results of this dataset no longer apply.
+      for (const c of CASES) fs.rmSync(path.join(OUT, 'ref', `${c.op}-${ds.name}.json`), { force: true });
+    }
     const pool = new Pool({ connectionString: url, max: 2 });
     const worker = await startWorker(url);
     const server = await startServer({ root: ROOT, databaseUrl: url, port, logFile: path.join(OUT, `server-${ds.name}.log`) });
     try {
       for (const c of CASES.filter((x) => args.ops.includes(x.op) && x.datasets.includes(ds.name))) {
-        const rows = await measureCase(c, ds, { pool, worker, server, runs: args.runs, maxRunMs: args.maxRunMs, previous: results, log, impls: args.impls });
-        results.push(...rows);
-        fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ results, seeds }, null, 2));
+        const rows = await measureCase(c, ds, {
+          pool, worker, server, runs: args.runs, maxRunMs: args.maxRunMs, previous: results, log, impls: args.impls, refDir: path.join(OUT, 'ref'),
+        });
+        // --merge: these rows replace the same (operation, dataset, implementation) of the previous run.
+        for (const r of rows) {
+          const i = results.findIndex((x) => x.op === r.op && x.dataset === r.dataset && x.impl === r.impl);
+          if (i >= 0) results[i] = r;
+          else results.push(r);
+        }
+        fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ ...prev, results, seeds }, null, 2));
       }
       if (args.limit && args.limitDatasets.includes(ds.name)) limit.push(...(await runLimit({ url, server, pool, dataset: ds, out: OUT, log })));
       if (args.http && ds.name === args.httpDataset) http = await runHttpLoad({ server, log });
@@ -104,7 +117,11 @@ async function main() {
     }
   }
   if (embedded) await embedded.stop();
-  const report = { command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), machine: machine(), pgVersion, load, results, seeds, http, limit, at: new Date().toISOString() };
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const report: Report = {
+    command: prev.command && args.merge ? `${prev.command}, then ${command}` : command,
+    machine: machine(), pgVersion, load, results, seeds, http, limit, at: new Date().toISOString(),
+  };
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(report, null, 2));
   if (args.write) writeReport(ROOT, report);
   log('done');

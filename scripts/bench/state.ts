@@ -36,6 +36,11 @@ export async function readScores(pool: Pool): Promise<ScoreState> {
   };
 }
 
+export const toJson = (s: ScoreState) => ({ ids: [...s.ids], scores: [...s.scores], tiers: s.tiers, updatedAt: s.updatedAt });
+export const fromJson = (j: ReturnType<typeof toJson>): ScoreState => ({
+  ids: Int32Array.from(j.ids), scores: Float64Array.from(j.scores), tiers: j.tiers, updatedAt: j.updatedAt,
+});
+
 const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
 /** null when equal; else a short description of the first differences. */
