@@ -31,11 +31,28 @@ export function summarize(file: string, top = 25): string {
     byPkg.set(packageOf(n.callFrame.url), (byPkg.get(packageOf(n.callFrame.url)) ?? 0) + us);
     byFn.set(key, (byFn.get(key) ?? 0) + us);
   }
+  // Inclusive time: every frame on a sample's stack counts once.
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${packageOf(f.url)}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        incl.set(key, (incl.get(key) ?? 0) + us);
+      }
+    }
+  }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   const lines = [`total sampled: ${(total / 1e6).toFixed(2)} s`, '', 'self time by package:'];
   for (const [k, v] of [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(v)}  ${k}`);
   lines.push('', 'self time by function:');
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
+  lines.push('', 'inclusive time (frame anywhere on the stack):');
+  for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
   return lines.join('\n');
 }
 

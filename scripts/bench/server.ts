@@ -3,6 +3,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+export const BENCH_KEY = 'bench-admin-key';
+
 export interface BenchServer {
   pid: number;
   url: string;
@@ -16,7 +18,8 @@ export async function startServer(opts: { root: string; databaseUrl: string; por
     cwd: opts.root,
     env: {
       ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), QUERY_STATS: '1', MIGRATIONS_RUN: 'false',
-      BENCH_ALLOW_UNBATCHED: '1', NODE_ENV: 'benchmark', ...opts.env,
+      // The production configuration (graphql-js skips its development-only checks), with a key.
+      BENCH_ALLOW_UNBATCHED: '1', NODE_ENV: 'production', API_KEYS: `admin:${BENCH_KEY}`, ...opts.env,
     },
     stdio: ['ignore', out, out],
   });
@@ -39,7 +42,7 @@ export async function startServer(opts: { root: string; databaseUrl: string; por
     async gql(query, variables, headers = {}) {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}`, ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as any;
