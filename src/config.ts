@@ -14,6 +14,16 @@ export interface Config {
   poolMax: number;
   connectionTimeoutMs: number;
   readStatementTimeoutMs: number;
+  /**
+   * statement_timeout of an agent's transaction (SET LOCAL), lock wait included; 0 = none. Agents
+   * scan whole tables, so the 30 s read limit does not fit them, but a stuck run must not hold its
+   * agent's lock forever.
+   */
+  agentStatementTimeoutMs: number;
+  /** work_mem of an agent's transaction (SET LOCAL): its hash aggregates and sorts stay in memory. */
+  agentWorkMem: string;
+  /** Test only (refused with NODE_ENV=production): this agent's run fails after its first domain statement. */
+  agentFailAfterFirstStatement: string | null;
   apiKeys: Map<string, Role>;
   maxDepth: number;
   maxAliases: number;
@@ -39,6 +49,20 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function memory(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9][0-9]{0,6}(kB|MB|GB)$/.test(raw)) throw new Error(`${name} must be a PostgreSQL memory size such as 64MB, got "${raw}"`);
+  return raw;
+}
+
+function faultHook(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT;
+  if (!raw) return null;
+  if (env.NODE_ENV === 'production') throw new Error('AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT is a test hook; refusing it with NODE_ENV=production');
+  return raw;
 }
 
 export function parseApiKeys(raw: string | undefined): Map<string, Role> {
@@ -68,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolMax: int(env, 'DB_POOL_MAX', 10, 1),
     connectionTimeoutMs: int(env, 'DB_CONNECTION_TIMEOUT_MS', 5000, 1),
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30000, 1),
+    agentStatementTimeoutMs: int(env, 'AGENT_STATEMENT_TIMEOUT_MS', 300000, 0),
+    agentWorkMem: memory(env, 'AGENT_WORK_MEM', '64MB'),
+    agentFailAfterFirstStatement: faultHook(env),
     apiKeys: parseApiKeys(env.API_KEYS),
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),

@@ -1,5 +1,5 @@
 /** Per-request context: the caller's role, the counted Db, the loaders and the query stats. */
-import type { Role } from './config';
+import { Config, loadConfig, Role } from './config';
 import { Db, QueryStats } from './db/db';
 import { createLoaders, Loaders } from './loaders';
 
@@ -13,8 +13,16 @@ export interface Context {
   sentKey: boolean;
   /** Cache hits/misses of the aggregate reads, reported with queryStats. */
   cache: { hits: number; misses: number };
+  /** The server's configuration (agents read their timeout and work_mem from it). */
+  config: Config;
 }
 
-export function createContext(db: Db, role: Role | null, sentKey: boolean, opts: { batch?: boolean } = {}): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db, opts), role, sentKey, cache: { hits: 0, misses: 0 } };
+export function createContext(
+  db: Db,
+  role: Role | null,
+  sentKey: boolean,
+  config: Config = loadConfig({}),
+  opts: { batch?: boolean } = {},
+): Context {
+  return { db, stats: db.stats, loaders: createLoaders(db, opts), role, sentKey, cache: { hits: 0, misses: 0 }, config };
 }

@@ -39,7 +39,7 @@ export function createHttpApp({ config, pool, apollo }: AppDeps): express.Expres
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
         // The benchmark's N+1 comparison: loaders without batching, only when BENCH_ALLOW_UNBATCHED=1.
         const unbatched = config.allowBatchingSwitch && req.headers['x-bench-unbatched'] === '1';
-        return createContext(new Db(pool, undefined, pool), role, sentKey, { batch: !unbatched });
+        return createContext(new Db(pool, undefined, pool), role, sentKey, config, { batch: !unbatched });
       },
     }),
   );

@@ -14,6 +14,8 @@ import type { ContentPlan } from '../modules/content-plan/content-plan.type';
 import { CONTENT_PLAN_COLUMNS } from '../modules/content-plan/content-plan.type';
 import type { Insight } from '../modules/insight/insight.type';
 import { INSIGHT_COLUMNS } from '../modules/insight/insight.type';
+import type { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
+import { PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/performance-snapshot/performance-snapshot.type';
 import type { PublishedContent } from '../modules/published-content/published-content.type';
 import { PUBLISHED_CONTENT_COLUMNS } from '../modules/published-content/published-content.type';
 import type { UserInteraction } from '../modules/user-interaction/user-interaction.type';
@@ -34,6 +36,7 @@ function build(db: Db, batch: boolean) {
     communityUser: () => byIdLoader<CommunityUser>(db, 'community_users t', COMMUNITY_USER_COLUMNS, 'int4', batch),
     interaction: () => byIdLoader<UserInteraction>(db, 'user_interactions t', USER_INTERACTION_COLUMNS, 'int8', batch),
     agentRun: () => byIdLoader<AgentRun>(db, 'agent_logs t', AGENT_RUN_COLUMNS, 'int8', batch),
+    performanceSnapshot: () => byIdLoader<PerformanceSnapshot>(db, 'performance_snapshots t', PERFORMANCE_SNAPSHOT_COLUMNS, 'int4', batch),
     contentByPlan: () =>
       byParentLoader<PublishedContent>(db, {
         from: 'published_content t', columns: PUBLISHED_CONTENT_COLUMNS, parentColumn: 't.content_plan_id',

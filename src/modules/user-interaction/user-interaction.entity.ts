@@ -7,6 +7,9 @@ import { PublishedContentEntity } from '../published-content/published-content.e
 // Contract index: a user's interactions in a time window (the engagement recompute, CommunityUser.interactions).
 @Index('idx_user_interaction_user_timestamp', ['userId', 'timestamp'])
 @Index('idx_user_interactions_content_timestamp', ['contentId', 'timestamp'])
+// The engagement recompute's window (a range on timestamp for every user at once) as one
+// index-only range scan: see src/agents/conversion.agent.ts.
+@Index('idx_user_interactions_timestamp_user_type', ['timestamp', 'userId', 'interactionType'])
 @Check('chk_user_interactions_type', checkIn('interaction_type', InteractionType))
 export class UserInteractionEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })

@@ -1,0 +1,48 @@
+/**
+ * The four agent mutations: defaults applied to already validated inputs (agent.inputs.ts), then
+ * one runAgent call each. The agents' SQL lives in the *.agent.ts files beside this one.
+ */
+import type { Context } from '../context';
+import { toDb } from '../graphql/enums';
+import type { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
+import type { StrategyRow } from '../modules/strategy/strategy.type';
+import type { AnalyzeAgentsInput, PerformanceSnapshotInput, RecomputeEngagementInput, TuneStrategyInput } from './agent.inputs';
+import type { AgentAnalysis, EngagementRecompute } from './agent-stats.type';
+import { analyticsAgent } from './analytics.agent';
+import { conversionAgent } from './conversion.agent';
+import { performanceAnalyticsAgent } from './performance-analytics.agent';
+import { runAgent } from './run-agent';
+import { strategyTuningAgent } from './strategy-tuning.agent';
+
+export async function recomputeEngagementScores(ctx: Context, input: RecomputeEngagementInput | null): Promise<EngagementRecompute> {
+  const windowDays = input?.windowDays ?? 30;
+  const halfLifeDays = input?.halfLifeDays ?? null;
+  const asOf = input?.asOf ?? null;
+  const { result, run } = await runAgent(ctx, 'ConversionAgent', { windowDays, halfLifeDays, asOf }, (tx, r) =>
+    conversionAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, halfLifeDays }),
+  );
+  return { ...result, run };
+}
+
+export async function createPerformanceSnapshot(ctx: Context, input: PerformanceSnapshotInput | null): Promise<PerformanceSnapshot> {
+  const windowDays = input?.windowDays ?? 30;
+  const platform = input?.platform ?? null;
+  const asOf = input?.asOf ?? null;
+  const { result } = await runAgent(ctx, 'PerformanceAnalyticsAgent', { windowDays, platform, asOf }, (tx, r) =>
+    performanceAnalyticsAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, platform: platform && toDb(platform) }, r.id),
+  );
+  return result;
+}
+
+export async function tuneStrategy(ctx: Context, input: TuneStrategyInput | null): Promise<StrategyRow> {
+  const learningRate = input?.learningRate ?? 0.3;
+  const { result } = await runAgent(ctx, 'StrategyTuningAgent', { learningRate }, (tx, r) => strategyTuningAgent(tx, { learningRate }, r.id));
+  return result;
+}
+
+export async function analyzeAgentPerformance(ctx: Context, input: AnalyzeAgentsInput | null): Promise<AgentAnalysis> {
+  const since = input?.since ?? null;
+  const until = input?.until ?? null;
+  const { result, run } = await runAgent(ctx, 'AnalyticsAgent', { since, until }, (tx, r) => analyticsAgent(tx, { since, until }, r.id));
+  return { run, since, until, stats: result };
+}

@@ -1,0 +1,33 @@
+import type { Db } from '../../db/db';
+import { checkFirst, Page } from '../../graphql/connection';
+import { Platform, toDb } from '../../graphql/enums';
+import { checkCursor, decodeCursor, KeysetOrder } from '../../graphql/keyset';
+import { rootPage } from '../../loaders/page-query';
+import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from './performance-snapshot.type';
+
+// createdAt DESC (api.md), on idx_performance_snapshots_created_at_id.
+const ORDER: KeysetOrder = { key: 't.created_at', keyCast: 'timestamptz', nullable: false, id: 't.id', desc: true };
+
+export function listPerformanceSnapshots(db: Db, args: { first: number; after?: string | null }): Promise<Page<PerformanceSnapshot>> {
+  const first = checkFirst(args.first);
+  const after = checkCursor(decodeCursor(args.after), ORDER);
+  return rootPage<PerformanceSnapshot>(db, { from: 'performance_snapshots t', columns: PERFORMANCE_SNAPSHOT_COLUMNS, order: ORDER }, {
+    first,
+    after,
+    filter: () => [],
+  });
+}
+
+/**
+ * The newest snapshot restricted to `platform`, or with none given the newest one over every
+ * platform (platform IS NULL), the one tuneStrategy uses. One probe of
+ * idx_performance_snapshots_platform_created.
+ */
+export function latestPerformanceSnapshot(db: Db, platform: Platform | null): Promise<PerformanceSnapshot | null> {
+  return db.one<PerformanceSnapshot>(
+    `SELECT ${PERFORMANCE_SNAPSHOT_COLUMNS} FROM performance_snapshots t
+     WHERE ${platform ? 't.platform = $1' : 't.platform IS NULL'}
+     ORDER BY t.created_at DESC, t.id DESC LIMIT 1`,
+    platform ? [toDb(platform)] : [],
+  );
+}

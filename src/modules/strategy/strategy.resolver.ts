@@ -1,0 +1,46 @@
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { ConnectionArgs } from '../../graphql/connection-args';
+import type { Page } from '../../graphql/connection';
+import { ContentFormat, Platform } from '../../graphql/enums';
+import { AgentRun } from '../agent-run/agent-run.type';
+import { PerformanceSnapshot } from '../performance-snapshot/performance-snapshot.type';
+import { currentStrategy, listStrategies } from './strategy.service';
+import { FormatWeight, PlatformWeight, Strategy, StrategyConnection, StrategyRow } from './strategy.type';
+
+@Resolver(() => Strategy)
+export class StrategyResolver {
+  @Authorized('reader')
+  @Query(() => Strategy, { nullable: true, description: 'The strategy with the highest version.' })
+  currentStrategy(@Ctx() ctx: Context): Promise<StrategyRow | null> {
+    return currentStrategy(ctx.db);
+  }
+
+  @Authorized('reader')
+  @Query(() => StrategyConnection, { description: 'Newest first (version DESC).' })
+  strategies(@Args() { first, after }: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<StrategyRow>> {
+    return listStrategies(ctx.db, { first, after });
+  }
+
+  /** Every ContentFormat in the enum's declared order. */
+  @FieldResolver(() => [FormatWeight])
+  formatWeights(@Root() s: StrategyRow): FormatWeight[] {
+    return Object.values(ContentFormat).map((format) => ({ format, weight: s.formatWeightMap[format] }));
+  }
+
+  /** Every Platform in the enum's declared order. */
+  @FieldResolver(() => [PlatformWeight])
+  platformWeights(@Root() s: StrategyRow): PlatformWeight[] {
+    return Object.values(Platform).map((platform) => ({ platform, weight: s.platformWeightMap[platform] }));
+  }
+
+  @FieldResolver(() => PerformanceSnapshot)
+  async snapshot(@Root() s: StrategyRow, @Ctx() ctx: Context): Promise<PerformanceSnapshot> {
+    return (await ctx.loaders.performanceSnapshot.load(Number(s.snapshotId)))!;
+  }
+
+  @FieldResolver(() => AgentRun)
+  async run(@Root() s: StrategyRow, @Ctx() ctx: Context): Promise<AgentRun> {
+    return (await ctx.loaders.agentRun.load(Number(s.runId)))!;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Shared bits of the agent tests: the contract's formulas written again, independently, in
+ * TypeScript (agents.md), a relative float comparison, and small database helpers.
+ */
+import type { Pool } from 'pg';
+
+export const DAY_MS = 86_400_000;
+
+/** agents.md "Weight by type", keyed by stored (lower-case) type. */
+export const WEIGHTS: Record<string, number> = {
+  view: 1, like: 2, click: 2, comment: 4, follow: 5, share: 6, signup: 10, purchase: 20,
+};
+
+export const TIERS = ['NEWCOMER', 'ENGAGED', 'ADVOCATE', 'CHAMPION'];
+export const FORMATS = ['VIDEO', 'SHORT_VIDEO', 'CAROUSEL', 'IMAGE', 'THREAD', 'ARTICLE', 'NEWSLETTER', 'PODCAST', 'LIVE'];
+export const PLATFORMS = ['YOUTUBE', 'TIKTOK', 'INSTAGRAM', 'LINKEDIN', 'X', 'FACEBOOK', 'BLOG', 'NEWSLETTER', 'PODCAST'];
+
+export function tierOf(score: number): string {
+  if (score >= 200) return 'CHAMPION';
+  if (score >= 50) return 'ADVOCATE';
+  if (score >= 10) return 'ENGAGED';
+  return 'NEWCOMER';
+}
+
+export interface Interaction {
+  userId: number;
+  type: string;
+  timestamp: Date;
+}
+
+/** score(u) per agents.md: weight * decay summed over the window [asOf - windowDays*24h, asOf]. */
+export function expectedScores(
+  userIds: number[],
+  interactions: Interaction[],
+  asOf: Date,
+  windowDays: number,
+  halfLifeDays: number | null,
+): Map<number, { score: number; inWindow: number }> {
+  const out = new Map(userIds.map((id) => [id, { score: 0, inWindow: 0 }]));
+  const from = asOf.getTime() - windowDays * DAY_MS;
+  for (const i of interactions) {
+    const t = i.timestamp.getTime();
+    if (t < from || t > asOf.getTime()) continue;
+    const ageDays = (asOf.getTime() - t) / 1000 / 86400;
+    const decay = halfLifeDays === null ? 1 : Math.pow(0.5, ageDays / halfLifeDays);
+    const e = out.get(i.userId)!;
+    e.score += WEIGHTS[i.type] * decay;
+    e.inWindow += 1;
+  }
+  return out;
+}
+
+/** PostgreSQL's percentile_cont(p) over the non-null values. */
+export function percentileCont(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const pos = p * (v.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+}
+
+export const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/** Floats to a relative 1e-9 (agents.md); exact when the expectation is 0 or null. */
+export function expectClose(actual: number | null | undefined, expected: number | null, what = 'value'): void {
+  if (expected === null || expected === 0) {
+    expect({ what, actual }).toEqual({ what, actual: expected });
+    return;
+  }
+  const rel = Math.abs((actual as number) - expected) / Math.abs(expected);
+  if (!(rel <= 1e-9)) throw new Error(`${what}: expected ${expected}, got ${actual} (relative error ${rel})`);
+}
+
+export async function runRows(pool: Pool): Promise<{ id: string; agent_name: string; status: string; error: string | null; execution_time: number | null; finished_at: Date | null; started_at: Date }[]> {
+  const r = await pool.query('SELECT id::text, agent_name, status, error, execution_time, finished_at, started_at FROM agent_logs ORDER BY id');
+  return r.rows;
+}
+
+/** Empties every table the agents read or write, so each test builds its own fixture. */
+export async function resetTables(pool: Pool): Promise<void> {
+  await pool.query('TRUNCATE community_users, user_interactions, published_content, content_plans, insights, agent_logs, performance_snapshots, strategies RESTART IDENTITY CASCADE');
+}
