@@ -52,11 +52,12 @@ export async function ensureDataset(adminUrl: string, ds: Dataset, log: (m: stri
   } finally {
     await admin.end();
   }
+  // Always: a dataset seeded before a new migration (an index) gets it here.
+  await migrate(url);
   if (current === marker(ds.spec)) {
     log(`dataset ${ds.name}: already seeded (${current})`);
     return { url, seed: null };
   }
-  await migrate(url);
   log(`dataset ${ds.name}: seeding ${marker(ds.spec)}`);
   const report = await seedDatabase(url, ds.spec);
   const c = new Client({ connectionString: url });
