@@ -7,8 +7,8 @@ import type { CommunityUserFilter, CommunityUserOrder } from './community-user.i
 import { CommunityUser, COMMUNITY_USER_COLUMNS } from './community-user.type';
 
 const ORDER_KEYS: Record<CommunityUserOrderField, Pick<KeysetOrder, 'key' | 'keyCast' | 'nullable'>> = {
-  // With a tier filter this walks idx_community_user_tier_engagement backwards; without one,
-  // idx_community_users_score_id.
+  // With a tier filter this walks idx_community_users_tier_score_id backwards (see the entity);
+  // without one, idx_community_users_score_id.
   [CommunityUserOrderField.ENGAGEMENT_SCORE]: { key: 't.engagement_score', keyCast: 'float8', nullable: false },
   [CommunityUserOrderField.CREATED_AT]: { key: 't.created_at', keyCast: 'timestamptz', nullable: false },
 };

@@ -1,0 +1,91 @@
+/**
+ * Plans on a generated dataset (10k users, 120k interactions over a year): the recompute's window
+ * aggregate is an index-only range scan of idx_user_interactions_timestamp_user_type, and a tier's
+ * top users (communityUsers filtered by tier, by score) walk idx_community_users_tier_score_id with
+ * no sort. Both indexes and why they beat the contract's (user_id, timestamp) and (tier,
+ * engagement_score) are explained in src/agents/conversion.agent.ts and community-user.entity.ts.
+ */
+import 'reflect-metadata';
+import type { QueryResultRow } from 'pg';
+import { RECOMPUTE_SQL } from '../../src/agents/conversion.agent';
+import { Db } from '../../src/db/db';
+import { Tier } from '../../src/graphql/enums';
+import { listCommunityUsers } from '../../src/modules/community-user/community-user.service';
+import { TIER_RANKS } from '../../src/modules/community-user/tier-distribution';
+import { ok, startTestServer, TestServer } from '../support/server';
+import { createTestDb, TestDb } from '../support/test-db';
+
+let db: TestDb;
+let server: TestServer;
+const asOf = new Date('2026-10-01T00:00:00.000Z');
+
+beforeAll(async () => {
+  db = await createTestDb('agents_plans');
+  await db.pool.query(`INSERT INTO community_users (handle, platform) SELECT 'p' || g, 'x' FROM generate_series(1, 10000) g`);
+  await db.pool.query(
+    `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
+     SELECT (SELECT min(id) FROM community_users) + (g * 7) % 10000,
+            (ARRAY['view','view','view','like','click','comment','follow','share','signup','purchase'])[1 + (g * 13) % 10],
+            $1::timestamptz - (365 * 86400 * g::float8 / 120000) * interval '1 second'
+     FROM generate_series(1, 120000) g`,
+    [asOf],
+  );
+  await db.pool.query('VACUUM ANALYZE user_interactions');
+  server = await startTestServer(db.url);
+  ok(await server.gql('mutation($asOf: DateTime) { recomputeEngagementScores(input: {asOf: $asOf, windowDays: 120}) { usersScored } }', { asOf: asOf.toISOString() }));
+  await db.pool.query('VACUUM ANALYZE community_users');
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+interface PlanNode { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] }
+
+async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+  const r = await db.pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const nodes: PlanNode[] = [];
+  const walk = (n: PlanNode) => {
+    nodes.push(n);
+    n.Plans?.forEach(walk);
+  };
+  walk(r.rows[0]['QUERY PLAN'][0].Plan);
+  return nodes;
+}
+
+/** A Db that keeps the statements it runs, to EXPLAIN exactly what the service sends. */
+class RecordingDb extends Db {
+  readonly statements: { sql: string; params: unknown[] }[] = [];
+  override async query<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    this.statements.push({ sql, params });
+    return super.query<R>(sql, params);
+  }
+}
+
+test.each([
+  ['30-day window', 30, null],
+  ['30-day window with half-life', 30, 7],
+  ['7-day window', 7, null],
+])('recompute aggregate (%s): index-only range scan of the window', async (_label, windowDays, halfLifeDays) => {
+  const nodes = await plan(RECOMPUTE_SQL, [asOf, windowDays, halfLifeDays, TIER_RANKS]);
+  const scan = nodes.find((n) => n['Index Name'] === 'idx_user_interactions_timestamp_user_type');
+  expect(scan?.['Node Type']).toBe('Index Only Scan');
+  expect(nodes.some((n) => n['Node Type'] === 'Seq Scan' && JSON.stringify(n).includes('user_interactions'))).toBe(false);
+});
+
+test.each([Tier.CHAMPION, Tier.ADVOCATE, Tier.ENGAGED, Tier.NEWCOMER])('top users of %s: keyset index walk, no sort', async (tier) => {
+  const rec = new RecordingDb(db.pool);
+  for (const after of [null, 'second page']) {
+    let cursor: string | null = null;
+    if (after) {
+      const first = await listCommunityUsers(new Db(db.pool), { first: 5, filter: { tier } });
+      cursor = first.pageInfo.endCursor;
+      if (!cursor) continue;
+    }
+    rec.statements.length = 0;
+    await listCommunityUsers(rec, { first: 20, after: cursor, filter: { tier } });
+    const nodes = await plan(rec.statements[0].sql, rec.statements[0].params);
+    expect(nodes.map((n) => n['Index Name']).filter(Boolean)).toEqual(['idx_community_users_tier_score_id']);
+    expect(nodes.some((n) => /Sort/.test(n['Node Type']))).toBe(false);
+  }
+});
