@@ -60,6 +60,6 @@ export class AgentsResolver {
     @Arg('until', () => DateTimeScalar, { nullable: true }) until: Date | null,
     @Ctx() ctx: Context,
   ): Promise<AgentStats[]> {
-    return agentPerformance(ctx.db, { since: since ?? null, until: until ?? null });
+    return agentPerformance(ctx.db, { since: since ?? null, until: until ?? null }, ctx.config.agentWorkMem);
   }
 }

@@ -11,9 +11,9 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  * tier = CHAMPION from 200, ADVOCATE from 50, ENGAGED from 10, else NEWCOMER.
  *
  * Statement 1 is one UPDATE ... FROM (aggregate): `scored` aggregates the window per user,
- * `target` left-joins every user to it (no row: 0) and gives the new tier; the UPDATE writes only
- * users whose score or tier changes (IS DISTINCT FROM), so an unchanged user's row and its five
- * index entries are not rewritten; written rows get score_updated_at = asOf. The wrapping SELECT
+ * `target` left-joins every user to it (no row: 0), gives the new tier and keeps only users whose
+ * score or tier changes (IS DISTINCT FROM; rechecked on the row being updated), so an unchanged
+ * user's row and its index entries are not rewritten; written rows get score_updated_at = asOf. The wrapping SELECT
  * counts promotions and demotions from the old and new tier ranks that RETURNING hands back (the
  * old tier comes from the statement's snapshot; runs of this agent are serialised by run-agent's
  * lock). usersScored counts `scored`, which also holds users whose score did not change.
@@ -25,11 +25,12 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  *   it; a sequential scan reads all 5M rows (0.44 s CPU). idx_user_interactions_timestamp_user_type
  *   (timestamp, user_id, interaction_type) makes it one index-only range scan of the window's
  *   833k entries (0.08 s), whatever the length of the history (migrations/*-AgentIndexes.ts).
- * - `ORDER BY u.id` feeds the UPDATE its rows in id order, which for this table is the heap's
+ * - `ORDER BY n.id` feeds the UPDATE its rows in id order, which for this table is the heap's
  *   and the id/created_at indexes' order: 100k row updates took 2.4 s CPU instead of 4.1 s in the
  *   hash order of the aggregate. Every changed row costs a new heap tuple and an entry in each of
- *   the table's five indexes (score and tier are indexed, so no HOT update): that is the cost of a
- *   first run; a rerun over unchanged data writes nothing (0.6 s).
+ *   the table's six indexes (score and tier are indexed, so no HOT update): that is the cost of a
+ *   first run (2.0 s CPU); a rerun over unchanged data writes nothing (0.65 s, mostly the hash
+ *   aggregate of the window's 833k rows into 100k groups).
  *
  * Statement 2 counts every tier after the update (all four, in rank order) and so totalUsers.
  */
@@ -46,12 +47,13 @@ WITH scored AS (
   WHERE i.timestamp >= $1::timestamptz - $2::int * interval '24 hours' AND i.timestamp <= $1::timestamptz
   GROUP BY i.user_id
 ), target AS (
-  SELECT n.id, n.old_tier, n.score,
-         CASE WHEN n.score >= 200 THEN 'champion' WHEN n.score >= 50 THEN 'advocate'
-              WHEN n.score >= 10 THEN 'engaged' ELSE 'newcomer' END AS tier
-  FROM (SELECT u.id, u.tier AS old_tier, coalesce(s.score, 0::float8) AS score
-        FROM community_users u LEFT JOIN scored s ON s.user_id = u.id
-        ORDER BY u.id) n
+  SELECT n.id, n.old_tier, n.score, n.tier
+  FROM (SELECT u.id, u.tier AS old_tier, u.engagement_score AS old_score, coalesce(s.score, 0::float8) AS score,
+               CASE WHEN coalesce(s.score, 0) >= 200 THEN 'champion' WHEN coalesce(s.score, 0) >= 50 THEN 'advocate'
+                    WHEN coalesce(s.score, 0) >= 10 THEN 'engaged' ELSE 'newcomer' END AS tier
+        FROM community_users u LEFT JOIN scored s ON s.user_id = u.id) n
+  WHERE n.score IS DISTINCT FROM n.old_score OR n.tier IS DISTINCT FROM n.old_tier
+  ORDER BY n.id
 ), changed AS (
   UPDATE community_users c
   SET engagement_score = t.score, tier = t.tier, score_updated_at = $1::timestamptz

@@ -13,6 +13,9 @@
  *    - takes `pg_advisory_xact_lock(AGENT_LOCK_CLASS, hashtext(agent name))`: a second run of the same
  *      agent waits there, then runs on the first one's committed data; both succeed. The lock
  *      ends with the transaction, so a crashed connection cannot leave it held.
+ *    Within one process, runs of an agent also queue in memory before taking a pooled connection,
+ *    so that a burst of calls waits without holding connections that readers need; the advisory
+ *    lock remains what serialises runs across processes.
  * 3. After COMMIT (or ROLLBACK) the row becomes `success` / `failure` with `finished_at` and
  *    `execution_time`, both from the database clock (`clock_timestamp() - started_at`), and `error`.
  *
@@ -55,14 +58,14 @@ export async function runAgent<T>(
   const run: RunInfo = { id: Number(started!.id), startedAt: started!.started_at };
   let result: T;
   try {
-    result = await db.transaction(async (tx) => {
+    result = await inTurn(name, () => db.transaction(async (tx) => {
       await tx.query(
         `SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true), set_config('jit', 'off', true)`,
         [String(config.agentStatementTimeoutMs), config.agentWorkMem],
       );
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, name]);
       return work(config.agentFailAfterFirstStatement === name ? failAfterFirstStatement(tx) : tx, run);
-    });
+    }));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const finished = await finish(db, run.id, 'failure', message, null).catch(() => null);
@@ -73,6 +76,19 @@ export async function runAgent<T>(
   ctx.loaders.reset();
   ctx.loaders.agentRun.prime(run.id, finished);
   return { result, run: finished };
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier call with the same key has settled (an in-process FIFO). */
+function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const turn = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const settled = turn.then(() => undefined, () => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return turn;
 }
 
 async function finish(db: Db, id: number, status: 'success' | 'failure', error: string | null, result: unknown): Promise<AgentRun> {

@@ -76,6 +76,27 @@ test('five concurrent recomputes: all succeed, five success runs, the scores of 
   }
 });
 
+test('waiting runs queue in memory, not on pooled connections: readers are still served', async () => {
+  await generate(300, 6);
+  const small = await startTestServer(db.url, { DB_POOL_MAX: '3', DB_CONNECTION_TIMEOUT_MS: '1000' });
+  const holder = await db.pool.connect();
+  try {
+    await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
+    const calls = Array.from({ length: 6 }, () => small.gql(RECOMPUTE, { asOf: asOf.toISOString() }));
+    await new Promise((r) => setTimeout(r, 1500)); // longer than the connection timeout
+    // One run holds one connection while it waits for the lock; the pool still serves a reader.
+    const read = await small.gql('{ tierDistribution { users } }');
+    expect(read.errors).toBeUndefined();
+    expect((await runRows(db.pool)).map((r) => r.status)).toEqual(Array(6).fill('running'));
+    await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
+    (await Promise.all(calls)).forEach((r) => expect(r.errors).toBeUndefined());
+    expect((await runRows(db.pool)).map((r) => r.status)).toEqual(Array(6).fill('success'));
+  } finally {
+    holder.release();
+    await small.stop();
+  }
+});
+
 test("a run waits for the agent's lock, then runs", async () => {
   await generate(50, 4);
   const holder = await db.pool.connect();
