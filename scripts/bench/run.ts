@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --datasets s,m,l,xl --ops engagement,snapshot,analysis --impls before,seed-after,ours
- *                  --runs 3 --max-min 5 --http-dataset l --limit-datasets l,xl --no-http --no-limit --no-write --merge]
+ *                  --runs 3 --max-min 5 --http-dataset l --limit-datasets l,xl --no-http --no-limit --no-write --merge --report-only]
  *
  * Seeds (or reuses) one database per dataset, times the original design's "before" and
  * "seed-after" agents (TypeORM, in a child process) and ours (the GraphQL mutation on the real
@@ -60,6 +60,11 @@ export function machine(): string {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   fs.mkdirSync(OUT, { recursive: true });
+  if (process.argv.includes('--report-only')) {
+    // Rewrites BENCHMARKS.md and the chart from the last run's bench-results/results.json.
+    writeReport(ROOT, JSON.parse(fs.readFileSync(path.join(OUT, 'results.json'), 'utf8')));
+    return;
+  }
   let adminUrl = process.env.DATABASE_URL;
   let embedded: { stop(): Promise<void> } | null = null;
   if (!adminUrl) {

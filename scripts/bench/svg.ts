@@ -66,7 +66,9 @@ export function chartSvg(panels: Panel[], caption: string): string {
     parts.push(`<line x1="${x}" x2="${x + 24}" y1="${H + 8}" y2="${H + 8}" stroke="${s.color}" stroke-width="3"/>`);
     parts.push(`<text x="${x + 30}" y="${H + 12}" font-size="12">${esc(s.name)}</text>`);
   });
-  parts.push(`<text x="${m.l + names.length * 150}" y="${H + 12}" font-size="11" fill="#555">○ at the top: skipped (over the time limit)</text>`);
+  if (panels.some((p) => p.series.some((s) => s.skipped.length))) {
+    parts.push(`<text x="${m.l + names.length * 150}" y="${H + 12}" font-size="11" fill="#555">○ at the top: skipped (over the time limit)</text>`);
+  }
   parts.push(`<text x="${m.l}" y="${H + 32}" font-size="11" fill="#555">${esc(caption)}</text>`);
   const width = W * panels.length;
   const height = H + 42;
