@@ -41,6 +41,8 @@ WITH scored AS (
                WHEN 'view' THEN 1 WHEN 'like' THEN 2 WHEN 'click' THEN 2 WHEN 'comment' THEN 4
                WHEN 'follow' THEN 5 WHEN 'share' THEN 6 WHEN 'signup' THEN 10 WHEN 'purchase' THEN 20 END
              * CASE WHEN $3::float8 IS NULL THEN 1::float8
+                    -- 0.5 ^ x underflows double precision past x = 1074 (an error in PostgreSQL): that weight is 0
+                    WHEN date_part('epoch', $1::timestamptz - i.timestamp) / 86400 > 1074 * $3::float8 THEN 0::float8
                     ELSE power(0.5::float8, date_part('epoch', $1::timestamptz - i.timestamp) / 86400 / $3::float8) END
          ) AS score
   FROM user_interactions i

@@ -146,7 +146,8 @@ test('half-life decay: 0.5 ^ (ageDays / halfLifeDays), inside the window only', 
     { label: 'edge', events: [['purchase', odd(30, 0, 0, 0)], ['purchase', odd(30, 0, 0, 1)], ['like', asOf]] },
     { label: 'many', events: Array.from({ length: 40 }, (_, k) => [Object.keys(WEIGHTS)[k % 8], odd(k % 29, k % 24, k, k * 7)] as [string, Date]) },
   ]);
-  for (const halfLifeDays of [7.5, 0.25, 3650]) {
+  // 0.01: 30-day-old weights fall below double precision (0.5 ^ 3000), which must give 0, not an error.
+  for (const halfLifeDays of [7.5, 0.25, 3650, 0.01]) {
     await db.pool.query('UPDATE community_users SET engagement_score = 0, tier = $1, score_updated_at = NULL', ['newcomer']);
     fx.users.forEach((u) => Object.assign(u, { tier: 'NEWCOMER', score: 0 }));
     const res = ok(await server.gql(RECOMPUTE, { input: { asOf: asOf.toISOString(), windowDays: 30, halfLifeDays } })).recomputeEngagementScores;
