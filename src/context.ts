@@ -24,10 +24,10 @@ export function createContext(
   db: Db,
   role: Role | null,
   sentKey: boolean,
-  opts: { resultCache?: ResultCache; config?: Config } = {},
+  opts: { resultCache?: ResultCache; config?: Config; batch?: boolean } = {},
 ): Context {
   return {
-    db, stats: db.stats, loaders: createLoaders(db), role, sentKey, cache: { hits: 0, misses: 0 },
+    db, stats: db.stats, loaders: createLoaders(db, { batch: opts.batch }), role, sentKey, cache: { hits: 0, misses: 0 },
     resultCache: opts.resultCache ?? NO_CACHE, config: opts.config ?? loadConfig({}),
   };
 }

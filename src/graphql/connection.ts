@@ -76,11 +76,12 @@ export function toPage<R, T>(
 ): Page<T> {
   const hasNextPage = rows.length > first;
   const kept = hasNextPage ? rows.slice(0, first) : rows;
-  const edges = kept.map((r) => ({ cursor: cursorOf(r), node: map(r) }));
+  // Cursors are encoded only when read: a `nodes { ... }` selection never pays for them.
+  const edges = kept.map((r) => ({ get cursor() { return cursorOf(r); }, node: map(r) }));
   return {
     edges,
     nodes: edges.map((e) => e.node),
-    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    pageInfo: { hasNextPage, endCursor: kept.length ? cursorOf(kept[kept.length - 1]) : null },
     totalCount,
   };
 }

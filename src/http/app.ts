@@ -86,7 +86,9 @@ export function createHttpApp({ config, pool, apollo, resultCache, log = silent,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
-        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, { resultCache, config });
+        // The benchmark's N+1 comparison: loaders without batching, only when BENCH_ALLOW_UNBATCHED=1.
+        const unbatched = config.allowBatchingSwitch && req.headers['x-bench-unbatched'] === '1';
+        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, { resultCache, config, batch: !unbatched });
         observability?.attach(res, ctx);
         return ctx;
       },

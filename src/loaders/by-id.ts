@@ -6,7 +6,7 @@ import { INT4_MAX } from '../graphql/ids';
  * Rows by primary key: one `= ANY($1)` statement per batch, answered in key order with null for
  * unknown ids. Ids above the column's range cannot exist and never reach SQL.
  */
-export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4' | 'int8'): DataLoader<number, T | null> {
+export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4' | 'int8', batch = true): DataLoader<number, T | null> {
   return new DataLoader<number, T | null>(async (ids) => {
     const wanted = cast === 'int4' ? ids.filter((id) => id <= INT4_MAX) : [...ids];
     const map = new Map<string, T>();
@@ -15,13 +15,14 @@ export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4
       for (const r of rows) map.set(r.id, r);
     }
     return ids.map((id) => map.get(String(id)) ?? null);
-  });
+  }, { batch });
 }
 
 /** Rows grouped by a parent key (a short list per parent, capped), one statement per batch. */
 export function byParentLoader<T>(
   db: Db,
   sql: { from: string; columns: string; parentColumn: string; orderBy: string; cast: 'int4' | 'int8'; cap: number },
+  batch = true,
 ): DataLoader<number, T[]> {
   return new DataLoader<number, T[]>(async (parentIds) => {
     const rows = await db.query<T & { __parent: number }>(
@@ -38,5 +39,5 @@ export function byParentLoader<T>(
       (map.get(__parent) ?? map.set(__parent, []).get(__parent)!).push(rest as T);
     }
     return parentIds.map((id) => map.get(id) ?? []);
-  });
+  }, { batch });
 }

@@ -27,31 +27,32 @@ import { CHILD_SPECS } from './specs';
 /** Per plan, at most this many published items (newest first): every list is capped. */
 export const PUBLISHED_PER_PLAN_CAP = 100;
 
-function build(db: Db) {
+/** `batch: false` only for the benchmark's N+1 comparison (x-bench-unbatched, see src/http/app.ts). */
+function build(db: Db, batch: boolean) {
   return {
-    insight: () => byIdLoader<Insight>(db, 'insights t', INSIGHT_COLUMNS, 'int4'),
-    contentPlan: () => byIdLoader<ContentPlan>(db, 'content_plans t', CONTENT_PLAN_COLUMNS, 'int4'),
-    content: () => byIdLoader<PublishedContent>(db, 'published_content t', PUBLISHED_CONTENT_COLUMNS, 'int4'),
-    communityUser: () => byIdLoader<CommunityUser>(db, 'community_users t', COMMUNITY_USER_COLUMNS, 'int4'),
-    interaction: () => byIdLoader<UserInteraction>(db, 'user_interactions t', USER_INTERACTION_COLUMNS, 'int8'),
-    agentRun: () => byIdLoader<AgentRun>(db, 'agent_logs t', AGENT_RUN_COLUMNS, 'int8'),
-    performanceSnapshot: () => byIdLoader<PerformanceSnapshot>(db, 'performance_snapshots t', PERFORMANCE_SNAPSHOT_COLUMNS, 'int4'),
+    insight: () => byIdLoader<Insight>(db, 'insights t', INSIGHT_COLUMNS, 'int4', batch),
+    contentPlan: () => byIdLoader<ContentPlan>(db, 'content_plans t', CONTENT_PLAN_COLUMNS, 'int4', batch),
+    content: () => byIdLoader<PublishedContent>(db, 'published_content t', PUBLISHED_CONTENT_COLUMNS, 'int4', batch),
+    communityUser: () => byIdLoader<CommunityUser>(db, 'community_users t', COMMUNITY_USER_COLUMNS, 'int4', batch),
+    interaction: () => byIdLoader<UserInteraction>(db, 'user_interactions t', USER_INTERACTION_COLUMNS, 'int8', batch),
+    agentRun: () => byIdLoader<AgentRun>(db, 'agent_logs t', AGENT_RUN_COLUMNS, 'int8', batch),
+    performanceSnapshot: () => byIdLoader<PerformanceSnapshot>(db, 'performance_snapshots t', PERFORMANCE_SNAPSHOT_COLUMNS, 'int4', batch),
     contentByPlan: () =>
       byParentLoader<PublishedContent>(db, {
         from: 'published_content t', columns: PUBLISHED_CONTENT_COLUMNS, parentColumn: 't.content_plan_id',
         orderBy: 't.published_at DESC, t.id DESC', cast: 'int4', cap: PUBLISHED_PER_PLAN_CAP,
-      }),
-    plansByInsight: () => childPageLoader<ContentPlan>(db, CHILD_SPECS.plansByInsight),
-    interactionsByUser: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByUser),
-    interactionsByContent: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByContent),
+      }, batch),
+    plansByInsight: () => childPageLoader<ContentPlan>(db, CHILD_SPECS.plansByInsight, batch),
+    interactionsByUser: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByUser, batch),
+    interactionsByContent: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByContent, batch),
   };
 }
 
 type Factories = ReturnType<typeof build>;
 export type Loaders = { [K in keyof Factories]: ReturnType<Factories[K]> } & { reset(): void };
 
-export function createLoaders(db: Db): Loaders {
-  const factories = build(db);
+export function createLoaders(db: Db, opts: { batch?: boolean } = {}): Loaders {
+  const factories = build(db, opts.batch ?? true);
   let cache = new Map<string, unknown>();
   const loaders = { reset: () => void (cache = new Map()) } as unknown as Loaders;
   for (const name of Object.keys(factories) as (keyof Factories)[]) {

@@ -73,8 +73,8 @@ export interface ChildSpec extends ListSpec {
  * per parent; a ROW_NUMBER() window over the same rows would read and sort every row of every
  * parent first, which on a busy user (thousands of interactions) is orders of magnitude more work.
  */
-export function childPageLoader<T>(db: Db, spec: ChildSpec): DataLoader<ChildPageKey, Page<T>, string> {
-  const counts = childCountLoader(db, spec);
+export function childPageLoader<T>(db: Db, spec: ChildSpec, batch = true): DataLoader<ChildPageKey, Page<T>, string> {
+  const counts = childCountLoader(db, spec, batch);
   return new DataLoader<ChildPageKey, Page<T>, string>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
@@ -121,12 +121,12 @@ export function childPageLoader<T>(db: Db, spec: ChildSpec): DataLoader<ChildPag
       );
       return keys.map((k) => results.get(k)!);
     },
-    { cacheKeyFn: (k) => `${k.parentId}|${k.first}|${k.since?.getTime() ?? ''}|${k.after ? `${k.after.key}|${k.after.id}` : ''}` },
+    { batch, cacheKeyFn: (k) => `${k.parentId}|${k.first}|${k.since?.getTime() ?? ''}|${k.after ? `${k.after.key}|${k.after.id}` : ''}` },
   );
 }
 
 /** Per-parent totalCount: one GROUP BY for all parents of a request. */
-export function childCountLoader(db: Db, spec: ChildSpec): DataLoader<{ parentId: number; since: Date | null }, number, string> {
+export function childCountLoader(db: Db, spec: ChildSpec, batch = true): DataLoader<{ parentId: number; since: Date | null }, number, string> {
   return new DataLoader(
     async (keys) => {
       const groups = new Map<number | null, number[]>();
@@ -149,6 +149,6 @@ export function childCountLoader(db: Db, spec: ChildSpec): DataLoader<{ parentId
       );
       return keys.map((k) => counts.get(`${k.parentId}|${k.since?.getTime() ?? ''}`) ?? 0);
     },
-    { cacheKeyFn: (k) => `${k.parentId}|${k.since?.getTime() ?? ''}` },
+    { batch, cacheKeyFn: (k) => `${k.parentId}|${k.since?.getTime() ?? ''}` },
   );
 }

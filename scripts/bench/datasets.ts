@@ -1,0 +1,68 @@
+/** The benchmark datasets (one database each on the benchmark's PostgreSQL) and what runs on them. */
+import { Client } from 'pg';
+import { migrate } from '../seed';
+import { seedDatabase, SeedReport } from '../seed/seed-db';
+import type { SeedSpec } from '../seed/rows';
+
+/** Bump when the generator changes: a database seeded by another version is seeded again. */
+const GENERATOR_VERSION = 1;
+export const ANCHOR = '2026-11-28T00:00:00.000Z';
+
+export interface Dataset {
+  name: string;
+  spec: SeedSpec;
+}
+
+const spec = (users: number, interactions: number, content: number, logs: number): SeedSpec => ({
+  users, interactions, content, logs, seed: 42, anchor: new Date(ANCHOR),
+});
+
+/** The original table's sizes (S, M, L) and ten times past them (XL). */
+export const DATASETS: Dataset[] = [
+  { name: 's', spec: spec(100, 5_000, 1_000, 10_000) },
+  { name: 'm', spec: spec(1_000, 50_000, 10_000, 10_000) },
+  { name: 'l', spec: spec(10_000, 500_000, 100_000, 100_000) },
+  { name: 'xl', spec: spec(100_000, 5_000_000, 1_000_000, 1_000_000) },
+];
+
+const marker = (s: SeedSpec) =>
+  `bench-seed v${GENERATOR_VERSION} users=${s.users} interactions=${s.interactions} content=${s.content} logs=${s.logs} seed=${s.seed} anchor=${s.anchor.toISOString()}`;
+
+export function dbUrl(adminUrl: string, database: string): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * The dataset's database, created and seeded unless it already holds exactly this dataset (the
+ * seed spec is kept as the database's comment). Only databases named creator_bench_* are touched.
+ */
+export async function ensureDataset(adminUrl: string, ds: Dataset, log: (m: string) => void): Promise<{ url: string; seed: SeedReport | null }> {
+  const name = `creator_bench_${ds.name}`;
+  const url = dbUrl(adminUrl, name);
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  let current: string | null = null;
+  try {
+    const r = await admin.query<{ c: string | null }>(
+      'SELECT shobj_description(oid, $2) AS c FROM pg_database WHERE datname = $1', [name, 'pg_database']);
+    if (!r.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
+    else current = r.rows[0].c;
+  } finally {
+    await admin.end();
+  }
+  // Always: a dataset seeded before a new migration (an index) gets it here.
+  await migrate(url);
+  if (current === marker(ds.spec)) {
+    log(`dataset ${ds.name}: already seeded (${current})`);
+    return { url, seed: null };
+  }
+  log(`dataset ${ds.name}: seeding ${marker(ds.spec)}`);
+  const report = await seedDatabase(url, ds.spec);
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  await c.query(`COMMENT ON DATABASE "${name}" IS '${marker(ds.spec)}'`);
+  await c.end();
+  return { url, seed: report };
+}

@@ -1,0 +1,45 @@
+/**
+ * The benchmark's batching switch: `x-bench-unbatched: 1` turns DataLoader batching off, but only
+ * on a server started with BENCH_ALLOW_UNBATCHED=1; everywhere else the header changes nothing.
+ */
+import { factories } from './support/factories';
+import { createTestDb, TestDb } from './support/test-db';
+import { ok, startTestServer, TestServer } from './support/server';
+
+let db: TestDb;
+let open: TestServer;
+let normal: TestServer;
+const QUERY = '{ contents(first: 50) { nodes { id contentPlan { insight { topic } } } } }';
+const UNBATCHED = { 'x-bench-unbatched': '1' };
+
+beforeAll(async () => {
+  db = await createTestDb('bench_switch');
+  const f = factories(db.pool);
+  for (let i = 0; i < 3; i++) {
+    const insight = await f.insight({ topic: `topic ${i}` });
+    const plan = await f.plan({ insightId: insight.id });
+    await f.content({ contentPlanId: plan.id, publishedAt: new Date(Date.UTC(2026, 0, 1 + i)) });
+  }
+  open = await startTestServer(db.url, { BENCH_ALLOW_UNBATCHED: '1' });
+  normal = await startTestServer(db.url);
+});
+afterAll(async () => {
+  await open?.stop();
+  await normal?.stop();
+  await db?.drop();
+});
+
+test('with the switch allowed, the header makes one statement per row and the same data', async () => {
+  const batched = await open.gql(QUERY);
+  const unbatched = await open.gql(QUERY, undefined, UNBATCHED);
+  expect(ok(unbatched)).toEqual(ok(batched));
+  // page + one plan batch + one insight batch, against page + 3 plans + 3 insights.
+  expect(batched.extensions?.queryStats.sqlQueries).toBe(3);
+  expect(unbatched.extensions?.queryStats.sqlQueries).toBe(7);
+});
+
+test('without BENCH_ALLOW_UNBATCHED the header is ignored', async () => {
+  const res = await normal.gql(QUERY, undefined, UNBATCHED);
+  expect(ok(res).contents.nodes).toHaveLength(3);
+  expect(res.extensions?.queryStats.sqlQueries).toBe(3);
+});
