@@ -74,7 +74,7 @@ async function main() {
   let url = config.databaseUrl;
   if (!url) {
     process.stderr.write(`DATABASE_URL is not set: using the embedded PostgreSQL under ${config.dataDir}\n`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, database: EMBEDDED_DATABASE });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, database: EMBEDDED_DATABASE, whenRunning: 'share' });
     url = embedded.url;
   }
   try {

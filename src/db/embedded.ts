@@ -35,6 +35,12 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   database: string;
   log?: (msg: string) => void;
+  /**
+   * A server already running on this data folder: 'adopt' (the app) stops it and starts its own,
+   * so one left behind by a killed run does not outlive the next; 'share' (tools such as the seed
+   * script, run beside `npm start`) uses it as it is and leaves it running.
+   */
+  whenRunning?: 'adopt' | 'share';
 }): Promise<EmbeddedDatabase> {
   // Loaded lazily: the package is only needed when no DATABASE_URL is given. It is an ES module;
   // Node >= 20.19 loads it with require().
@@ -72,17 +78,15 @@ export async function startEmbeddedPostgres(opts: {
     // The server process runs as `postgres`: it must own its data folder (and reach it).
     execFileSync('chown', ['-R', 'postgres:postgres', databaseDir]);
   }
+  const adminUrl = embeddedUrl(opts.port, 'postgres');
+  if (opts.whenRunning === 'share' && (await answers(adminUrl))) {
+    log(`using the PostgreSQL already running on port ${opts.port} for ${databaseDir}; it is left running`);
+    await createDatabaseIfMissing(adminUrl, opts.database);
+    return { url: embeddedUrl(opts.port, opts.database), stop: async () => undefined };
+  }
   await stopLeftoverServer(databaseDir, log);
   await pg.start();
-  const adminUrl = embeddedUrl(opts.port, 'postgres');
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${opts.database.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
+  await createDatabaseIfMissing(adminUrl, opts.database);
   let stopped = false;
   const killOnExit = () => (pg as unknown as { process?: { kill(sig: string): void } }).process?.kill('SIGINT');
   process.once('exit', killOnExit);
@@ -95,6 +99,28 @@ export async function startEmbeddedPostgres(opts: {
       await pg.stop();
     },
   };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 const alive = (pid: number) => {
