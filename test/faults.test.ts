@@ -9,7 +9,6 @@
  *   3. pool exhaustion: a request waits at most DB_CONNECTION_TIMEOUT_MS, then fails clearly.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -17,6 +16,7 @@ import { loadConfig } from '../src/config';
 import { start } from '../src/main';
 import { ChildServer, EmbeddedPgProcess, sleep, spawnEmbeddedPostgres, spawnServer, until } from './support/child-server';
 import { createTestDb, TestDb } from './support/test-db';
+import { freePort } from './support/net';
 
 const QUERY = JSON.stringify({ query: 'query Steady { insights(first: 1) { totalCount } }' });
 
@@ -230,13 +230,3 @@ describe('pool exhaustion', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

@@ -8,12 +8,12 @@
  * the lock: the waiting request must still get its full answer before the process exits 0.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { factories } from './support/factories';
 import { accepts, sleep, spawnServer, until } from './support/child-server';
 import { createTestDb, TestDb } from './support/test-db';
+import { freePort } from './support/net';
 
 let db: TestDb;
 
@@ -93,13 +93,3 @@ test('SIGTERM with the embedded PostgreSQL: it is stopped too, and the process e
   }
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

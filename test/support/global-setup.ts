@@ -5,29 +5,19 @@
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createDataSource } from '../../src/db/data-source';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { withDatabase } from './pg-url';
+import { freePort } from './net';
 
 declare global {
   // eslint-disable-next-line no-var
   var __TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
