@@ -12,6 +12,7 @@ import { createDataSource } from '../../src/db/data-source';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { withDatabase } from './pg-url';
 import { freePort } from './net';
+import { probeRedis, REDIS_TEST_URL } from './redis';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -44,6 +45,10 @@ export default async function globalSetup(): Promise<void> {
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
 
+  const redis = await probeRedis();
+  if (!redis && process.env.CI) throw new Error(`CI needs Redis at ${REDIS_TEST_URL} for the shared-cache tests (.ci/run starts it)`);
+  if (!redis) console.warn(`\nNo Redis at ${REDIS_TEST_URL}: the Redis-backed cache tests are skipped (CI runs them).`);
+  process.env.TEST_REDIS_AVAILABLE = redis ? '1' : '0';
   process.env.TEST_ADMIN_URL = adminUrl;
   process.env.TEST_TEMPLATE_DB = template;
 }
