@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './support/net';
+import { alive } from '../src/db/embedded';
 
 jest.setTimeout(120_000);
 
@@ -19,15 +20,6 @@ function postmasterPid(): number | null {
   const file = path.join(dataDir, 'pg', 'postmaster.pid');
   return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').split('\n')[0]) : null;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function startApp(port: number, pgPort: number): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' };

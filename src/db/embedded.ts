@@ -123,7 +123,8 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   }
 }
 
-const alive = (pid: number) => {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

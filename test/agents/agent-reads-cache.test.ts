@@ -4,37 +4,22 @@
  * it (an ingest mutation or an agent run) has returned, with either backend and across two
  * instances on one Redis. Expectations are counted here from what the test wrote.
  */
-import Redis from 'ioredis';
 import { factories } from '../support/factories';
 import { GqlResult, ok, startTestServer, TestServer } from '../support/server';
-import { describeRedis, redisAvailable, REDIS_TEST_URL } from '../support/redis';
+import { describeRedis, redisAvailable, redisPrefixes, REDIS_TEST_URL } from '../support/redis';
 import { createTestDb, TestDb } from '../support/test-db';
 
 const REDIS_URL = REDIS_TEST_URL;
 let db: TestDb;
-const prefixes: string[] = [];
-const prefix = () => {
-  const p = `test:agent-reads-cache:${process.pid}:${Math.random().toString(36).slice(2)}:`;
-  prefixes.push(p);
-  return p;
-};
+const prefixes = redisPrefixes('agent-reads-cache');
+const prefix = prefixes.next;
 
 beforeAll(async () => {
   db = await createTestDb('agent_cache');
 });
 afterAll(async () => {
   await db?.drop();
-  if (!redisAvailable()) return;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (const p of prefixes) {
-      const keys = await redis.keys(`${p}*`);
-      if (keys.length) await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
+  await prefixes.cleanup();
 });
 
 const stats = (r: GqlResult) => r.extensions!.queryStats as { sqlQueries: number; cacheHits: number; cacheMisses: number };

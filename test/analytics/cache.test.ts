@@ -10,7 +10,7 @@ import { cacheKey, canonicalJson } from '../../src/cache';
 import { RedisResultCache } from '../../src/cache/redis-result-cache';
 import { factories, ContentRow } from '../support/factories';
 import { GqlResult, ok, startTestServer, TestServer } from '../support/server';
-import { describeRedis, redisAvailable, REDIS_TEST_URL } from '../support/redis';
+import { describeRedis, redisAvailable, redisPrefixes, REDIS_TEST_URL } from '../support/redis';
 import { createTestDb, TestDb } from '../support/test-db';
 
 const REDIS_URL = REDIS_TEST_URL;
@@ -73,24 +73,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const prefixes: string[] = [];
-const uniquePrefix = () => {
-  const p = `test:analytics-cache:${process.pid}:${Math.random().toString(36).slice(2)}:`;
-  prefixes.push(p);
-  return p;
-};
+const prefixes = redisPrefixes('analytics-cache');
+const uniquePrefix = prefixes.next;
 afterAll(async () => {
-  if (!redisAvailable()) return;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
+  await prefixes.cleanup();
 });
 
 describe.each<[string, () => Record<string, string>]>([

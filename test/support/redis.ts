@@ -4,6 +4,7 @@
  * (`npm install && npm test` with nothing but Node) the Redis cases are skipped, and say so.
  */
 import net from 'node:net';
+import Redis from 'ioredis';
 
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379';
 
@@ -26,4 +27,32 @@ export function probeRedis(url = REDIS_TEST_URL, timeoutMs = 1000): Promise<bool
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/**
+ * Unique key prefixes for one test file's servers, and their removal afterwards, so test runs never
+ * see (or leave) each other's cache entries.
+ */
+export function redisPrefixes(label: string) {
+  const used: string[] = [];
+  return {
+    next(): string {
+      const p = `test:${label}:${process.pid}:${Math.random().toString(36).slice(2)}:`;
+      used.push(p);
+      return p;
+    },
+    async cleanup(): Promise<void> {
+      if (!redisAvailable()) return;
+      const redis = new Redis(REDIS_TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await redis.connect();
+        for (const p of used) {
+          const keys = await redis.keys(`${p}*`);
+          if (keys.length) await redis.del(...keys);
+        }
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
 }
