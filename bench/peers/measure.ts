@@ -74,7 +74,8 @@ export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: 
         if (diff) throw new Error(`${peer.key} returns other rows than ${reference.key}: ${diff}`);
         const ownCount = last.extensions?.queryStats?.sqlQueries ?? null;
         results.push({ key: peer.key, failed: null, statements: statements / PROBES, control: control / PROBES, ownCount });
-        o.log(`${peer.key}: same 50 rows as ${reference.key}; ${statements / PROBES} statements per request ` +
+        const same = reference.key === peer.key ? 'the reference rows' : `the same rows as ${reference.key}`;
+        o.log(`${peer.key}: 50 rows, ${same}; ${statements / PROBES} statements per request ` +
           `(${control / PROBES} transaction control)${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`);
       } finally {
         await server.stop();

@@ -44,7 +44,8 @@ export function runTables(run: PeersRun): string {
   const of = (key: string) => run.rounds.filter((r) => r.key === key);
   const ours = of('ours');
   const out = [
-    `### ${run.connections} connections, ${roundNos.length} interleaved rounds of ${run.seconds} s`,
+    `### ${run.connections} connections, ${roundNos.length === 1 ? 'one round' : `${roundNos.length} interleaved rounds`} of ` +
+      `${run.seconds} s`,
     '',
     `Command: \`${run.command}\` (${run.at}). Machine: ${run.machine}; PostgreSQL ${run.pgVersion}. ` +
       'req/s, p50, p99 and CPU: the median over the rounds; ours ÷ peer: req/s of the same round.',
@@ -84,7 +85,7 @@ export function runTables(run: PeersRun): string {
 export function chartSvg(runs: PeersRun[]): string {
   const W = 40 * 4 + 50;
   const H = 260;
-  const top = 30;
+  const top = 48; // room for the title and the tallest bar's label
   const base = H - 50;
   const max = Math.max(1, ...runs.flatMap((run) => run.rounds.map((r) => r.reqPerSec)));
   const parts: string[] = [];
