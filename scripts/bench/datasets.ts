@@ -36,10 +36,13 @@ export function dbUrl(adminUrl: string, database: string): string {
 
 /**
  * The dataset's database, created and seeded unless it already holds exactly this dataset (the
- * seed spec is kept as the database's comment). Only databases named creator_bench_* are touched.
+ * seed spec is kept as the database's comment). Only databases named <prefix>_<dataset> are touched;
+ * each benchmark has its own prefix, so one never reseeds under another.
  */
-export async function ensureDataset(adminUrl: string, ds: Dataset, log: (m: string) => void): Promise<{ url: string; seed: SeedReport | null }> {
-  const name = `creator_bench_${ds.name}`;
+export async function ensureDataset(
+  adminUrl: string, ds: Dataset, log: (m: string) => void, prefix = 'creator_bench',
+): Promise<{ url: string; seed: SeedReport | null }> {
+  const name = `${prefix}_${ds.name}`;
   const url = dbUrl(adminUrl, name);
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();

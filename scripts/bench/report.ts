@@ -1,5 +1,6 @@
 /** BENCHMARKS.md (the generated part between markers) and docs/benchmarks.svg from a bench run. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CASES } from './cases';
 import type { HttpRow } from './http-load';
@@ -17,6 +18,12 @@ export interface Report {
   seeds: { dataset: string; ms: number; rows: Record<string, number> }[];
   http: HttpRow[];
   limit: LimitRow[];
+}
+
+/** The machine a run measured, for the tables' header. */
+export function machine(): string {
+  const cpu = os.cpus();
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
 
 const START = '<!-- bench:generated:start -->';

@@ -10,7 +10,6 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
@@ -19,7 +18,7 @@ import { DATASETS, ensureDataset } from './datasets';
 import { runHttpLoad, HttpRow } from './http-load';
 import { Impl, IMPLS, measureCase, ResultRow } from './measure';
 import { LimitRow, runLimit } from './limit';
-import { Report, writeReport } from './report';
+import { machine, Report, writeReport } from './report';
 import { startServer } from './server';
 import { startWorker } from './worker-client';
 
@@ -51,11 +50,6 @@ function parseArgs(argv: string[]) {
 }
 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
-
-export function machine(): string {
-  const cpu = os.cpus();
-  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
-}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));

@@ -12,32 +12,70 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+export interface ChildServer {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The last error line a failed server wrote to its log (the log is appended to, run after run). */
+function lastError(logFile: string): string {
+  const lines = fs.readFileSync(logFile, 'utf8').slice(-20_000).split('\n').map((l) => l.trim()).filter(Boolean).reverse();
+  return lines.find((l) => /^\w*Error\b/.test(l)) ?? lines[0] ?? 'no output';
+}
+
+/**
+ * A Node server in a child process (output appended to logFile), resolved once ready() says so:
+ * any server the benchmarks measure, ours or a peer.
+ */
+export async function spawnServer(opts: {
+  args: string[]; cwd: string; env: Record<string, string | undefined>; ready: () => Promise<boolean>; logFile: string; startMs?: number;
+}): Promise<ChildServer> {
+  let out: number | null = fs.openSync(opts.logFile, 'a');
+  const closeLog = () => {
+    if (out !== null) fs.closeSync(out);
+    out = null;
+  };
+  const env = { ...process.env, ...opts.env };
+  const child: ChildProcess = spawn(process.execPath, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', out, out] });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    closeLog();
+  };
+  const deadline = Date.now() + (opts.startMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) {
+      closeLog();
+      throw new Error(`server exited with ${child.exitCode} (${lastError(opts.logFile)}); see ${opts.logFile}`);
+    }
+    if (await opts.ready().catch(() => false)) break; // false or refused: not listening yet
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server did not start; see ${opts.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { pid: child.pid!, stop };
+}
+
 export async function startServer(opts: { root: string; databaseUrl: string; port: number; logFile: string; nodeArgs?: string[]; env?: Record<string, string> }): Promise<BenchServer> {
-  const out = fs.openSync(opts.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(opts.root, 'dist/src/main.js')], {
+  const child = await spawnServer({
+    args: [...(opts.nodeArgs ?? []), path.join(opts.root, 'dist/src/main.js')],
     cwd: opts.root,
     env: {
-      ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), QUERY_STATS: '1', MIGRATIONS_RUN: 'false',
+      DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), QUERY_STATS: '1', MIGRATIONS_RUN: 'false',
       // The production configuration (graphql-js skips its development-only checks), with a key.
       BENCH_ALLOW_UNBATCHED: '1', NODE_ENV: 'production', API_KEYS: `admin:${BENCH_KEY}`, ...opts.env,
     },
-    stdio: ['ignore', out, out],
+    ready: async () => (await fetch(`http://127.0.0.1:${opts.port}/readyz`)).ok,
+    logFile: opts.logFile,
   });
   const url = `http://127.0.0.1:${opts.port}/graphql`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${opts.logFile}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${opts.port}/readyz`);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start; see ${opts.logFile}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
   return {
-    pid: child.pid!,
+    pid: child.pid,
     url,
     async gql(query, variables, headers = {}) {
       const res = await fetch(url, {
@@ -47,12 +85,6 @@ export async function startServer(opts: { root: string; databaseUrl: string; por
       });
       return (await res.json()) as any;
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      fs.closeSync(out);
-    },
+    stop: child.stop,
   };
 }

@@ -1,0 +1,115 @@
+/**
+ * The two phases of the peer benchmark: the check (each server behind the statement counter: its
+ * rows and its statements per request) and the interleaved autocannon rounds (direct connections).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { cpuMs, loadOne } from '../../scripts/bench/http-load';
+import { diffValues } from '../../scripts/bench/state';
+import { Peer, postQuery, ReadRow, ROOT, RunningPeer } from './peers';
+import { startStatementCounter } from './statement-counter';
+
+export interface CheckResult {
+  key: Peer['key'];
+  /** null when the server ran; else why it did not (the table says so). */
+  failed: string | null;
+  statements: number | null;
+  /** Of the statements: transaction control (BEGIN, COMMIT, SET ...). */
+  control: number | null;
+  /** Ours only: extensions.queryStats.sqlQueries, beside the counter's figure. */
+  ownCount: number | null;
+}
+
+export interface Round {
+  key: Peer['key'];
+  connections: number;
+  round: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerRequest: number;
+  errors: number;
+  /** os.loadavg() when the round started. */
+  load: number[];
+}
+
+type Log = (m: string) => void;
+const PROBES = 20;
+
+/**
+ * Starts each server behind the counter, reads its rows and counts its statements over PROBES
+ * sequential requests. Throws when a server that ran returns other rows than the first.
+ */
+export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: number; out: string; log: Log }): Promise<CheckResult[]> {
+  const u = new URL(o.databaseUrl);
+  const counter = await startStatementCounter({ host: u.hostname, port: Number(u.port || 5432) });
+  const results: CheckResult[] = [];
+  let reference: { key: string; rows: ReadRow[] } | null = null;
+  try {
+    for (const peer of peers) {
+      let server: RunningPeer;
+      try {
+        const logFile = path.join(o.out, `peers-${peer.key}.log`);
+        server = await peer.start({ databaseUrl: counter.url(o.databaseUrl), port: o.port, logFile, check: true });
+      } catch (err) {
+        const why = (err instanceof Error ? err.message : String(err)).replaceAll(`${ROOT}${path.sep}`, '');
+        o.log(`${peer.key}: did not start (${why})`);
+        results.push({ key: peer.key, failed: why, statements: null, control: null, ownCount: null });
+        continue;
+      }
+      try {
+        for (let i = 0; i < 3; i++) await postQuery(server.url, peer.query); // plans, caches, connections
+        counter.reset();
+        let last: any;
+        for (let i = 0; i < PROBES; i++) {
+          const r = await postQuery(server.url, peer.query);
+          if (r.status !== 200 || r.body.errors) throw new Error(`${peer.key}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+          last = r.body;
+        }
+        const { statements, control } = counter.counts();
+        const rows = peer.rows(last);
+        if (rows.length !== 50) throw new Error(`${peer.key}: ${rows.length} rows, expected 50`);
+        if (!reference) reference = { key: peer.key, rows };
+        const diff = diffValues(reference.rows, rows);
+        if (diff) throw new Error(`${peer.key} returns other rows than ${reference.key}: ${diff}`);
+        const ownCount = last.extensions?.queryStats?.sqlQueries ?? null;
+        results.push({ key: peer.key, failed: null, statements: statements / PROBES, control: control / PROBES, ownCount });
+        const same = reference.key === peer.key ? 'the reference rows' : `the same rows as ${reference.key}`;
+        o.log(`${peer.key}: 50 rows, ${same}; ${statements / PROBES} statements per request ` +
+          `(${control / PROBES} transaction control)${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`);
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await counter.close();
+  }
+  return results;
+}
+
+/** Interleaved rounds (server A, B, C, D, A, B, ...) after a warm-up of each, at each connection count. */
+export async function runRounds(
+  servers: { peer: Peer; server: RunningPeer }[],
+  o: { rounds: number; seconds: number; warmupSeconds: number; connections: number; log: Log },
+): Promise<Round[]> {
+  const out: Round[] = [];
+  // The JIT and the pools settle before round 1 (a slow server gets few requests in a short warm-up).
+  for (const { peer, server } of servers) await loadOne(server.url, peer.query, {}, o.connections, o.warmupSeconds);
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const { peer, server } of servers) {
+      const load = os.loadavg();
+      const cpu0 = cpuMs(server.pid);
+      const r = await loadOne(server.url, peer.query, {}, o.connections, o.seconds);
+      const cpu = cpuMs(server.pid) - cpu0;
+      const row: Round = {
+        key: peer.key, connections: o.connections, round, reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
+        cpuMsPerRequest: cpu / Math.max(1, r.requests.total), errors: r.errors + r.non2xx + r.timeouts, load,
+      };
+      out.push(row);
+      o.log(`c${o.connections} round ${round} ${peer.key.padEnd(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  ` +
+        `p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
+        `${row.cpuMsPerRequest.toFixed(2)} ms CPU/req  ${row.errors} errors  load ${load.map((x) => x.toFixed(2)).join(' ')}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * The four servers of the peer benchmark and the nested read each answers: 50 contents (newest
+ * first) -> their plan -> its insight. Each names its own query on its own schema and reads its own
+ * answer into the same normalised rows, so the check can compare them before anything is measured.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BENCH_KEY, ChildServer, spawnServer, startServer } from '../../scripts/bench/server';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const PEERS_DIR = __dirname;
+
+export type PeerKey = 'ours' | 'pg4' | 'pg5' | 'floor';
+
+/** One content of the read, normalised: numbers as numbers, formats in lower case, no insight as null. */
+export interface ReadRow {
+  id: number;
+  views: number | null;
+  title: string;
+  format: string;
+  topic: string | null;
+}
+
+export interface Peer {
+  key: PeerKey;
+  label: string;
+  /** The GraphQL request body's query (the floor ignores it). */
+  query: string;
+  rows(body: any): ReadRow[];
+  start(opts: StartOptions): Promise<RunningPeer>;
+}
+
+export interface StartOptions {
+  databaseUrl: string;
+  port: number;
+  logFile: string;
+  /** The check phase: ours also reports extensions.queryStats. */
+  check: boolean;
+}
+
+export interface RunningPeer extends ChildServer {
+  url: string;
+}
+
+/** The installed version of a peer package (bench/peers/node_modules). */
+export const installed = (pkg: string): string =>
+  JSON.parse(fs.readFileSync(path.join(PEERS_DIR, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+
+/** Ours and the floor answer the same shape. */
+const oursRows = (body: any): ReadRow[] =>
+  body.data.contents.nodes.map((n: any) => ({
+    id: Number(n.id), views: num(n.views), title: n.contentPlan.title, format: n.contentPlan.format.toLowerCase(),
+    topic: n.contentPlan.insight?.topic ?? null,
+  }));
+
+/** PostGraphile's default inflection names the relations after their foreign keys; bigint comes as a string. */
+const postgraphileRows = (idField: string) => (body: any): ReadRow[] =>
+  body.data.allPublishedContents.nodes.map((n: any) => ({
+    id: Number(n[idField]), views: num(n.views), title: n.contentPlanByContentPlanId.title,
+    format: n.contentPlanByContentPlanId.format.toLowerCase(), topic: n.contentPlanByContentPlanId.insightByInsightId?.topic ?? null,
+  }));
+
+const postgraphileQuery = (idField: string, tieBreak: string) =>
+  `{ allPublishedContents(first: 50, orderBy: [PUBLISHED_AT_DESC, ${tieBreak}]) { nodes { ${idField} views ` +
+  'contentPlanByContentPlanId { title format insightByInsightId { topic } } } } }';
+
+export async function postQuery(url: string, query: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+    body: JSON.stringify({ query }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A peer's own server script (under servers/), ready once it answers the read. */
+function startScript(script: string, query: string, nodeArgs: string[] = []) {
+  return async (o: StartOptions): Promise<RunningPeer> => {
+    const url = `http://127.0.0.1:${o.port}/graphql`;
+    const child = await spawnServer({
+      args: [...nodeArgs, path.join(PEERS_DIR, 'servers', script)],
+      cwd: PEERS_DIR,
+      env: { DATABASE_URL: o.databaseUrl, PORT: String(o.port), NODE_ENV: 'production' },
+      ready: async () => {
+        const r = await postQuery(url, query);
+        return r.status === 200 && !r.body.errors;
+      },
+      logFile: o.logFile,
+    });
+    return { ...child, url };
+  };
+}
+
+const OURS_QUERY = '{ contents(first: 50) { nodes { id views contentPlan { title format insight { topic } } } } }';
+const PG4_QUERY = postgraphileQuery('id', 'ID_DESC');
+// Amber's `id` is the global node id and `rowId` the column; it offers orderings on indexed columns only.
+const PG5_QUERY = postgraphileQuery('rowId', 'PRIMARY_KEY_DESC');
+
+export const PEERS: Peer[] = [
+  {
+    key: 'ours',
+    label: 'ours',
+    query: OURS_QUERY,
+    rows: oursRows,
+    async start(o) {
+      const s = await startServer({
+        root: ROOT, databaseUrl: o.databaseUrl, port: o.port, logFile: o.logFile,
+        // Production settings: no per-request statistics outside the check, no log lines.
+        env: { LOG_LEVEL: 'silent', QUERY_STATS: o.check ? '1' : '0', BENCH_ALLOW_UNBATCHED: '0' },
+      });
+      return { pid: s.pid, url: s.url, stop: s.stop };
+    },
+  },
+  {
+    key: 'pg4',
+    get label() {
+      return `PostGraphile ${installed('postgraphile4')}`;
+    },
+    query: PG4_QUERY,
+    rows: postgraphileRows('id'),
+    start: startScript('postgraphile4.js', PG4_QUERY),
+  },
+  {
+    key: 'pg5',
+    get label() {
+      return `PostGraphile ${installed('postgraphile')}`;
+    },
+    query: PG5_QUERY,
+    rows: postgraphileRows('rowId'),
+    // It declares Node >= 22; on Node 20 it needs only Promise.withResolvers.
+    start: startScript('postgraphile5.js', PG5_QUERY, ['-r', path.join(PEERS_DIR, 'servers', 'with-resolvers.js')]),
+  },
+  { key: 'floor', label: 'floor (one prepared join)', query: OURS_QUERY, rows: oursRows, start: startScript('floor.js', OURS_QUERY) },
+];
