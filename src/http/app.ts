@@ -88,7 +88,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log = silent,
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
         // The benchmark's N+1 comparison: loaders without batching, only when BENCH_ALLOW_UNBATCHED=1.
         const unbatched = config.allowBatchingSwitch && req.headers['x-bench-unbatched'] === '1';
-        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, { resultCache, config, batch: !unbatched });
+        const ctx = createContext(new Db(pool), role, sentKey, { resultCache, config, batch: !unbatched });
         observability?.attach(res, ctx);
         return ctx;
       },
