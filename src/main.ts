@@ -52,7 +52,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
 
   const resultCache = await createResultCache(config, log);
   const observability = new Observability({ log, pool, poolMax: config.poolMax });
-  const apollo = await createApolloServer(config, log, [observability.plugin()]);
+  const apollo = await createApolloServer({ config, log, observability });
   await apollo.start();
   const lifecycle = new Lifecycle();
   const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });

@@ -5,7 +5,7 @@
  * Redis trouble never fails a read: the read computes (and logs once per outage).
  */
 import Redis from 'ioredis';
-import type { Logger } from '../server';
+import type { Logger } from '../logger';
 import type { CacheLookup, ResultCache } from './result-cache';
 
 const BYPASS: CacheLookup = { generation: null, value: undefined };
