@@ -20,7 +20,6 @@ return {g, redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])}`;
 type LookupRedis = Redis & { cacheLookup(genKey: string, entryPrefix: string, key: string): Promise<[string, string | null]> };
 
 export class RedisResultCache implements ResultCache {
-  readonly kind = 'redis' as const;
   private readonly genKey: string;
   private healthy = true;
   /** An invalidation failed: until an INCR succeeds, answers stored before it may be stale. */
