@@ -14,7 +14,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
-import { createDataSource } from '../src/db/data-source';
+import { runMigrations } from '../src/db/data-source';
 import { start } from '../src/main';
 
 const ADMIN_URL = process.env.DATABASE_URL;
@@ -42,11 +42,7 @@ async function main() {
   let stop: (() => Promise<void>) | null = null;
   const load0 = os.loadavg();
   try {
-    const ds = createDataSource({ url, applicationName: 'bench-migrations' });
-    ds.setOptions({ logging: ['error'] });
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.destroy();
+    await runMigrations(url, 'bench-migrations');
 
     const sql = new Client({ connectionString: url });
     await sql.connect();

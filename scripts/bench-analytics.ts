@@ -10,7 +10,7 @@ import os from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
-import { createDataSource } from '../src/db/data-source';
+import { runMigrations } from '../src/db/data-source';
 import { start } from '../src/main';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -32,11 +32,10 @@ function withDatabase(url: string, name: string): string {
 }
 
 async function seed(url: string) {
-  const ds = createDataSource({ url, applicationName: 'bench-analytics' });
-  ds.setOptions({ logging: ['error'] });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  const q = (sql: string) => ds.query(sql);
+  await runMigrations(url, 'bench-analytics');
+  const sql = new Client({ connectionString: url, application_name: 'bench-analytics' });
+  await sql.connect();
+  const q = (text: string) => sql.query(text);
   const t0 = performance.now();
   await q(`INSERT INTO insights (topic, score) SELECT 'topic ' || g, random() FROM generate_series(1, 200) g`);
   await q(`INSERT INTO content_plans (insight_id, title, format, platform, status)
@@ -52,7 +51,7 @@ async function seed(url: string) {
                   CASE WHEN g % 10 = 0 THEN NULL ELSE random() * 0.2 END
              FROM generate_series(1, ${ROWS}) g JOIN content_plans p ON p.id = 1 + g % 20000`);
   await q('VACUUM ANALYZE');
-  await ds.destroy();
+  await sql.end();
   return performance.now() - t0;
 }
 

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
-import { createDataSource } from '../src/db/data-source';
+import { runMigrations } from '../src/db/data-source';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded';
 import { seedDatabase } from './seed/seed-db';
 import type { SeedSpec } from './seed/rows';
@@ -54,18 +54,6 @@ export function parseSeedArgs(argv: string[]): { spec: SeedSpec; keepIndexes: bo
   return { spec, keepIndexes };
 }
 
-/** Runs the migrations (the seed needs the exact schema) on url. */
-export async function migrate(url: string) {
-  const ds = createDataSource({ url, applicationName: 'seed-migrations' });
-  ds.setOptions({ logging: ['error'] });
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-}
-
 async function main() {
   const { spec, keepIndexes } = parseSeedArgs(process.argv.slice(2));
   const config = loadConfig();
@@ -78,7 +66,7 @@ async function main() {
     url = embedded.url;
   }
   try {
-    await migrate(url);
+    await runMigrations(url, 'seed-migrations'); // the seed needs the exact schema
     const report = await seedDatabase(url, spec, { keepIndexes });
     process.stderr.write(`phases (ms): ${JSON.stringify(report.phases)}\n`);
   } finally {

@@ -1,6 +1,6 @@
 /** Per-request context: the caller's role, the counted Db, the loaders and the query stats. */
-import { NO_CACHE, ResultCache } from './cache/result-cache';
-import { Config, loadConfig, Role } from './config';
+import type { ResultCache } from './cache/result-cache';
+import type { Config, Role } from './config';
 import { Db, QueryStats } from './db/db';
 import { createLoaders, Loaders } from './loaders';
 
@@ -20,14 +20,16 @@ export interface Context {
   config: Config;
 }
 
-export function createContext(
-  db: Db,
-  role: Role | null,
-  sentKey: boolean,
-  opts: { resultCache?: ResultCache; config?: Config; batch?: boolean } = {},
-): Context {
-  return {
-    db, stats: db.stats, loaders: createLoaders(db, { batch: opts.batch }), role, sentKey, cache: { hits: 0, misses: 0 },
-    resultCache: opts.resultCache ?? NO_CACHE, config: opts.config ?? loadConfig({}),
-  };
+export interface ContextDeps {
+  db: Db;
+  role: Role | null;
+  sentKey: boolean;
+  resultCache: ResultCache;
+  config: Config;
+  /** false only for the benchmark's N+1 comparison (loaders that do not batch). */
+  batch: boolean;
+}
+
+export function createContext({ db, role, sentKey, resultCache, config, batch }: ContextDeps): Context {
+  return { db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config };
 }

@@ -1,15 +1,16 @@
 /**
- * Start-up: the database (DATABASE_URL, else an embedded PostgreSQL 15 under ./.data), migrations,
- * the HTTP server; graceful shutdown on SIGINT/SIGTERM.
+ * Start-up: the database (DATABASE_URL, else an embedded PostgreSQL 15 under ./.data), migrations
+ * (on a short-lived TypeORM DataSource), the app's pg Pool, the HTTP server; graceful shutdown on
+ * SIGINT/SIGTERM.
  */
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { appDataSource } from '../ormconfig';
-import { createResultCache } from './cache';
 import type { DestinationStream } from 'pino';
+import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
-import { poolOf } from './db/db';
+import { runMigrations } from './db/data-source';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
+import { createPool } from './db/pool';
 import { createHttpApp, Lifecycle } from './http/app';
 import { Observability } from './http/observability';
 import { createLogger } from './logger';
@@ -37,21 +38,21 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     url = embedded.url;
   }
 
-  const dataSource = appDataSource(config, url);
-  await dataSource.initialize();
   if (config.migrationsRun) {
-    const ran = await dataSource.runMigrations({ transaction: 'each' });
-    if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
+    const ran = await runMigrations(url);
+    if (ran.length) log.info({ migrations: ran }, 'migrations applied');
   }
-  const pool = poolOf(dataSource);
-  // An idle connection cut by the server (restart, pg_terminate_backend) is dropped by the pool;
-  // say so once in our JSON log instead of TypeORM's plain-text line on stderr.
-  pool.removeAllListeners('error');
-  pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+  const pool = createPool(url, config, log);
+  try {
+    await pool.query('SELECT 1'); // a database that cannot be reached fails the start, not the first request
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
 
   const resultCache = await createResultCache(config, log);
   const observability = new Observability({ log, pool, poolMax: config.poolMax });
-  const apollo = await createApolloServer(config, log, [observability.plugin()]);
+  const apollo = await createApolloServer({ config, log, observability });
   await apollo.start();
   const lifecycle = new Lifecycle();
   const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });
@@ -82,11 +83,11 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
       await apollo.stop();
       await resultCache.close();
       // A statement cut off above still holds its connection until PostgreSQL answers; don't wait for it forever.
-      await boundedWait(dataSource.destroy(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));
+      await boundedWait(pool.end(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));
       if (embedded) await embedded.stop();
       log.info({}, 'stopped');
     })());
-  return { server, port, dataSource, stop, url, log };
+  return { server, port, pool, stop, url, log };
 }
 
 async function boundedWait(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {

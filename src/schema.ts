@@ -3,13 +3,54 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { authChecker } from './graphql/auth';
 import { DateTimeScalar } from './graphql/scalars';
-import { RESOLVERS } from './resolvers';
+// type-graphql lists fields in the order their classes load: these imports set the order of schema.graphql.
+import { AgentsResolver } from './agents/agents.resolver';
+import { PerformanceSnapshotResolver } from './modules/performance-snapshot/performance-snapshot.resolver';
+import { StrategyResolver } from './modules/strategy/strategy.resolver';
+import { AnalyticsResolver, ContentBreakdownRowResolver } from './modules/analytics/analytics.resolver';
+import { AgentRunResolver } from './modules/agent-run/agent-run.resolver';
+import { CommunityUserResolver } from './modules/community-user/community-user.resolver';
+import { ContentPlanResolver } from './modules/content-plan/content-plan.resolver';
+import { InsightResolver } from './modules/insight/insight.resolver';
+import { PublishedContentResolver } from './modules/published-content/published-content.resolver';
+import { UserInteractionResolver } from './modules/user-interaction/user-interaction.resolver';
+import { AgentRunMutations } from './modules/agent-run/agent-run.mutations';
+import { CommunityUserMutations } from './modules/community-user/community-user.mutations';
+import { ContentPlanMutations } from './modules/content-plan/content-plan.mutations';
+import { InsightMutations } from './modules/insight/insight.mutations';
+import { PublishedContentMutations } from './modules/published-content/published-content.mutations';
+import { UserInteractionMutations } from './modules/user-interaction/user-interaction.mutations';
 
 export const SCHEMA_FILE = 'schema.graphql';
 
+/** Every resolver class of the API. */
+const RESOLVERS: NonEmptyArray<Function> = [
+  // Reads: entities, their relations and connections
+  InsightResolver,
+  ContentPlanResolver,
+  PublishedContentResolver,
+  CommunityUserResolver,
+  UserInteractionResolver,
+  AgentRunResolver,
+  // Writes: the ingest mutations (writer role)
+  InsightMutations,
+  ContentPlanMutations,
+  PublishedContentMutations,
+  CommunityUserMutations,
+  UserInteractionMutations,
+  AgentRunMutations,
+  // Agents: the four agent mutations and what they produce
+  AgentsResolver,
+  PerformanceSnapshotResolver,
+  StrategyResolver,
+  // Analytics: the aggregate reads
+  AnalyticsResolver,
+  ContentBreakdownRowResolver,
+];
+
 export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
+    resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     validate: { forbidUnknownValues: false },

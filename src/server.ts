@@ -1,19 +1,25 @@
-/** Builds the schema and the Apollo server; nothing else. */
+/** Builds the schema and the Apollo server, with every Apollo plugin of the app in one list. */
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { cacheInvalidationPlugin } from './cache/invalidation-plugin';
 import type { Config } from './config';
 import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
+import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules } from './graphql/limits';
-import { jsonStatusPlugin } from './http/json-status';
+import type { Observability } from './http/observability';
 import type { Logger } from './logger';
-import { areaPlugins } from './plugins';
 import { buildAppSchema } from './schema';
 
-export type { Logger } from './logger';
+export interface ServerDeps {
+  config: Config;
+  log: Logger;
+  /** Its plugin names each request's operation and error codes for the request log and /metrics. */
+  observability: Observability;
+}
 
 /** extensions.queryStats = { sqlQueries, sqlTimeMs, cacheHits, cacheMisses } on every response (QUERY_STATS=1). */
-export function queryStatsPlugin(): ApolloServerPlugin<Context> {
+function queryStatsPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -35,7 +41,25 @@ export function queryStatsPlugin(): ApolloServerPlugin<Context> {
   };
 }
 
-export async function createApolloServer(config: Config, log: Logger, plugins: ApolloServerPlugin<Context>[] = []) {
+/** Every Apollo plugin of the app. */
+function plugins({ config, observability }: ServerDeps): ApolloServerPlugin<Context>[] {
+  return [
+    // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
+    // from src/http/graphiql.ts.
+    ApolloServerPluginLandingPageDisabled(),
+    costLimitPlugin(config),
+    jsonStatusPlugin(),
+    ...(config.queryStats ? [queryStatsPlugin()] : []),
+    cacheInvalidationPlugin(),
+    // No field sets HTTP cache hints (answers are cached server-side, src/cache); Apollo's default
+    // cache-control plugin would still wrap every field resolver of every request.
+    ApolloServerPluginCacheControlDisabled(),
+    observability.plugin(),
+  ];
+}
+
+export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer<Context>> {
+  const { config, log } = deps;
   const schema = await buildAppSchema();
   const development = config.nodeEnv === 'development';
   return new ApolloServer<Context>({
@@ -55,15 +79,6 @@ export async function createApolloServer(config: Config, log: Logger, plugins: A
       connectionTimeoutMs: config.connectionTimeoutMs,
       statementTimeoutMs: config.readStatementTimeoutMs,
     }),
-    plugins: [
-      // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
-      // from src/http/graphiql.ts.
-      ApolloServerPluginLandingPageDisabled(),
-      costLimitPlugin(config),
-      jsonStatusPlugin(),
-      ...(config.queryStats ? [queryStatsPlugin()] : []),
-      ...areaPlugins(config),
-      ...plugins,
-    ],
+    plugins: plugins(deps),
   });
 }

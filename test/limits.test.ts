@@ -3,7 +3,6 @@
  * reads; each configurable by env, each refusal naming the limit and its value.
  */
 import { loadConfig } from '../src/config';
-import { poolOf } from '../src/db/db';
 import { start } from '../src/main';
 import type { GqlResult } from './support/server';
 import { createTestDb, TestDb } from './support/test-db';
@@ -173,7 +172,7 @@ describe('tokens', () => {
 
 describe('statement timeout for reads', () => {
   test('the pool sets 30 s by default and READ_STATEMENT_TIMEOUT_MS changes it', async () => {
-    const show = async (app: Booted) => (await poolOf(app.dataSource).query('SHOW statement_timeout')).rows[0].statement_timeout;
+    const show = async (app: Booted) => (await app.pool.query('SHOW statement_timeout')).rows[0].statement_timeout;
     expect(await show(defaults)).toBe('30s');
     expect(await show(tight)).toBe('700ms');
   });

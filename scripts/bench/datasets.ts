@@ -1,6 +1,6 @@
 /** The benchmark datasets (one database each on the benchmark's PostgreSQL) and what runs on them. */
 import { Client } from 'pg';
-import { migrate } from '../seed';
+import { runMigrations } from '../../src/db/data-source';
 import { seedDatabase, SeedReport } from '../seed/seed-db';
 import type { SeedSpec } from '../seed/rows';
 
@@ -56,7 +56,7 @@ export async function ensureDataset(
     await admin.end();
   }
   // Always: a dataset seeded before a new migration (an index) gets it here.
-  await migrate(url);
+  await runMigrations(url, 'bench-migrations');
   if (current === marker(ds.spec)) {
     log(`dataset ${ds.name}: already seeded (${current})`);
     return { url, seed: null };

@@ -6,13 +6,12 @@
  */
 import type { Config } from '../config';
 import type { Context } from '../context';
-import type { Logger } from '../server';
+import type { Logger } from '../logger';
 import { cacheKey } from './cache-key';
 import { RedisResultCache } from './redis-result-cache';
 import { MemoryResultCache, ResultCache } from './result-cache';
 
 export { cacheKey, canonicalJson } from './cache-key';
-export { MemoryResultCache, NO_CACHE } from './result-cache';
 export type { ResultCache } from './result-cache';
 
 /** One cache per server: Redis when REDIS_URL is set (shared by instances), else in memory. */

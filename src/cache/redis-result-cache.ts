@@ -5,7 +5,7 @@
  * Redis trouble never fails a read: the read computes (and logs once per outage).
  */
 import Redis from 'ioredis';
-import type { Logger } from '../server';
+import type { Logger } from '../logger';
 import type { CacheLookup, ResultCache } from './result-cache';
 
 const BYPASS: CacheLookup = { generation: null, value: undefined };
@@ -20,7 +20,6 @@ return {g, redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])}`;
 type LookupRedis = Redis & { cacheLookup(genKey: string, entryPrefix: string, key: string): Promise<[string, string | null]> };
 
 export class RedisResultCache implements ResultCache {
-  readonly kind = 'redis' as const;
   private readonly genKey: string;
   private healthy = true;
   /** An invalidation failed: until an INCR succeeds, answers stored before it may be stale. */

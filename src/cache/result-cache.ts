@@ -11,7 +11,6 @@ export interface CacheLookup {
 }
 
 export interface ResultCache {
-  readonly kind: 'memory' | 'redis' | 'none';
   get(key: string): Promise<CacheLookup>;
   /** Stores `value` under `generation`; a generation that is no longer current is never read again. */
   set(generation: string, key: string, value: string): Promise<void>;
@@ -20,18 +19,8 @@ export interface ResultCache {
   close(): Promise<void>;
 }
 
-/** No caching: every read computes (contexts built without a cache, e.g. scripts). */
-export const NO_CACHE: ResultCache = {
-  kind: 'none',
-  get: async () => ({ generation: null, value: undefined }),
-  set: async () => undefined,
-  invalidate: async () => undefined,
-  close: async () => undefined,
-};
-
 /** One process's cache: a bounded Map whose oldest entries go first; a bump empties it. */
 export class MemoryResultCache implements ResultCache {
-  readonly kind = 'memory' as const;
   private generation = 0;
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
 

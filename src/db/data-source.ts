@@ -1,39 +1,50 @@
+/**
+ * TypeORM's part: the entities (their @Index decorators are the source of the schema), the
+ * migrations and the CLI (ormconfig.ts). No runtime query goes through it: those run on the app's
+ * own pg Pool (pool.ts).
+ */
 import 'reflect-metadata';
 import path from 'node:path';
-import { types } from 'pg';
 import { DataSource } from 'typeorm';
-import { ENTITIES } from './entities';
-
-// bigint (int8) and numeric columns hold counts and sums that stay below 2^53: parse them as numbers
-// once here instead of converting in every mapper.
-types.setTypeParser(types.builtins.INT8, (v) => Number(v));
-types.setTypeParser(types.builtins.NUMERIC, (v) => Number(v));
 
 export interface DataSourceOptions {
   url: string;
-  poolMax?: number;
-  connectionTimeoutMs?: number;
   applicationName?: string;
-  /** statement_timeout for every statement of the pool (reads); agents lift it per transaction. */
-  statementTimeoutMs?: number;
+  poolMax?: number;
 }
 
-/** The one DataSource shape used by the app, the TypeORM CLI (ormconfig.ts) and the tests. */
+/** The one DataSource shape of the migrations runner, the TypeORM CLI and the tests. */
 export function createDataSource(opts: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: opts.url,
-    entities: ENTITIES,
+    // Found by name, like the migrations, so that db/ imports nothing from the modules above it.
+    entities: [path.join(__dirname, '..', 'modules', '*', '*.entity.{ts,js}')],
     migrations: [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
     extra: {
       max: opts.poolMax ?? 10,
-      connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5000,
-      application_name: opts.applicationName ?? 'creator-analytics-api',
+      connectionTimeoutMillis: 10_000,
+      application_name: opts.applicationName ?? 'creator-analytics-migrations',
       keepAlive: true,
-      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     },
   });
+}
+
+/**
+ * Runs the pending migrations (each in its own transaction) on a short-lived DataSource and closes
+ * it; returns their names. A failure throws with PostgreSQL's message.
+ */
+export async function runMigrations(url: string, applicationName?: string): Promise<string[]> {
+  const ds = createDataSource({ url, applicationName, poolMax: 2 });
+  ds.setOptions({ logging: false });
+  await ds.initialize();
+  try {
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
 }

@@ -1,11 +1,10 @@
 /**
- * The runtime's only way to SQL: parameterised statements on the DataSource's pg pool, counted
+ * The runtime's only way to SQL: parameterised statements on the app's pg Pool (pool.ts), counted
  * and timed per request (extensions.queryStats) and per process (/metrics). TypeORM owns the schema
- * (entities, migrations, CLI); hot paths talk to pg directly so that a nested read costs one
- * round trip per loader batch and no ORM hydration.
+ * (entities, migrations, CLI); queries talk to pg directly so that a nested read costs one round
+ * trip per loader batch and no ORM hydration.
  */
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import type { DataSource } from 'typeorm';
 
 export interface QueryStats {
   sqlQueries: number;
@@ -14,29 +13,19 @@ export interface QueryStats {
 
 export const newStats = (): QueryStats => ({ sqlQueries: 0, sqlTimeMs: 0 });
 
-type Queryable = Pool | PoolClient;
-
-export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
-}
-
 export class Db {
   constructor(
-    private readonly target: Queryable,
+    private readonly pool: Pool,
     readonly stats: QueryStats = newStats(),
-    private readonly pool: Pool | null = null,
+    /** The transaction's own connection, on the Db that `transaction` hands to its callback. */
+    private readonly client: PoolClient | null = null,
   ) {}
-
-  static fromDataSource(ds: DataSource, stats?: QueryStats): Db {
-    const pool = poolOf(ds);
-    return new Db(pool, stats, pool);
-  }
 
   async query<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R[]> {
     const started = performance.now();
     this.stats.sqlQueries += 1;
     try {
-      const res = await this.target.query<R>(sql, params);
+      const res = await (this.client ?? this.pool).query<R>(sql, params);
       return res.rows;
     } finally {
       this.stats.sqlTimeMs += performance.now() - started;
@@ -53,43 +42,25 @@ export class Db {
    * BEGIN/COMMIT count as statements: they are round trips too.
    */
   async transaction<T>(fn: (tx: Db) => Promise<T>, isolation?: 'READ COMMITTED' | 'REPEATABLE READ'): Promise<T> {
-    if (!this.pool) throw new Error('nested transactions are not supported');
+    if (this.client) throw new Error('nested transactions are not supported');
     const client = await this.pool.connect();
-    const tx = new Db(client, this.stats, null);
-    let broken = false;
+    const tx = new Db(this.pool, this.stats, client);
+    let broken: Error | undefined;
     try {
       await tx.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
       const result = await fn(tx);
       await tx.query('COMMIT');
       return result;
     } catch (err) {
-      try {
-        await tx.query('ROLLBACK');
-      } catch {
-        broken = true; // the connection is gone or unusable: drop it from the pool
-      }
+      // A ROLLBACK that fails means the connection is gone or unusable: release(err) destroys it
+      // instead of handing it to the next request.
+      broken = await tx.query('ROLLBACK').then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      );
       throw err;
     } finally {
-      client.release(broken ? true : undefined);
+      client.release(broken);
     }
-  }
-
-  /** A dedicated connection (for session state such as SET statement_timeout). */
-  async withClient<T>(fn: (conn: Db) => Promise<T>): Promise<T> {
-    if (!this.pool) return fn(this);
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      return await fn(new Db(client, this.stats, null));
-    } catch (err) {
-      broken = (err as { code?: string }).code === undefined;
-      throw err;
-    } finally {
-      client.release(broken ? true : undefined);
-    }
-  }
-
-  get inTransaction(): boolean {
-    return this.pool === null;
   }
 }

@@ -37,7 +37,7 @@ export type DatabaseTrouble = 'DATABASE_UNAVAILABLE' | 'DATABASE_BUSY' | 'STATEM
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function databaseTrouble(err: unknown): DatabaseTrouble | null {
-  const e = err as { code?: unknown; message?: unknown; errors?: unknown[] } | null;
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown[]; originalError?: unknown } | null;
   if (!e || typeof e !== 'object') return null;
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
@@ -52,6 +52,9 @@ export function databaseTrouble(err: unknown): DatabaseTrouble | null {
     return 'DATABASE_UNAVAILABLE';
   }
   if (Array.isArray(e.errors) && e.errors.some((x) => databaseTrouble(x) === 'DATABASE_UNAVAILABLE')) return 'DATABASE_UNAVAILABLE';
+  // A GraphQLError that wraps a lost connection (an agent run's failure, which adds its runId). Only
+  // that: an agent's statement timeout is AGENT_STATEMENT_TIMEOUT_MS, which the read message would misname.
+  if (e.originalError && databaseTrouble(e.originalError) === 'DATABASE_UNAVAILABLE') return 'DATABASE_UNAVAILABLE';
   return null;
 }
 

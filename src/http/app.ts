@@ -43,15 +43,13 @@ export interface AppDeps {
   config: Config;
   pool: Pool;
   apollo: ApolloServer<Context>;
-  resultCache?: ResultCache;
-  log?: Logger;
-  observability?: Observability;
-  lifecycle?: Lifecycle;
+  resultCache: ResultCache;
+  log: Logger;
+  observability: Observability;
+  lifecycle: Lifecycle;
 }
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-export function createHttpApp({ config, pool, apollo, resultCache, log = silent, observability, lifecycle = new Lifecycle() }: AppDeps): express.Express {
+export function createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // API answers are not cached by validators; GraphiQL assets carry their own cache headers
@@ -70,26 +68,26 @@ export function createHttpApp({ config, pool, apollo, resultCache, log = silent,
     try {
       await pool.query('SELECT 1');
       res.json({ status: 'ready' });
-    } catch (err) {
+    } catch {
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
 
-  if (observability) app.get('/metrics', observability.metricsHandler());
+  app.get('/metrics', observability.metricsHandler());
 
   mountGraphiql(app);
 
   app.use(
     '/graphql',
-    ...(observability ? [observability.requestLog()] : []),
+    observability.requestLog(),
     ...jsonBody(config),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
         // The benchmark's N+1 comparison: loaders without batching, only when BENCH_ALLOW_UNBATCHED=1.
         const unbatched = config.allowBatchingSwitch && req.headers['x-bench-unbatched'] === '1';
-        const ctx = createContext(new Db(pool, undefined, pool), role, sentKey, { resultCache, config, batch: !unbatched });
-        observability?.attach(res, ctx);
+        const ctx = createContext({ db: new Db(pool), role, sentKey, resultCache, config, batch: !unbatched });
+        observability.attach(res, ctx);
         return ctx;
       },
     }),

@@ -1,5 +1,5 @@
 /**
- * GraphiQL with no internet (api.md "HTTP and start-up"): GET /graphql from a browser gets a page
+ * GraphiQL with no internet (docs/api.md): GET /graphql from a browser gets a page
  * whose every asset this server sends from node_modules: graphiql 4.1.2's UMD build and CSS, React
  * and ReactDOM 18 UMD builds, and a small start script. A Content-Security-Policy of 'self' makes
  * sure nothing else loads, even if a future asset tried a CDN.

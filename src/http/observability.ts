@@ -1,5 +1,5 @@
 /**
- * Observability (api.md "Observability"): one JSON log line per /graphql request (operation,
+ * Observability (docs/api.md): one JSON log line per /graphql request (operation,
  * duration, SQL statements, outcome) and Prometheus metrics (requests and latency by operation and
  * outcome, pool use). The express middleware times every request, including those refused before
  * Apollo sees them (413, malformed JSON); the Apollo plugin adds what only Apollo knows (operation
