@@ -17,7 +17,7 @@ export type { ResultCache } from './result-cache';
 
 /** One cache per server: Redis when REDIS_URL is set (shared by instances), else in memory. */
 export async function createResultCache(config: Config, log: Logger): Promise<ResultCache> {
-  if (!config.redisUrl) return new MemoryResultCache(config.cacheTtlSeconds * 1000);
+  if (!config.redisUrl) return new MemoryResultCache({ ttlMs: config.cacheTtlSeconds * 1000, maxBytes: config.cacheMaxBytes });
   log.info({ prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds }, 'result cache: Redis (shared by instances)');
   return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
 }
