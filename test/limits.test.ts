@@ -163,11 +163,11 @@ describe('request body', () => {
 });
 
 describe('tokens', () => {
-  test('a document of more than 10000 tokens is not parsed', async () => {
-    const q = `{ ${'__typename '.repeat(10_001)}}`;
+  test('a document of more than 5000 tokens is not parsed', async () => {
+    const q = `{ ${'__typename '.repeat(5_001)}}`;
     const e = only(await defaults.gql(q));
     expect(e.code).toBe('GRAPHQL_PARSE_FAILED');
-    expect(e.message).toBe('Query token limit of 10000 exceeded (MAX_QUERY_TOKENS); parsing aborted.');
+    expect(e.message).toBe('Query token limit of 5000 exceeded (MAX_QUERY_TOKENS); parsing aborted.');
   });
 });
 

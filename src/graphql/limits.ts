@@ -1,18 +1,18 @@
 /**
- * Abuse limits (api.md "Abuse limits"): depth and aliases as validation rules
- * (graphql-armor), cost in didResolveOperation (graphql-query-complexity), because a list's cost
- * depends on `first`, which may come from a variable that validation never sees. Every refusal is
- * GRAPHQL_VALIDATION_FAILED with a message that names the limit, its value and its env variable.
+ * Abuse limits (docs/api.md "Abuse limits"): fields, depth and aliases as validation rules (the
+ * latter two from graphql-armor), cost in didResolveOperation (graphql-query-complexity), because a
+ * list's cost depends on `first`, which may come from a variable that validation never sees. Every
+ * refusal is GRAPHQL_VALIDATION_FAILED with a message that names the limit, its value and its env variable.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { DocumentNode, GraphQLError, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
+import { ASTNode, DocumentNode, GraphQLError, GraphQLSchema, Kind, ValidationContext, ValidationRule } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 import { MAX_FIRST } from './connection';
 
-type Limits = Pick<Config, 'maxDepth' | 'maxAliases' | 'maxCost'>;
+type Limits = Pick<Config, 'maxFields' | 'maxDepth' | 'maxAliases' | 'maxCost'>;
 
 /** armor's message starts with "Syntax Error:", which this is not; report it as a plain validation error. */
 const reportAs = (envName: string) => (context: ValidationContext | null, err: GraphQLError) => {
@@ -33,8 +33,39 @@ export const knownOperationTypeRule: ValidationRule = (context) => ({
   },
 });
 
+/** Fields, fragment spreads and inline fragments in the document: each definition once, so linear. */
+export function countSelections(document: DocumentNode): number {
+  let found = 0;
+  const stack: ASTNode[] = [...document.definitions];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.kind === Kind.FIELD || node.kind === Kind.FRAGMENT_SPREAD || node.kind === Kind.INLINE_FRAGMENT) found += 1;
+    if ('selectionSet' in node && node.selectionSet) stack.push(...node.selectionSet.selections);
+  }
+  return found;
+}
+
+/**
+ * graphql's OverlappingFieldsCanBeMergedRule compares every pair of same-named fields: n repeated
+ * fields cost n^2 (1,100 of them: ~100 ms of event loop per request, before auth). This rule counts
+ * selections when validation enters the document and, over the limit, returns null: a visitor that
+ * returns null removes its node, and graphql's visitInParallel then shows it to no later visitor, so
+ * no rule walks the selections. Only specifiedRules' own Document visitors (cheap) run before it.
+ */
+export function maxFieldsRule(max: number): ValidationRule {
+  return (context) => ({
+    Document(node) {
+      const found = countSelections(node);
+      if (found <= max) return undefined;
+      context.reportError(new GraphQLError(`Query field limit of ${max} exceeded, found ${found} fields and fragment spreads (MAX_QUERY_FIELDS).`));
+      return null;
+    },
+  });
+}
+
 export function limitRules(config: Limits): ValidationRule[] {
   return [
+    maxFieldsRule(config.maxFields), // first: the rules after it never see a document over the limit
     knownOperationTypeRule,
     maxDepthRule({
       n: config.maxDepth,
