@@ -107,7 +107,9 @@ describe('cost: a list field costs 1 + first x its selection', () => {
     expect(cost(100)).toBe(30201);
     expect(only(await defaults.gql(Q, { n: 100 }))).toEqual({
       code: 'GRAPHQL_VALIDATION_FAILED',
-      message: 'Query cost limit of 20000 exceeded, found 30201 (MAX_QUERY_COST; a list field costs first x its selection).',
+      message:
+        'Query cost limit of 20000 exceeded, found 30201 (MAX_QUERY_COST; a list field costs first x its selection, ' +
+        'an aggregate 1000 + its rows x their selection).',
     });
   });
 
@@ -125,7 +127,7 @@ describe('cost: a list field costs 1 + first x its selection', () => {
 
   test('MAX_QUERY_COST sets it', async () => {
     expect(only(await tight.gql('{ insights(first: 100) { totalCount } }')).message).toBe(
-      'Query cost limit of 100 exceeded, found 101 (MAX_QUERY_COST; a list field costs first x its selection).',
+      'Query cost limit of 100 exceeded, found 101 (MAX_QUERY_COST; a list field costs first x its selection, an aggregate 1000 + its rows x their selection).',
     );
   });
 });

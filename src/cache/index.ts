@@ -1,9 +1,11 @@
 /**
  * The aggregate reads' result cache: `cached(ctx, 'field', args, compute)` answers from the cache
  * or computes, stores and counts (ctx.cache.hits / misses, reported in extensions.queryStats).
+ * A request computes at most MAX_AGGREGATES_PER_REQUEST answers; cached ones are free.
  * Answers travel as JSON on hits and misses alike (Dates become ISO strings, which the DateTime
  * scalar serializes the same way), so a resolver sees one shape whatever the cache did.
  */
+import { GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { Logger } from '../server';
@@ -28,6 +30,15 @@ export async function cached<T>(ctx: Context, field: string, args: unknown, comp
   if (value !== undefined) {
     ctx.cache.hits += 1;
     return JSON.parse(value) as T;
+  }
+  const max = ctx.config.maxAggregatesPerRequest;
+  if (ctx.cache.misses >= max) {
+    // Refused before computing. The answers computed so far are stored as usual, so the same
+    // request sent again finds them in the cache and goes further.
+    throw new GraphQLError(
+      `Aggregate limit of ${max} computed per request exceeded at ${field} (MAX_AGGREGATES_PER_REQUEST; answers from the cache do not count).`,
+      { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    );
   }
   ctx.cache.misses += 1;
   const json = JSON.stringify(await compute());
