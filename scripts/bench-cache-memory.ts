@@ -8,9 +8,9 @@
  */
 import 'reflect-metadata';
 import os from 'node:os';
-import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { start } from '../src/main';
+import { scratchDatabase } from './bench/scratch-db';
 
 const READS = Number(process.env.BENCH_READS ?? 1819);
 const TTL_SECONDS = Number(process.env.CACHE_TTL_SECONDS ?? 10);
@@ -31,15 +31,8 @@ function heap(): number {
 
 async function main() {
   if (!gc) throw new Error('run with node --expose-gc (npm run bench:cache-memory)');
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL must name a PostgreSQL server');
-  const name = `bench_cache_memory_${process.pid}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const env = { ...process.env, DATABASE_URL: url.toString(), PORT: '0', LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'true', REDIS_URL: '' };
+  const db = await scratchDatabase('bench_cache_memory');
+  const env = { ...process.env, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'true', REDIS_URL: '' };
   const app = await start(loadConfig({ ...env, CACHE_TTL_SECONDS: String(TTL_SECONDS) }));
   try {
     const read = async (i: number) => {
@@ -71,8 +64,7 @@ async function main() {
     console.log(`heap ${2 * TTL_SECONDS + 1} s after the reads (TTL ${TTL_SECONDS} s), no lookups: ${mb(expired)} (+${mb(expired - before)}) (load avg ${load()})`);
   } finally {
     await app.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 }
 

@@ -8,18 +8,18 @@
  * machine the wall time also counts the waits for a core) and the wall median and max, with the load
  * average beside; fails when the worst CPU median of a document within the limits is over 20 ms.
  *
- * --http (needs DATABASE_URL and `npm run build`): the built server in a child process: the server
+ * --http (needs DATABASE_URL, where it creates and drops a database, and `npm run build`): the built server in a child process: the server
  * CPU and latency of the stall document, and a normal read's latency while 4 clients send it in a loop.
  */
 import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
 import { DocumentNode, getIntrospectionQuery, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
-import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { countSelections, limitRules } from '../src/graphql/limits';
 import { buildAppSchema } from '../src/schema';
 import { cpuMs } from './bench/http-load';
+import { scratchDatabase } from './bench/scratch-db';
 import { startServer } from './bench/server';
 
 const BUDGET_MS = 20;
@@ -148,17 +148,10 @@ async function inProcess(): Promise<boolean> {
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 async function overHttp(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('--http needs DATABASE_URL (a database is created and dropped there)');
-  const name = `bench_validation_${process.pid}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const db = await scratchDatabase('bench_validation');
   const root = path.resolve(__dirname, '..');
   const server = await startServer({
-    root, databaseUrl: url.toString(), port: 4300 + (process.pid % 500), logFile: path.join(os.tmpdir(), `${name}.log`),
+    root, databaseUrl: db.url, port: 4300 + (process.pid % 500), logFile: path.join(os.tmpdir(), `${db.name}.log`),
     env: { MIGRATIONS_RUN: 'true', LOG_LEVEL: 'warn' },
   });
   try {
@@ -193,8 +186,7 @@ async function overHttp(): Promise<void> {
     console.log(`normal read while 4 clients send the stall document (10 s, ${under.length} reads): ${line(under)} (load avg ${load()})`);
   } finally {
     await server.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 }
 
