@@ -18,7 +18,9 @@ const HOUR = 3_600_000;
 const BASE = Date.UTC(2020, 0, 1);
 
 // One document text with variables: Apollo's own cache of parsed documents holds one entry.
-const QUERY = 'query($from: DateTime!, $to: DateTime!) { engagementTimeSeries(bucket: HOUR, from: $from, to: $to) { bucketStart contentCount impressions avgEngagementRate } }';
+const QUERY = `query($from: DateTime!, $to: DateTime!) {
+  engagementTimeSeries(bucket: HOUR, from: $from, to: $to) { bucketStart contentCount impressions avgEngagementRate }
+}`;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -61,7 +63,8 @@ async function main() {
     // Past the TTL, then as long again for a periodic sweep: nothing looks anything up meanwhile.
     await new Promise((r) => setTimeout(r, Math.max(0, 2 * TTL_SECONDS * 1000 + 1000 - (performance.now() - readsDone))));
     const expired = heap();
-    console.log(`heap ${2 * TTL_SECONDS + 1} s after the reads (TTL ${TTL_SECONDS} s), no lookups: ${mb(expired)} (+${mb(expired - before)}) (load avg ${load()})`);
+    const waited = `${2 * TTL_SECONDS + 1} s after the reads (TTL ${TTL_SECONDS} s), no lookups`;
+    console.log(`heap ${waited}: ${mb(expired)} (+${mb(expired - before)}) (load avg ${load()})`);
   } finally {
     await app.stop();
     await db.drop();

@@ -77,17 +77,25 @@ function worstDocuments(schema: GraphQLSchema): Record<string, string> {
       (n) => `{ ${times(config.maxAliases, 'x: tierDistribution { tier }')} ${times(n, 'x: tierDistribution { tier }'.slice(3))} }`,
     ),
     'distinct fragments with the same field': fit(
-      (n) => `{ ${frags(n).map((i) => `...F${i}`).join(' ')} } ${frags(n).map((i) => `fragment F${i} on Query { tierDistribution { tier } }`).join(' ')}`,
+      (n) =>
+        `{ ${frags(n).map((i) => `...F${i}`).join(' ')} } ` +
+        frags(n).map((i) => `fragment F${i} on Query { tierDistribution { tier } }`).join(' '),
     ),
     'nested fragments, each spreading the next twice': fit(
-      (n) => `{ ...N0 } ${frags(n).map((i) => `fragment N${i} on Query { tierDistribution { tier } ${i + 1 < n ? `...N${i + 1} ...N${i + 1}` : ''} }`).join(' ')}`,
+      (n) =>
+        `{ ...N0 } ` +
+        frags(n)
+          .map((i) => `fragment N${i} on Query { tierDistribution { tier } ${i + 1 < n ? `...N${i + 1} ...N${i + 1}` : ''} }`)
+          .join(' '),
     ),
     'inline fragments': fit((n) => `{ ${times(n, '... on Query { tierDistribution { tier } }')} }`),
     [`depth ${config.maxDepth}, the deepest levels repeated`]: fit((n) => (n > config.maxDepth ? '{' : tree(config.maxDepth, n))),
     'operations sharing one fragment': fit(
       (n) => `${frags(n).map((i) => `query Q${i} { ...T }`).join(' ')} fragment T on Query { ${times(n, 'tierDistribution { tier }')} }`,
     ),
-    'one field with a list argument (token limit)': fit((n) => `{ contentBreakdown(groupBy: [${times(n, 'FORMAT', ', ')}]) { contentCount } }`),
+    'one field with a list argument (token limit)': fit(
+      (n) => `{ contentBreakdown(groupBy: [${times(n, 'FORMAT', ', ')}]) { contentCount } }`,
+    ),
     ...Object.fromEntries([10, Math.floor(config.maxFields / 2)].map((fields) => [
       `${fields} same-name fields with list arguments (token limit)`,
       fit((n) => `{ ${times(fields, `contentBreakdown(groupBy: [${times(n, 'FORMAT', ', ')}]) { contentCount }`)} }`),
@@ -120,7 +128,9 @@ function measure(schema: GraphQLSchema, name: string, source: string): Row {
   const limitErrors = errors.filter((m) => /\(MAX_QUERY_|token limit/.test(m));
   return {
     name, bytes: Buffer.byteLength(source), selections: document ? countSelections(document) : NaN,
-    errors: limitErrors.length ? `REFUSED: ${limitErrors[0]}` : errors.length ? `${errors.length} other (e.g. ${errors[0].slice(0, 50)})` : 'valid',
+    errors: limitErrors.length
+      ? `REFUSED: ${limitErrors[0]}`
+      : errors.length ? `${errors.length} other (e.g. ${errors[0].slice(0, 50)})` : 'valid',
     medianMs: runs[Math.floor(RUNS / 2)].ms, maxMs: runs[RUNS - 1].ms,
     cpuMedianMs: runs.map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(RUNS / 2)],
   };
@@ -138,10 +148,12 @@ async function inProcess(): Promise<boolean> {
     const r = measure(schema, name, source);
     if (!r.errors.startsWith('REFUSED')) worst = Math.max(worst, r.cpuMedianMs);
     const ms = (x: number) => x.toFixed(2);
-    console.log(`| ${r.name} | ${r.bytes} | ${r.selections} | ${ms(r.cpuMedianMs)} | ${ms(r.medianMs)} | ${ms(r.maxMs)} | ${r.errors} | ${load()} |`);
+    const cells = [r.name, r.bytes, r.selections, ms(r.cpuMedianMs), ms(r.medianMs), ms(r.maxMs), r.errors, load()];
+    console.log(`| ${cells.join(' | ')} |`);
   }
   const ok = worst <= BUDGET_MS;
-  console.log(`worst CPU median of the documents within the limits: ${worst.toFixed(2)} ms (${ok ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget)`);
+  const verdict = `${ok ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`;
+  console.log(`worst CPU median of the documents within the limits: ${worst.toFixed(2)} ms (${verdict})`);
   return ok;
 }
 
@@ -163,7 +175,8 @@ async function overHttp(): Promise<void> {
     };
     for (let i = 0; i < 20; i++) await timed(normal); // warm-up
     const first = await timed(STALL_DOCUMENT);
-    console.log(`stall document: ${Buffer.byteLength(STALL_DOCUMENT)} bytes, answer: ${JSON.stringify(first.res.errors?.[0] ?? first.res.data).slice(0, 160)}`);
+    const answer = JSON.stringify(first.res.errors?.[0] ?? first.res.data).slice(0, 160);
+    console.log(`stall document: ${Buffer.byteLength(STALL_DOCUMENT)} bytes, answer: ${answer}`);
     const cpu0 = cpuMs(server.pid);
     const alone: number[] = [];
     for (let i = 0; i < 20; i++) alone.push((await timed(STALL_DOCUMENT)).ms);
@@ -181,7 +194,8 @@ async function overHttp(): Promise<void> {
     while (Date.now() < until) under.push((await timed(normal)).ms);
     stop = true;
     await Promise.all(attackers);
-    const line = (xs: number[]) => `median ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+    const line = (xs: number[]) =>
+      `median ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
     console.log(`normal read alone: ${line(base)}`);
     console.log(`normal read while 4 clients send the stall document (10 s, ${under.length} reads): ${line(under)} (load avg ${load()})`);
   } finally {

@@ -109,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),
     maxCost: int(env, 'MAX_QUERY_COST', 20000, 1),
-    maxFields: int(env, 'MAX_QUERY_FIELDS', 200, 1),
+    maxFields: int(env, 'MAX_QUERY_FIELDS', 150, 1),
     maxAggregatesPerRequest: int(env, 'MAX_AGGREGATES_PER_REQUEST', 10, 0),
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
     // 5000: the worst document within the limits (scripts/bench-validation.ts) stays under 20 ms of validation.

@@ -42,7 +42,8 @@ describe('cost of each aggregate', () => {
 
   test('engagementTimeSeries: a scan + a row per bucket of from..to, at most 1000', () => {
     expect(cost(`{ ${series(90)} }`)).toBe(1000 + 91 * 2);
-    const hourly = (days: number) => `{ engagementTimeSeries(bucket: HOUR, from: "${iso(JAN)}", to: "${iso(JAN + days * DAY)}") { bucketStart } }`;
+    const hourly = (days: number) =>
+      `{ engagementTimeSeries(bucket: HOUR, from: "${iso(JAN)}", to: "${iso(JAN + days * DAY)}") { bucketStart } }`;
     expect(cost(hourly(1))).toBe(1000 + 25);
     expect(cost(hourly(90))).toBe(1000 + 1000); // 2,161 hours: the service refuses over 1000 buckets
     const monthly = `{ engagementTimeSeries(bucket: MONTH, from: "${iso(JAN)}", to: "${iso(Date.UTC(2027, 0, 1))}") { bucketStart } }`;
@@ -102,7 +103,9 @@ describe('MAX_QUERY_COST', () => {
 describe('MAX_AGGREGATES_PER_REQUEST', () => {
   const refusal = (max: number, field: string) => ({
     code: 'GRAPHQL_VALIDATION_FAILED',
-    message: `Aggregate limit of ${max} computed per request exceeded at ${field} (MAX_AGGREGATES_PER_REQUEST; answers from the cache do not count).`,
+    message:
+      `Aggregate limit of ${max} computed per request exceeded at ${field} ` +
+      '(MAX_AGGREGATES_PER_REQUEST; answers from the cache do not count).',
   });
 
   test('the 11th uncached aggregate of a request is refused', async () => {

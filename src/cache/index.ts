@@ -36,7 +36,8 @@ export async function cached<T>(ctx: Context, field: string, args: unknown, comp
     // Refused before computing. The answers computed so far are stored as usual, so the same
     // request sent again finds them in the cache and goes further.
     throw new GraphQLError(
-      `Aggregate limit of ${max} computed per request exceeded at ${field} (MAX_AGGREGATES_PER_REQUEST; answers from the cache do not count).`,
+      `Aggregate limit of ${max} computed per request exceeded at ${field} ` +
+        '(MAX_AGGREGATES_PER_REQUEST; answers from the cache do not count).',
       { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
     );
   }

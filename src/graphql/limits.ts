@@ -49,7 +49,7 @@ export function countSelections(document: DocumentNode): number {
 
 /**
  * graphql's OverlappingFieldsCanBeMergedRule compares every pair of same-named fields: n repeated
- * fields cost n^2 (1,100 of them: ~100 ms of event loop per request, before auth). This rule counts
+ * fields cost n^2 (1,100 of them: over 100 ms of CPU per request, before auth). This rule counts
  * selections when validation enters the document and, over the limit, returns null: a visitor that
  * returns null removes its node, and graphql's visitInParallel then shows it to no later visitor, so
  * no rule walks the selections. Only specifiedRules' own Document visitors (cheap) run before it.
@@ -59,7 +59,9 @@ export function maxFieldsRule(max: number): ValidationRule {
     Document(node) {
       const found = countSelections(node);
       if (found <= max) return undefined;
-      context.reportError(new GraphQLError(`Query field limit of ${max} exceeded, found ${found} fields and fragment spreads (MAX_QUERY_FIELDS).`));
+      context.reportError(
+        new GraphQLError(`Query field limit of ${max} exceeded, found ${found} fields and fragment spreads (MAX_QUERY_FIELDS).`),
+      );
       return null;
     },
   });
