@@ -28,11 +28,17 @@ export interface Config {
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
+  /** Fields, fragment spreads and inline fragments in a document, each fragment counted once. */
+  maxFields: number;
+  /** Aggregate answers one request may compute (cache misses); hits are free. */
+  maxAggregatesPerRequest: number;
   bodyLimitBytes: number;
   maxTokens: number;
   shutdownTimeoutMs: number;
   redisUrl: string | undefined;
   cacheTtlSeconds: number;
+  /** Byte budget of the in-memory result cache (without REDIS_URL). */
+  cacheMaxBytes: number;
   /** Prefix of every Redis key of the result cache (instances that share answers share it). */
   cacheKeyPrefix: string;
   logLevel: string;
@@ -103,11 +109,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),
     maxCost: int(env, 'MAX_QUERY_COST', 20000, 1),
+    maxFields: int(env, 'MAX_QUERY_FIELDS', 150, 1),
+    maxAggregatesPerRequest: int(env, 'MAX_AGGREGATES_PER_REQUEST', 10, 0),
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
-    maxTokens: int(env, 'MAX_QUERY_TOKENS', 10000, 1),
+    // 5000: the worst document within the limits (scripts/bench-validation.ts) stays under 20 ms of validation.
+    maxTokens: int(env, 'MAX_QUERY_TOKENS', 5000, 1),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0),
     redisUrl: env.REDIS_URL || undefined,
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 1),
+    cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',
     logLevel: env.LOG_LEVEL ?? 'info',
     allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),

@@ -1,9 +1,11 @@
 /**
  * The aggregate reads' result cache: `cached(ctx, 'field', args, compute)` answers from the cache
  * or computes, stores and counts (ctx.cache.hits / misses, reported in extensions.queryStats).
+ * A request computes at most MAX_AGGREGATES_PER_REQUEST answers; cached ones are free.
  * Answers travel as JSON on hits and misses alike (Dates become ISO strings, which the DateTime
  * scalar serializes the same way), so a resolver sees one shape whatever the cache did.
  */
+import { GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
@@ -16,7 +18,7 @@ export type { ResultCache } from './result-cache';
 
 /** One cache per server: Redis when REDIS_URL is set (shared by instances), else in memory. */
 export async function createResultCache(config: Config, log: Logger): Promise<ResultCache> {
-  if (!config.redisUrl) return new MemoryResultCache(config.cacheTtlSeconds * 1000);
+  if (!config.redisUrl) return new MemoryResultCache({ ttlMs: config.cacheTtlSeconds * 1000, maxBytes: config.cacheMaxBytes });
   log.info({ prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds }, 'result cache: Redis (shared by instances)');
   return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
 }
@@ -27,6 +29,16 @@ export async function cached<T>(ctx: Context, field: string, args: unknown, comp
   if (value !== undefined) {
     ctx.cache.hits += 1;
     return JSON.parse(value) as T;
+  }
+  const max = ctx.config.maxAggregatesPerRequest;
+  if (ctx.cache.misses >= max) {
+    // Refused before computing. The answers computed so far are stored as usual, so the same
+    // request sent again finds them in the cache and goes further.
+    throw new GraphQLError(
+      `Aggregate limit of ${max} computed per request exceeded at ${field} ` +
+        '(MAX_AGGREGATES_PER_REQUEST; answers from the cache do not count).',
+      { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    );
   }
   ctx.cache.misses += 1;
   const json = JSON.stringify(await compute());

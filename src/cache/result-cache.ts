@@ -3,6 +3,8 @@
  * current BEFORE its answer was computed; every mutation bumps the generation (invalidation-plugin.ts), so an
  * answer computed before a write can never be found after it, even if it is stored late.
  */
+import { LRUCache } from 'lru-cache';
+
 export interface CacheLookup {
   /** The generation read with the value; null when the backend is unusable (then nothing is stored). */
   generation: string | null;
@@ -19,32 +21,53 @@ export interface ResultCache {
   close(): Promise<void>;
 }
 
-/** One process's cache: a bounded Map whose oldest entries go first; a bump empties it. */
+export interface MemoryCacheOptions {
+  ttlMs: number;
+  /** Budget of the stored answers: (key + JSON text) x 2 bytes each, as V8 stores two-byte strings. */
+  maxBytes: number;
+  /** The clock of the TTLs (tests move it); performance by default. */
+  clock?: { now(): number };
+}
+
+/**
+ * One process's cache: an LRU bounded by bytes, whose entries expire after the TTL. Expired entries
+ * are swept on a timer, so their memory goes back even when nothing looks them up; an answer larger
+ * than a tenth of the budget is not stored (one huge answer would flush everything else).
+ */
 export class MemoryResultCache implements ResultCache {
   private generation = 0;
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries: LRUCache<string, string>;
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(opts: MemoryCacheOptions) {
+    this.entries = new LRUCache<string, string>({
+      maxSize: opts.maxBytes,
+      maxEntrySize: Math.max(1, Math.floor(opts.maxBytes / 10)),
+      sizeCalculation: (value, key) => Math.max(1, (key.length + value.length) * 2),
+      ttl: opts.ttlMs,
+      ttlResolution: 0, // read the clock at every check rather than reuse a reading for 1 ms
+      ...(opts.clock ? { perf: opts.clock } : {}),
+    });
+    // An entry is at most one TTL late to go; unref: the timer never keeps the process alive.
+    this.sweeper = setInterval(() => this.entries.purgeStale(), Math.max(opts.ttlMs, 10)).unref();
+  }
+
+  /** Bytes held, by the sizes above; never more than the budget. */
+  get bytes(): number {
+    return this.entries.calculatedSize;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   async get(key: string): Promise<CacheLookup> {
-    const generation = String(this.generation);
-    const entry = this.entries.get(key);
-    if (!entry) return { generation, value: undefined };
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return { generation, value: undefined };
-    }
-    return { generation, value: entry.value };
+    return { generation: String(this.generation), value: this.entries.get(key) };
   }
 
   async set(generation: string, key: string, value: string): Promise<void> {
     if (generation !== String(this.generation)) return; // computed before a write: already stale
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
   }
 
   async invalidate(): Promise<void> {
@@ -53,6 +76,7 @@ export class MemoryResultCache implements ResultCache {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     this.entries.clear();
   }
 }

@@ -1,18 +1,20 @@
 /**
- * Abuse limits (api.md "Abuse limits"): depth and aliases as validation rules
- * (graphql-armor), cost in didResolveOperation (graphql-query-complexity), because a list's cost
- * depends on `first`, which may come from a variable that validation never sees. Every refusal is
- * GRAPHQL_VALIDATION_FAILED with a message that names the limit, its value and its env variable.
+ * Abuse limits (docs/api.md "Abuse limits"): fields, depth and aliases as validation rules (the
+ * latter two from graphql-armor), cost in didResolveOperation (graphql-query-complexity), because a
+ * list's cost depends on `first`, which may come from a variable that validation never sees. Every
+ * refusal is GRAPHQL_VALIDATION_FAILED with a message that names the limit, its value and its env variable.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { DocumentNode, GraphQLError, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
+import { ASTNode, DocumentNode, GraphQLError, GraphQLSchema, Kind, ValidationContext, ValidationRule } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
+import { MAX_BUCKETS } from '../modules/analytics/engagement-time-series.service';
 import { MAX_FIRST } from './connection';
+import { TIER_ORDER, TimeBucket } from './enums';
 
-type Limits = Pick<Config, 'maxDepth' | 'maxAliases' | 'maxCost'>;
+type Limits = Pick<Config, 'maxFields' | 'maxDepth' | 'maxAliases' | 'maxCost'>;
 
 /** armor's message starts with "Syntax Error:", which this is not; report it as a plain validation error. */
 const reportAs = (envName: string) => (context: ValidationContext | null, err: GraphQLError) => {
@@ -33,8 +35,41 @@ export const knownOperationTypeRule: ValidationRule = (context) => ({
   },
 });
 
+/** Fields, fragment spreads and inline fragments in the document: each definition once, so linear. */
+export function countSelections(document: DocumentNode): number {
+  let found = 0;
+  const stack: ASTNode[] = [...document.definitions];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.kind === Kind.FIELD || node.kind === Kind.FRAGMENT_SPREAD || node.kind === Kind.INLINE_FRAGMENT) found += 1;
+    if ('selectionSet' in node && node.selectionSet) stack.push(...node.selectionSet.selections);
+  }
+  return found;
+}
+
+/**
+ * graphql's OverlappingFieldsCanBeMergedRule compares every pair of same-named fields: n repeated
+ * fields cost n^2 (1,100 of them: over 100 ms of CPU per request, before auth). This rule counts
+ * selections when validation enters the document and, over the limit, returns null: a visitor that
+ * returns null removes its node, and graphql's visitInParallel then shows it to no later visitor, so
+ * no rule walks the selections. Only specifiedRules' own Document visitors (cheap) run before it.
+ */
+export function maxFieldsRule(max: number): ValidationRule {
+  return (context) => ({
+    Document(node) {
+      const found = countSelections(node);
+      if (found <= max) return undefined;
+      context.reportError(
+        new GraphQLError(`Query field limit of ${max} exceeded, found ${found} fields and fragment spreads (MAX_QUERY_FIELDS).`),
+      );
+      return null;
+    },
+  });
+}
+
 export function limitRules(config: Limits): ValidationRule[] {
   return [
+    maxFieldsRule(config.maxFields), // first: the rules after it never see a document over the limit
     knownOperationTypeRule,
     maxDepthRule({
       n: config.maxDepth,
@@ -71,7 +106,50 @@ export const firstArgumentEstimator: ComplexityEstimator = ({ field, args, child
  */
 const introspectionEstimator: ComplexityEstimator = ({ field }) => (field.name === '__schema' || field.name === '__type' ? 0 : undefined);
 
-const ESTIMATORS = [introspectionEstimator, firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })];
+/**
+ * An aggregate scans its table (content, users or runs) whatever the size of its answer, so it costs
+ * a scan plus its rows x their selection; so does an agent run, a transaction of whole-table
+ * statements. A scan costs as much as 1,000 rows: MAX_QUERY_COST (20000) allows a dashboard's few
+ * aggregates but not 20 of them. The estimate cannot know what the result cache will answer; the
+ * per-request cap on computed aggregates (MAX_AGGREGATES_PER_REQUEST, src/cache) can.
+ */
+export const SCAN_COST = 1000;
+
+const HOUR_MS = 3_600_000;
+/** The shortest length of each bucket (a 28-day month), so that the count is never underestimated. */
+const BUCKET_MS: Record<TimeBucket, number> = {
+  [TimeBucket.HOUR]: HOUR_MS, [TimeBucket.DAY]: 24 * HOUR_MS, [TimeBucket.WEEK]: 7 * 24 * HOUR_MS, [TimeBucket.MONTH]: 28 * 24 * HOUR_MS,
+};
+
+/** engagementTimeSeries' answer: one point per bucket from `from` to `to`; the service refuses over MAX_BUCKETS. */
+export function bucketCount(args: { bucket?: TimeBucket; from?: unknown; to?: unknown }): number {
+  const span = args.from instanceof Date && args.to instanceof Date ? args.to.getTime() - args.from.getTime() : NaN;
+  const unit = args.bucket ? BUCKET_MS[args.bucket] : undefined;
+  if (!unit || !(span > 0)) return 1;
+  // +1: a span that does not start on a bucket boundary touches one bucket more (time zones shift it).
+  return Math.min(Math.ceil(span / unit) + 1, MAX_BUCKETS);
+}
+
+const firstOf = (args: Record<string, unknown>) =>
+  typeof args.first === 'number' && Number.isFinite(args.first) ? Math.min(Math.max(args.first, 0), MAX_FIRST) : MAX_FIRST;
+
+/** Rows of each aggregate's answer, by field name; agentPerformance: one per agent name that ran, the four agents and a few more. */
+const AGGREGATE_ROWS: Record<string, (args: Record<string, unknown>) => number> = {
+  engagementTimeSeries: bucketCount,
+  contentBreakdown: firstOf,
+  bestPostingTimes: firstOf,
+  tierDistribution: () => TIER_ORDER.length,
+  agentPerformance: () => 10,
+};
+const AGENT_MUTATIONS = new Set(['recomputeEngagementScores', 'createPerformanceSnapshot', 'tuneStrategy', 'analyzeAgentPerformance']);
+
+export const aggregateEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (type.name === 'Query' && AGGREGATE_ROWS[field.name]) return SCAN_COST + AGGREGATE_ROWS[field.name](args) * childComplexity;
+  if (type.name === 'Mutation' && AGENT_MUTATIONS.has(field.name)) return SCAN_COST + childComplexity;
+  return undefined;
+};
+
+const ESTIMATORS = [introspectionEstimator, aggregateEstimator, firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 export function queryCost(args: { schema: GraphQLSchema; query: DocumentNode; variables?: Record<string, unknown>; operationName?: string }): number {
   return getComplexity({ ...args, estimators: ESTIMATORS });
@@ -118,7 +196,8 @@ export function costLimitPlugin(config: Limits): ApolloServerPlugin {
           }
           if (cost > config.maxCost) {
             throw validationFailed(
-              `Query cost limit of ${config.maxCost} exceeded, found ${cost} (MAX_QUERY_COST; a list field costs first x its selection).`,
+              `Query cost limit of ${config.maxCost} exceeded, found ${cost} (MAX_QUERY_COST; a list field costs first x its selection, ` +
+                `an aggregate ${SCAN_COST} + its rows x their selection).`,
             );
           }
         },

@@ -1,0 +1,113 @@
+/**
+ * The in-memory result cache: bounded by bytes (CACHE_MAX_BYTES), entries gone after the TTL even
+ * when nothing looks them up, and the generation rules (a stale set is dropped, invalidate empties).
+ */
+import { createResultCache } from '../../src/cache';
+import { MemoryResultCache } from '../../src/cache/result-cache';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+const caches: MemoryResultCache[] = [];
+function memoryCache(opts: ConstructorParameters<typeof MemoryResultCache>[0]): MemoryResultCache {
+  const cache = new MemoryResultCache(opts);
+  caches.push(cache);
+  return cache;
+}
+afterEach(async () => {
+  await Promise.all(caches.splice(0).map((c) => c.close()));
+});
+
+/** A JSON answer of about `chars` characters. */
+const answer = (i: number, chars: number) => JSON.stringify({ i, pad: 'x'.repeat(chars) });
+
+describe('byte budget', () => {
+  test('filled far beyond its budget, it never holds more than the budget and keeps the most recent answers', async () => {
+    const cache = memoryCache({ ttlMs: 60_000, maxBytes: 20_000 });
+    const { generation } = await cache.get('probe');
+    for (let i = 0; i < 200; i++) {
+      await cache.set(generation!, `engagementTimeSeries:${i}`, answer(i, 500));
+      expect(cache.bytes).toBeLessThanOrEqual(20_000);
+    }
+    // (key + value) x 2 bytes: about 1,100 bytes an entry, so 18 fit.
+    const entryBytes = ('engagementTimeSeries:199'.length + answer(199, 500).length) * 2;
+    expect(cache.size).toBe(Math.floor(20_000 / entryBytes));
+    expect(cache.bytes).toBe(cache.size * entryBytes);
+    expect((await cache.get('engagementTimeSeries:199')).value).toBe(answer(199, 500));
+    expect((await cache.get('engagementTimeSeries:0')).value).toBeUndefined();
+  });
+
+  test('a lookup keeps an answer: the least recently used goes first', async () => {
+    const cache = memoryCache({ ttlMs: 60_000, maxBytes: 22_000 }); // ten entries of 2,044 bytes
+    const { generation } = await cache.get('probe');
+    for (let i = 0; i < 10; i++) await cache.set(generation!, `k${i}`, answer(i, 1000));
+    expect(cache.size).toBe(10);
+    await cache.get('k0');
+    await cache.set(generation!, 'k10', answer(10, 1000));
+    expect(cache.size).toBe(10);
+    expect((await cache.get('k0')).value).toBe(answer(0, 1000));
+    expect((await cache.get('k1')).value).toBeUndefined();
+  });
+
+  test('an answer over a tenth of the budget is not stored and evicts nothing', async () => {
+    const cache = memoryCache({ ttlMs: 60_000, maxBytes: 20_000 });
+    const { generation } = await cache.get('probe');
+    await cache.set(generation!, 'small', answer(0, 100));
+    await cache.set(generation!, 'huge', answer(1, 1_000)); // (4 + ~1,020) x 2 > 2,000 bytes
+    expect((await cache.get('huge')).value).toBeUndefined();
+    expect((await cache.get('small')).value).toBe(answer(0, 100));
+  });
+
+  test('CACHE_MAX_BYTES sets the budget of the server cache', async () => {
+    const config = loadConfig({ CACHE_MAX_BYTES: '4096', LOG_LEVEL: 'silent' });
+    expect(loadConfig({}).cacheMaxBytes).toBe(64 * 1024 * 1024);
+    const cache = (await createResultCache(config, createLogger(config))) as MemoryResultCache;
+    caches.push(cache);
+    expect(cache).toBeInstanceOf(MemoryResultCache);
+    const { generation } = await cache.get('probe');
+    for (let i = 0; i < 50; i++) await cache.set(generation!, `k${i}`, answer(i, 100));
+    expect(cache.bytes).toBeLessThanOrEqual(4096);
+    expect(cache.bytes).toBeGreaterThan(4096 - 300);
+  });
+});
+
+describe('TTL', () => {
+  test('an answer is served until its TTL and not after (clock moved by the test)', async () => {
+    let now = 1_000_000;
+    const cache = memoryCache({ ttlMs: 60_000, maxBytes: 100_000, clock: { now: () => now } });
+    const { generation } = await cache.get('probe');
+    await cache.set(generation!, 'a', answer(1, 10));
+    now += 59_999;
+    expect((await cache.get('a')).value).toBe(answer(1, 10));
+    now += 2;
+    expect((await cache.get('a')).value).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  test('expired answers leave memory with no lookup at all', async () => {
+    const cache = memoryCache({ ttlMs: 30, maxBytes: 100_000 });
+    const { generation } = await cache.get('probe');
+    for (let i = 0; i < 20; i++) await cache.set(generation!, `k${i}`, answer(i, 100));
+    expect(cache.size).toBe(20);
+    const deadline = Date.now() + 5_000;
+    while (cache.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+  });
+});
+
+describe('generations', () => {
+  test('an answer computed before an invalidation is not stored; invalidate empties the cache', async () => {
+    const cache = memoryCache({ ttlMs: 60_000, maxBytes: 100_000 });
+    const before = await cache.get('a');
+    await cache.set(before.generation!, 'b', answer(2, 10));
+    await cache.invalidate();
+    expect(cache.size).toBe(0);
+    await cache.set(before.generation!, 'a', answer(1, 10));
+    expect(cache.size).toBe(0);
+    const after = await cache.get('a');
+    expect(after.generation).not.toBe(before.generation);
+    expect(after.value).toBeUndefined();
+    await cache.set(after.generation!, 'a', answer(1, 10));
+    expect((await cache.get('a')).value).toBe(answer(1, 10));
+  });
+});
