@@ -8,8 +8,9 @@ import { appDataSource } from '../ormconfig';
 import { createResultCache } from './cache';
 import type { DestinationStream } from 'pino';
 import { Config, loadConfig } from './config';
-import { poolOf } from './db/db';
+import { Db, poolOf } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
+import { loadTimeZones } from './db/time-zones';
 import { createHttpApp, Lifecycle } from './http/app';
 import { Observability } from './http/observability';
 import { createLogger } from './logger';
@@ -48,6 +49,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
   // say so once in our JSON log instead of TypeORM's plain-text line on stderr.
   pool.removeAllListeners('error');
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+  await loadTimeZones(new Db(pool));
 
   const resultCache = await createResultCache(config, log);
   const observability = new Observability({ log, pool, poolMax: config.poolMax });

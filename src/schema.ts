@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { authChecker } from './graphql/auth';
+import { resetLoadersAfterMutation } from './graphql/reset-loaders';
 import { DateTimeScalar } from './graphql/scalars';
+import { validateArgs } from './graphql/validation';
 import { RESOLVERS } from './resolvers';
 
 export const SCHEMA_FILE = 'schema.graphql';
@@ -12,7 +14,8 @@ export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<Gr
     resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgs,
+    globalMiddlewares: [resetLoadersAfterMutation],
     emitSchemaFile: opts.emitTo ? { path: opts.emitTo, sortedSchema: false } : false,
   });
 }
