@@ -45,15 +45,16 @@ export const quote = (s: string, n = 40): string => JSON.stringify(s.length > n 
 export const validateArgs: ValidatorFn = (value, type) => {
   if (value === null || typeof value !== 'object' || typeof type !== 'function') return;
   const problems: Problem[] = [];
-  checkObject(value as Record<string, unknown>, type, '', problems);
+  checkObject(value as Record<string, unknown>, type, '', -1, problems);
   if (problems.length) throw invalidArgs(problems);
 };
 
 interface Constraint {
   each: boolean;
-  constraints: unknown[];
   validate: (value: unknown, args: ValidationArguments) => boolean;
   message: (args: ValidationArguments) => string;
+  /** Reused for every call (validation is synchronous): no allocation per checked value. */
+  args: ValidationArguments;
 }
 
 interface PropertyRules {
@@ -70,31 +71,36 @@ const compiled = new Map<Function, PropertyRules[]>();
 
 /**
  * Null and absent values are not checked (GraphQL already refuses null for a required argument or
- * field): a rule describes a value that was given.
+ * field): a rule describes a value that was given. An object's path is `base`, or `base[index]` for
+ * a list item; paths are built only for a problem or a nested object, never per checked value.
  */
-function checkObject(object: Record<string, unknown>, type: Function, prefix: string, out: Problem[]): void {
+function checkObject(object: Record<string, unknown>, type: Function, base: string, index: number, out: Problem[]): void {
   let rules = compiled.get(type);
   if (!rules) compiled.set(type, (rules = compile(type)));
   for (const rule of rules) {
     const value = object[rule.property];
-    const path = prefix ? `${prefix}.${rule.property}` : rule.property;
-    for (const c of rule.defined) check(c, object, rule.property, value, path, out);
+    for (const c of rule.defined) check(c, object, value, base, index, rule.property, -1, out);
     if (value === null || value === undefined) continue;
     if (rule.conditions.length && !rule.conditions.every((holds) => holds(object, value))) continue;
     for (const c of rule.constraints) {
-      if (c.each && Array.isArray(value)) {
-        value.forEach((item, i) => check(c, object, rule.property, item, `${path}[${i}]`, out));
-      } else {
-        check(c, object, rule.property, value, path, out);
-      }
+      if (c.each && Array.isArray(value)) value.forEach((item, i) => check(c, object, item, base, index, rule.property, i, out));
+      else check(c, object, value, base, index, rule.property, -1, out);
     }
-    if (rule.nested) checkNested(value, path, out);
+    if (rule.nested) checkNested(value, pathOf(base, index, rule.property), out);
   }
 }
 
-function check(c: Constraint, object: object, property: string, value: unknown, path: string, out: Problem[]): void {
-  const args: ValidationArguments = { value, constraints: c.constraints, targetName: object.constructor.name, object, property };
-  if (!c.validate(value, args)) out.push({ path, problem: c.message(args) });
+function pathOf(base: string, index: number, property: string, item = -1): string {
+  const object = index < 0 ? base : `${base}[${index}]`;
+  const path = object ? `${object}.${property}` : property;
+  return item < 0 ? path : `${path}[${item}]`;
+}
+
+function check(c: Constraint, object: object, value: unknown, base: string, index: number, property: string, item: number, out: Problem[]): void {
+  const args = c.args;
+  args.object = object;
+  args.value = value;
+  if (!c.validate(value, args)) out.push({ path: pathOf(base, index, property, item), problem: c.message(args) });
 }
 
 /** Items of a list get their index in the path; type-graphql made each input object an instance of its class. */
@@ -102,10 +108,10 @@ function checkNested(value: unknown, path: string, out: Problem[]): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      if (item !== null && typeof item === 'object') checkObject(item, item.constructor, `${path}[${i}]`, out);
+      if (item !== null && typeof item === 'object') checkObject(item, item.constructor, path, i, out);
     }
   } else if (typeof value === 'object') {
-    checkObject(value as Record<string, unknown>, (value as object).constructor, path, out);
+    checkObject(value as Record<string, unknown>, (value as object).constructor, path, -1, out);
   }
 }
 
@@ -123,9 +129,9 @@ function compile(type: Function): PropertyRules[] {
           const instance = cm.instance;
           (m.type === ValidationTypes.IS_DEFINED ? rules.defined : rules.constraints).push({
             each: m.each,
-            constraints: m.constraints ?? [],
-            validate: (value, args) => instance.validate(value, args) as boolean,
+            validate: instance.validate.bind(instance) as Constraint['validate'],
             message: (args) => problemText(m.message, instance.defaultMessage?.bind(instance), args),
+            args: { value: undefined, constraints: m.constraints ?? [], targetName: type.name, object: {}, property },
           });
         }
       } else {

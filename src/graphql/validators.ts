@@ -49,7 +49,7 @@ const ENTITY_ID = /^[1-9][0-9]{0,15}$/;
 export function IsEntityId() {
   return rule(
     'isEntityId',
-    (v) => typeof v === 'string' && ENTITY_ID.test(v) && Number.isSafeInteger(Number(v)),
+    (v) => typeof v === 'string' && ENTITY_ID.test(v) && (v.length < 16 || Number.isSafeInteger(Number(v))),
     (a) => `must be the ID of a row (a positive integer), got ${quote(String(a.value))}`,
   );
 }
