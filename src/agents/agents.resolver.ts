@@ -4,7 +4,9 @@ import type { Context } from '../context';
 import { TierCount, tierDistribution } from '../modules/community-user/tier-distribution';
 import { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
 import { Strategy, StrategyRow } from '../modules/strategy/strategy.type';
-import { AgentPerformanceArgs, AnalyzeAgentsArgs, PerformanceSnapshotArgs, RecomputeEngagementArgs, TuneStrategyArgs } from './agent.inputs';
+import {
+  AgentPerformanceArgs, AnalyzeAgentsArgs, PerformanceSnapshotArgs, RecomputeEngagementArgs, TuneStrategyArgs,
+} from './agent.inputs';
 import { AgentAnalysis, AgentStats, EngagementRecompute } from './agent-stats.type';
 import { agentPerformance } from './analytics.agent';
 import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';

@@ -14,7 +14,11 @@ import { performanceAnalyticsAgent } from './performance-analytics.agent';
 import { AgentSettings, runAgent } from './run-agent';
 import { strategyTuningAgent } from './strategy-tuning.agent';
 
-export async function recomputeEngagementScores(db: Db, settings: AgentSettings, input: RecomputeEngagementInput | null): Promise<EngagementRecompute> {
+export async function recomputeEngagementScores(
+  db: Db,
+  settings: AgentSettings,
+  input: RecomputeEngagementInput | null,
+): Promise<EngagementRecompute> {
   const windowDays = input?.windowDays ?? 30;
   const halfLifeDays = input?.halfLifeDays ?? null;
   const asOf = input?.asOf ?? null;
@@ -24,7 +28,11 @@ export async function recomputeEngagementScores(db: Db, settings: AgentSettings,
   return { ...result, run };
 }
 
-export async function createPerformanceSnapshot(db: Db, settings: AgentSettings, input: PerformanceSnapshotInput | null): Promise<PerformanceSnapshot> {
+export async function createPerformanceSnapshot(
+  db: Db,
+  settings: AgentSettings,
+  input: PerformanceSnapshotInput | null,
+): Promise<PerformanceSnapshot> {
   const windowDays = input?.windowDays ?? 30;
   const platform = input?.platform ?? null;
   const asOf = input?.asOf ?? null;
@@ -34,15 +42,27 @@ export async function createPerformanceSnapshot(db: Db, settings: AgentSettings,
   return result;
 }
 
-export async function tuneStrategy(db: Db, settings: AgentSettings, input: TuneStrategyInput | null): Promise<StrategyRow> {
+export async function tuneStrategy(
+  db: Db,
+  settings: AgentSettings,
+  input: TuneStrategyInput | null,
+): Promise<StrategyRow> {
   const learningRate = input?.learningRate ?? 0.3;
-  const { result } = await runAgent(db, settings, 'StrategyTuningAgent', { learningRate }, (tx, r) => strategyTuningAgent(tx, { learningRate }, r.id));
+  const { result } = await runAgent(db, settings, 'StrategyTuningAgent', { learningRate }, (tx, r) =>
+    strategyTuningAgent(tx, { learningRate }, r.id),
+  );
   return result;
 }
 
-export async function analyzeAgentPerformance(db: Db, settings: AgentSettings, input: AnalyzeAgentsInput | null): Promise<AgentAnalysis> {
+export async function analyzeAgentPerformance(
+  db: Db,
+  settings: AgentSettings,
+  input: AnalyzeAgentsInput | null,
+): Promise<AgentAnalysis> {
   const since = input?.since ?? null;
   const until = input?.until ?? null;
-  const { result, run } = await runAgent(db, settings, 'AnalyticsAgent', { since, until }, (tx, r) => analyticsAgent(tx, { since, until }, r.id));
+  const { result, run } = await runAgent(db, settings, 'AnalyticsAgent', { since, until }, (tx, r) =>
+    analyticsAgent(tx, { since, until }, r.id),
+  );
   return { run, since, until, stats: result };
 }

@@ -30,6 +30,8 @@ export class ConnectionArgs {
 export function pageArgs(args: ConnectionArgs, order: KeysetOrder): { first: number; after: Cursor | null } {
   if (args.after === null || args.after === undefined) return { first: args.first, after: null };
   const after = decodeCursor(args.after);
-  if (!after || !cursorFits(after, order)) throw invalidArgs([{ path: 'after', problem: 'is not a cursor returned by this field with this order' }]);
+  if (!after || !cursorFits(after, order)) {
+    throw invalidArgs([{ path: 'after', problem: 'is not a cursor returned by this field with this order' }]);
+  }
   return { first: args.first, after };
 }
