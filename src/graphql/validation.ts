@@ -21,7 +21,7 @@ import { BadUserInputError } from '../errors';
 export interface Problem {
   /** Full path from the argument down: `first`, `input.topic`, `input[3].userId`. */
   path: string;
-  /** What is wrong, naming the limit or the allowed values: `must be an integer from 0 to 100, got 101`. */
+  /** What is wrong, naming the limit or the allowed values: `must be between 0 and 100, got 101`. */
   problem: string;
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db';
 import { violatedForeignKey } from '../../db/pg-errors';
-import { PlanStatus, toDb } from '../../graphql/enums';
 import { INT4_MAX } from '../../db/sql/params';
+import { PlanStatus, toDb } from '../../graphql/enums';
 import { unknownRef } from '../../graphql/validation';
 import { entityId } from '../../graphql/validators';
 import type { CreateContentPlanInput } from './content-plan.inputs';

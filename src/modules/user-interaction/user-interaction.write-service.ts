@@ -5,7 +5,6 @@ import { InteractionType, toDb } from '../../graphql/enums';
 import { invalidArgs, Problem, REPORTED_PROBLEMS } from '../../graphql/validation';
 import type { RecordInteractionInput } from './user-interaction.inputs';
 
-
 const STORED_TYPE = Object.fromEntries(Object.values(InteractionType).map((t) => [t, toDb(t)])) as Record<InteractionType, string>;
 
 // One statement = one transaction: every row or none. Rows go in by user (input order within a
