@@ -11,7 +11,7 @@ import type { Db } from './db';
 
 let zones: ReadonlySet<string> | null = null;
 
-export const isZoneName = (name: string): boolean =>
+const isZoneName = (name: string): boolean =>
   name === 'UTC' || (name.includes('/') && !name.startsWith('posix/') && !name.startsWith('right/'));
 
 export async function loadTimeZones(db: Pick<Db, 'query'>): Promise<void> {
