@@ -1,9 +1,10 @@
 /** The few typed errors of the API, each with its `extensions.code` (api.md "Errors"). */
 import { GraphQLError } from 'graphql';
 
+/** Built by invalidArgs (src/graphql/validation.ts) only, so that every argument error has one shape. */
 export class BadUserInputError extends GraphQLError {
-  constructor(message: string, argumentName?: string, extra: Record<string, unknown> = {}) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT', ...(argumentName ? { argumentName } : {}), ...extra } });
+  constructor(message: string, where: { argumentName: string; fields: string[] }) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: where.argumentName, fields: where.fields } });
   }
 }
 

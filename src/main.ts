@@ -9,8 +9,10 @@ import type { DestinationStream } from 'pino';
 import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
 import { runMigrations } from './db/data-source';
+import { Db } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { createPool } from './db/pool';
+import { loadTimeZones } from './db/time-zones';
 import { createHttpApp, Lifecycle } from './http/app';
 import { Observability } from './http/observability';
 import { createLogger } from './logger';
@@ -49,6 +51,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     await pool.end();
     throw err;
   }
+  await loadTimeZones(new Db(pool));
 
   const resultCache = await createResultCache(config, log);
   const observability = new Observability({ log, pool, poolMax: config.poolMax });

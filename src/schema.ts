@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { authChecker } from './graphql/auth';
+import { resetLoadersAfterMutations } from './graphql/reset-loaders';
 import { DateTimeScalar } from './graphql/scalars';
+import { validateArgs } from './graphql/validation';
 // type-graphql lists fields in the order their classes load: these imports set the order of schema.graphql.
 import { AgentsResolver } from './agents/agents.resolver';
 import { PerformanceSnapshotResolver } from './modules/performance-snapshot/performance-snapshot.resolver';
@@ -49,11 +51,12 @@ const RESOLVERS: NonEmptyArray<Function> = [
 ];
 
 export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgs,
     emitSchemaFile: opts.emitTo ? { path: opts.emitTo, sortedSchema: false } : false,
   });
+  return resetLoadersAfterMutations(schema);
 }

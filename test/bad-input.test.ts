@@ -5,7 +5,7 @@
  * 4xx or a GraphQL error with extensions.code (never INTERNAL_SERVER_ERROR), never a 5xx or a stack
  * trace, and the database's row counts must not change.
  */
-import { encodeCursor } from '../src/graphql/keyset';
+import { encodeCursor } from '../src/db/sql/keyset';
 import { factories, rowCounts } from './support/factories';
 import { startTestServer, TestServer } from './support/server';
 import { createTestDb, TestDb } from './support/test-db';

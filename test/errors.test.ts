@@ -78,9 +78,9 @@ test('a user mistake keeps its message and code, without a stack trace', async (
   const { post } = await boot({ LOG_LEVEL: 'silent' });
   const res = JSON.parse((await post('{ insight(id: "abc") { id } }')).text);
   expect(res.errors[0]).toEqual({
-    message: 'id must be the ID of a row (a positive integer), got "abc"',
+    message: 'Invalid input: id: must be the ID of a row (a positive integer), got "abc"',
     locations: [{ line: 1, column: 3 }],
     path: ['insight'],
-    extensions: { code: 'BAD_USER_INPUT', argumentName: 'id' },
+    extensions: { code: 'BAD_USER_INPUT', argumentName: 'id', fields: ['id'] },
   });
 });

@@ -121,7 +121,7 @@ describe('cost: a list field costs 1 + first x its selection', () => {
 
   test('first outside 0..100 stays BAD_USER_INPUT (the cost counts it as 100)', async () => {
     const res = await defaults.gql('{ insights(first: 1000) { totalCount } }');
-    expect(only(res)).toEqual({ code: 'BAD_USER_INPUT', message: 'first must be between 0 and 100, got 1000' });
+    expect(only(res)).toEqual({ code: 'BAD_USER_INPUT', message: 'Invalid input: first: must be between 0 and 100, got 1000' });
   });
 
   test('MAX_QUERY_COST sets it', async () => {

@@ -1,26 +1,22 @@
 /**
- * The agents' inputs (agents.md), validated by class-validator before the resolver runs: an input
- * out of range is BAD_USER_INPUT naming the field, and no run is recorded. An explicit null means
- * "not given" (the default applies), as for an omitted field.
+ * The agents' inputs (docs/agents.md), validated before the resolver runs: an input out of range
+ * is BAD_USER_INPUT naming the field, and no run is recorded. An explicit null means "not given"
+ * (the default applies), as for an omitted field or input.
  */
-import { IsInt, IsOptional, IsPositive, Max, Min } from 'class-validator';
-import { Field, Float, InputType, Int } from 'type-graphql';
+import { IsPositive, Max, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { Platform } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
-
-export const MAX_WINDOW_DAYS = 3650;
+import { IntRange } from '../graphql/validators';
+import { MAX_WINDOW_DAYS } from '../modules/analytics/analytics.inputs';
 
 @InputType()
 export class RecomputeEngagementInput {
   @Field(() => Int, { nullable: true, defaultValue: 30 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_WINDOW_DAYS)
+  @IntRange(1, MAX_WINDOW_DAYS)
   windowDays?: number | null;
 
   @Field(() => Float, { nullable: true })
-  @IsOptional()
   @IsPositive()
   @Max(MAX_WINDOW_DAYS)
   halfLifeDays?: number | null;
@@ -32,10 +28,7 @@ export class RecomputeEngagementInput {
 @InputType()
 export class PerformanceSnapshotInput {
   @Field(() => Int, { nullable: true, defaultValue: 30 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_WINDOW_DAYS)
+  @IntRange(1, MAX_WINDOW_DAYS)
   windowDays?: number | null;
 
   @Field(() => Platform, { nullable: true })
@@ -48,7 +41,6 @@ export class PerformanceSnapshotInput {
 @InputType()
 export class TuneStrategyInput {
   @Field(() => Float, { nullable: true, defaultValue: 0.3 })
-  @IsOptional()
   @IsPositive()
   @Max(1)
   learningRate?: number | null;
@@ -56,6 +48,44 @@ export class TuneStrategyInput {
 
 @InputType()
 export class AnalyzeAgentsInput {
+  @Field(() => DateTimeScalar, { nullable: true })
+  since?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  until?: Date | null;
+}
+
+@ArgsType()
+export class RecomputeEngagementArgs {
+  @Field(() => RecomputeEngagementInput, { nullable: true })
+  @ValidateNested()
+  input?: RecomputeEngagementInput | null;
+}
+
+@ArgsType()
+export class PerformanceSnapshotArgs {
+  @Field(() => PerformanceSnapshotInput, { nullable: true })
+  @ValidateNested()
+  input?: PerformanceSnapshotInput | null;
+}
+
+@ArgsType()
+export class TuneStrategyArgs {
+  @Field(() => TuneStrategyInput, { nullable: true })
+  @ValidateNested()
+  input?: TuneStrategyInput | null;
+}
+
+@ArgsType()
+export class AnalyzeAgentsArgs {
+  @Field(() => AnalyzeAgentsInput, { nullable: true })
+  @ValidateNested()
+  input?: AnalyzeAgentsInput | null;
+}
+
+/** The agentPerformance query: since/until bound startedAt, inclusive. */
+@ArgsType()
+export class AgentPerformanceArgs {
   @Field(() => DateTimeScalar, { nullable: true })
   since?: Date | null;
 

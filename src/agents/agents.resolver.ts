@@ -1,11 +1,12 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { cached } from '../cache';
 import type { Context } from '../context';
-import { DateTimeScalar } from '../graphql/scalars';
 import { TierCount, tierDistribution } from '../modules/community-user/tier-distribution';
 import { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
 import { Strategy, StrategyRow } from '../modules/strategy/strategy.type';
-import { AnalyzeAgentsInput, PerformanceSnapshotInput, RecomputeEngagementInput, TuneStrategyInput } from './agent.inputs';
+import {
+  AgentPerformanceArgs, AnalyzeAgentsArgs, PerformanceSnapshotArgs, RecomputeEngagementArgs, TuneStrategyArgs,
+} from './agent.inputs';
 import { AgentAnalysis, AgentStats, EngagementRecompute } from './agent-stats.type';
 import { agentPerformance } from './analytics.agent';
 import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
@@ -14,38 +15,26 @@ import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagement
 export class AgentsResolver {
   @Authorized('admin')
   @Mutation(() => EngagementRecompute, { description: 'ConversionAgent: engagement scores and tiers for every community user.' })
-  recomputeEngagementScores(
-    @Arg('input', () => RecomputeEngagementInput, { nullable: true }) input: RecomputeEngagementInput | null,
-    @Ctx() ctx: Context,
-  ): Promise<EngagementRecompute> {
-    return recomputeEngagementScores(ctx, input);
+  recomputeEngagementScores(@Args() { input }: RecomputeEngagementArgs, @Ctx() ctx: Context): Promise<EngagementRecompute> {
+    return recomputeEngagementScores(ctx.db, ctx.config, input ?? null);
   }
 
   @Authorized('admin')
   @Mutation(() => PerformanceSnapshot, { description: 'PerformanceAnalyticsAgent: a stored snapshot of content performance.' })
-  createPerformanceSnapshot(
-    @Arg('input', () => PerformanceSnapshotInput, { nullable: true }) input: PerformanceSnapshotInput | null,
-    @Ctx() ctx: Context,
-  ): Promise<PerformanceSnapshot> {
-    return createPerformanceSnapshot(ctx, input);
+  createPerformanceSnapshot(@Args() { input }: PerformanceSnapshotArgs, @Ctx() ctx: Context): Promise<PerformanceSnapshot> {
+    return createPerformanceSnapshot(ctx.db, ctx.config, input ?? null);
   }
 
   @Authorized('admin')
   @Mutation(() => Strategy, { description: 'StrategyTuningAgent: a new strategy version from the latest snapshot.' })
-  tuneStrategy(
-    @Arg('input', () => TuneStrategyInput, { nullable: true }) input: TuneStrategyInput | null,
-    @Ctx() ctx: Context,
-  ): Promise<StrategyRow> {
-    return tuneStrategy(ctx, input);
+  tuneStrategy(@Args() { input }: TuneStrategyArgs, @Ctx() ctx: Context): Promise<StrategyRow> {
+    return tuneStrategy(ctx.db, ctx.config, input ?? null);
   }
 
   @Authorized('admin')
   @Mutation(() => AgentAnalysis, { description: 'AnalyticsAgent: run statistics of every agent.' })
-  analyzeAgentPerformance(
-    @Arg('input', () => AnalyzeAgentsInput, { nullable: true }) input: AnalyzeAgentsInput | null,
-    @Ctx() ctx: Context,
-  ): Promise<AgentAnalysis> {
-    return analyzeAgentPerformance(ctx, input);
+  analyzeAgentPerformance(@Args() { input }: AnalyzeAgentsArgs, @Ctx() ctx: Context): Promise<AgentAnalysis> {
+    return analyzeAgentPerformance(ctx.db, ctx.config, input ?? null);
   }
 
   @Authorized('reader')
@@ -56,11 +45,7 @@ export class AgentsResolver {
 
   @Authorized('reader')
   @Query(() => [AgentStats], { description: 'Run statistics per agent name; since/until bound startedAt, inclusive.' })
-  agentPerformance(
-    @Arg('since', () => DateTimeScalar, { nullable: true }) since: Date | null,
-    @Arg('until', () => DateTimeScalar, { nullable: true }) until: Date | null,
-    @Ctx() ctx: Context,
-  ): Promise<AgentStats[]> {
+  agentPerformance(@Args() { since, until }: AgentPerformanceArgs, @Ctx() ctx: Context): Promise<AgentStats[]> {
     const args = { since: since ?? null, until: until ?? null };
     return cached(ctx, 'agentPerformance', args, () => agentPerformance(ctx.db, args, ctx.config.agentWorkMem));
   }

@@ -2,7 +2,7 @@
  * The four agent mutations: defaults applied to already validated inputs (agent.inputs.ts), then
  * one runAgent call each. The agents' SQL lives in the *.agent.ts files beside this one.
  */
-import type { Context } from '../context';
+import type { Db } from '../db/db';
 import { toDb } from '../graphql/enums';
 import type { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
 import type { StrategyRow } from '../modules/strategy/strategy.type';
@@ -11,38 +11,58 @@ import type { AgentAnalysis, EngagementRecompute } from './agent-stats.type';
 import { analyticsAgent } from './analytics.agent';
 import { conversionAgent } from './conversion.agent';
 import { performanceAnalyticsAgent } from './performance-analytics.agent';
-import { runAgent } from './run-agent';
+import { AgentSettings, runAgent } from './run-agent';
 import { strategyTuningAgent } from './strategy-tuning.agent';
 
-export async function recomputeEngagementScores(ctx: Context, input: RecomputeEngagementInput | null): Promise<EngagementRecompute> {
+export async function recomputeEngagementScores(
+  db: Db,
+  settings: AgentSettings,
+  input: RecomputeEngagementInput | null,
+): Promise<EngagementRecompute> {
   const windowDays = input?.windowDays ?? 30;
   const halfLifeDays = input?.halfLifeDays ?? null;
   const asOf = input?.asOf ?? null;
-  const { result, run } = await runAgent(ctx, 'ConversionAgent', { windowDays, halfLifeDays, asOf }, (tx, r) =>
+  const { result, run } = await runAgent(db, settings, 'ConversionAgent', { windowDays, halfLifeDays, asOf }, (tx, r) =>
     conversionAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, halfLifeDays }),
   );
   return { ...result, run };
 }
 
-export async function createPerformanceSnapshot(ctx: Context, input: PerformanceSnapshotInput | null): Promise<PerformanceSnapshot> {
+export async function createPerformanceSnapshot(
+  db: Db,
+  settings: AgentSettings,
+  input: PerformanceSnapshotInput | null,
+): Promise<PerformanceSnapshot> {
   const windowDays = input?.windowDays ?? 30;
   const platform = input?.platform ?? null;
   const asOf = input?.asOf ?? null;
-  const { result } = await runAgent(ctx, 'PerformanceAnalyticsAgent', { windowDays, platform, asOf }, (tx, r) =>
+  const { result } = await runAgent(db, settings, 'PerformanceAnalyticsAgent', { windowDays, platform, asOf }, (tx, r) =>
     performanceAnalyticsAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, platform: platform && toDb(platform) }, r.id),
   );
   return result;
 }
 
-export async function tuneStrategy(ctx: Context, input: TuneStrategyInput | null): Promise<StrategyRow> {
+export async function tuneStrategy(
+  db: Db,
+  settings: AgentSettings,
+  input: TuneStrategyInput | null,
+): Promise<StrategyRow> {
   const learningRate = input?.learningRate ?? 0.3;
-  const { result } = await runAgent(ctx, 'StrategyTuningAgent', { learningRate }, (tx, r) => strategyTuningAgent(tx, { learningRate }, r.id));
+  const { result } = await runAgent(db, settings, 'StrategyTuningAgent', { learningRate }, (tx, r) =>
+    strategyTuningAgent(tx, { learningRate }, r.id),
+  );
   return result;
 }
 
-export async function analyzeAgentPerformance(ctx: Context, input: AnalyzeAgentsInput | null): Promise<AgentAnalysis> {
+export async function analyzeAgentPerformance(
+  db: Db,
+  settings: AgentSettings,
+  input: AnalyzeAgentsInput | null,
+): Promise<AgentAnalysis> {
   const since = input?.since ?? null;
   const until = input?.until ?? null;
-  const { result, run } = await runAgent(ctx, 'AnalyticsAgent', { since, until }, (tx, r) => analyticsAgent(tx, { since, until }, r.id));
+  const { result, run } = await runAgent(db, settings, 'AnalyticsAgent', { since, until }, (tx, r) =>
+    analyticsAgent(tx, { since, until }, r.id),
+  );
   return { run, since, until, stats: result };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/db';
-import { Params } from '../graphql/sql-params';
+import { Params } from '../db/sql/params';
 import type { AgentStats } from './agent-stats.type';
 
 /**

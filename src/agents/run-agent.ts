@@ -24,7 +24,7 @@
  * except for the runId. Inputs are validated by the caller BEFORE runAgent: a bad input records no run.
  */
 import { GraphQLError } from 'graphql';
-import type { Context } from '../context';
+import type { Config } from '../config';
 import type { Db } from '../db/db';
 import { AgentRun, AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
 
@@ -39,18 +39,22 @@ export interface RunInfo {
   startedAt: Date;
 }
 
+/** What runAgent reads of the configuration. */
+export type AgentSettings = Pick<Config, 'agentStatementTimeoutMs' | 'agentWorkMem' | 'agentFailAfterFirstStatement'>;
+
 export interface AgentOutcome<T> {
   result: T;
   run: AgentRun;
 }
 
+/** The run row comes back finished: an answer that shows the run takes it from here. */
 export async function runAgent<T>(
-  ctx: Context,
+  db: Db,
+  config: AgentSettings,
   name: AgentName,
   details: Record<string, unknown>,
   work: (tx: Db, run: RunInfo) => Promise<T>,
 ): Promise<AgentOutcome<T>> {
-  const { db, config } = ctx;
   const started = await db.one<{ id: number; started_at: Date }>(
     `INSERT INTO agent_logs (agent_name, status, started_at, details) VALUES ($1, 'running', now(), $2) RETURNING id, started_at`,
     [name, JSON.stringify({ input: details })],
@@ -68,13 +72,10 @@ export async function runAgent<T>(
     }));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const finished = await finish(db, run.id, 'failure', message, null).catch(() => null);
-    if (finished) ctx.loaders.agentRun.prime(run.id, finished);
+    await finish(db, run.id, 'failure', message, null).catch(() => null);
     throw withRunId(err, run.id);
   }
   const finished = await finish(db, run.id, 'success', null, summary(result));
-  ctx.loaders.reset();
-  ctx.loaders.agentRun.prime(run.id, finished);
   return { result, run: finished };
 }
 

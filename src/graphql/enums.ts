@@ -37,12 +37,6 @@ registerEnumType(CommunityUserOrderField, { name: 'CommunityUserOrderField' });
 
 /** GraphQL enum value -> stored text. */
 export const toDb = (value: string): string => value.toLowerCase();
-/** Stored text -> GraphQL enum value. */
-export function fromDb<E extends string>(value: string): E;
-export function fromDb<E extends string>(value: string | null): E | null;
-export function fromDb<E extends string>(value: string | null): E | null {
-  return value === null ? null : (value.toUpperCase() as E);
-}
 
 /** SQL CHECK list for a stored enum column, e.g. `"format" IN ('video', ...)`. */
 export const checkIn = (column: string, values: Record<string, string>): string =>

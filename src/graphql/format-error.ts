@@ -14,23 +14,6 @@ const PUBLIC_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-interface ValidationErrorLike {
-  property: string;
-  constraints?: Record<string, string>;
-  children?: ValidationErrorLike[];
-}
-
-/** class-validator's tree as "input.topic: topic must be ..." lines, so the message names the field. */
-export function describeValidationErrors(errors: ValidationErrorLike[], prefix = ''): string[] {
-  const out: string[] = [];
-  for (const e of errors) {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const msg of Object.values(e.constraints ?? {})) out.push(`${path}: ${msg}`);
-    if (e.children?.length) out.push(...describeValidationErrors(e.children, path));
-  }
-  return out;
-}
-
 /** The database failures a client can act on (retry later), told apart from the unexpected ones. */
 export type DatabaseTrouble = 'DATABASE_UNAVAILABLE' | 'DATABASE_BUSY' | 'STATEMENT_TIMEOUT';
 
@@ -81,15 +64,6 @@ export function makeFormatError(opts: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error) as { extensions?: Record<string, unknown>; name?: string } | undefined;
     const code = (formatted.extensions?.code as string | undefined) ?? undefined;
-    if (code === 'BAD_USER_INPUT' && Array.isArray(original?.extensions?.validationErrors)) {
-      const lines = describeValidationErrors(original!.extensions!.validationErrors as ValidationErrorLike[]);
-      const { validationErrors: _v, ...ext } = formatted.extensions ?? {};
-      return {
-        ...formatted,
-        message: `Invalid input: ${lines.join('; ')}`,
-        extensions: { ...ext, code, fields: lines.map((l) => l.slice(0, l.indexOf(':'))) },
-      };
-    }
     if (code === 'GRAPHQL_PARSE_FAILED') {
       // graphql-js: "Document contains more that N tokens. Parsing aborted." Name the setting.
       const tokens = /contains more th\w+ (\d+) tokens/.exec(formatted.message);

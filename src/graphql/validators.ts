@@ -1,11 +1,100 @@
 /**
- * class-validator decorators for the write inputs (api.md "Writes"). Each message starts with the
- * property name; validateInput() puts the argument path in front ("input.topic: topic must ...").
+ * The project's own class-validator decorators, used beside the built-ins (Min, Max, IsPositive, ...)
+ * on @ArgsType and @InputType classes and checked by validateArgs (./validation.ts). Each message
+ * is the problem alone ("must be between 0 and 100, got 101"): the error puts the path in front.
+ * Validation is synchronous: a rule that needs the database runs after validation, through invalidArgs.
  */
-import { registerDecorator, ValidationArguments } from 'class-validator';
+import { IsDefined, registerDecorator, ValidationArguments } from 'class-validator';
+import { decodeCursor } from '../db/sql/keyset';
+import { isKnownTimeZone } from '../db/time-zones';
+import { quote } from './validation';
+
+type Check = (value: any, args: ValidationArguments) => boolean;
+
+/** One rule on one property: `validate` is called only for a value that was given (not null). */
+function rule(name: string, validate: Check, message: (args: ValidationArguments) => string) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({ name, target: object.constructor, propertyName, validator: { validate, defaultMessage: message } });
+}
+
+/** An argument with a default that must not be sent as null (null would not mean the default). */
+export const NotNull = () => IsDefined({ message: 'must not be null; leave it out for its default' });
+
+/** An integer within [min, max]. */
+export function IntRange(min: number, max: number) {
+  return rule('intRange', (v) => Number.isInteger(v) && v >= min && v <= max, (a) => `must be between ${min} and ${max}, got ${a.value}`);
+}
+
+/** A list of min..max items. */
+export function ListLength(min: number, max: number) {
+  return rule(
+    'listLength',
+    (v) => Array.isArray(v) && v.length >= min && v.length <= max,
+    (a) => `must hold ${min} to ${max} items, got ${(a.value as unknown[]).length}`,
+  );
+}
+
+/** A list that names each value at most once. */
+export function DistinctItems() {
+  const repeated = (v: unknown[]) => v.find((x, i) => v.indexOf(x) !== i);
+  return rule('distinctItems', (v) => repeated(v) === undefined, (a) => `must not name ${String(repeated(a.value))} more than once`);
+}
+
+const ENTITY_ID = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * The ID of a row: the decimal text of a positive integer within the safe integer range (int8 keys
+ * go no further in practice). Read it with entityId() once validated.
+ */
+export function IsEntityId() {
+  return rule(
+    'isEntityId',
+    (v) => typeof v === 'string' && ENTITY_ID.test(v) && (v.length < 16 || Number.isSafeInteger(Number(v))),
+    (a) => `must be the ID of a row (a positive integer), got ${quote(String(a.value))}`,
+  );
+}
+
+/** A validated ID argument as the number it names. */
+export function entityId(raw: string): number;
+export function entityId(raw: string | null | undefined): number | null;
+export function entityId(raw: string | null | undefined): number | null {
+  return raw === null || raw === undefined ? null : Number(raw);
+}
+
+/** A time zone name PostgreSQL knows, Area/Location style (the rule is in src/db/time-zones.ts). */
+export function IsTimeZone() {
+  return rule(
+    'isTimeZone',
+    (v) => typeof v === 'string' && isKnownTimeZone(v),
+    (a) => `must be an IANA time zone name such as "Europe/Berlin" or "UTC", got ${quote(String(a.value))}`,
+  );
+}
+
+/** A cursor this API wrote (whether it fits the field's order is checked by pageArgs). */
+export function IsCursor() {
+  return rule('isCursor', (v) => typeof v === 'string' && decodeCursor(v) !== null, () => 'is not a cursor returned by this field');
+}
+
+/** A date-time after (strict) or not before another date-time property of the same object. */
+function comparedWith(other: string, strict: boolean) {
+  const otherValue = (a: ValidationArguments) => (a.object as Record<string, unknown>)[other];
+  return rule(
+    strict ? 'after' : 'notBefore',
+    (v, a) => {
+      const start = otherValue(a);
+      if (!(v instanceof Date) || !(start instanceof Date)) return true;
+      return strict ? v.getTime() > start.getTime() : v.getTime() >= start.getTime();
+    },
+    (a) => `must ${strict ? 'be after' : 'not be before'} ${other} (${other} ${(otherValue(a) as Date).toISOString()}, got ${(a.value as Date).toISOString()})`,
+  );
+}
+
+export const After = (other: string) => comparedWith(other, true);
+export const NotBefore = (other: string) => comparedWith(other, false);
 
 /** PostgreSQL text cannot hold U+0000: refuse it here instead of failing inside SQL. */
 const hasNul = (s: string): boolean => s.includes('\u0000');
+const NUL = 'must not contain the NUL character (U+0000)';
 
 /** Characters as PostgreSQL counts them (code points), not UTF-16 units. */
 function codePoints(s: string, stopAfter: number): number {
@@ -17,7 +106,7 @@ function codePoints(s: string, stopAfter: number): number {
 
 function textProblem(value: unknown, max: number): string | null {
   if (typeof value !== 'string') return 'must be a string';
-  if (hasNul(value)) return 'must not contain the NUL character (U+0000)';
+  if (hasNul(value)) return NUL;
   const trimmed = value.trim();
   if (trimmed.length === 0) return 'must not be empty or only whitespace';
   if (codePoints(trimmed, max) > max) return `must be at most ${max} characters after trimming`;
@@ -26,31 +115,12 @@ function textProblem(value: unknown, max: number): string | null {
 
 /** A required name: 1..max characters after trimming (the service stores the trimmed text). */
 export function TrimmedText(max: number) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'trimmedText',
-      target: object.constructor,
-      propertyName,
-      constraints: [max],
-      validator: {
-        validate: (value: unknown) => textProblem(value, max) === null,
-        defaultMessage: (args: ValidationArguments) => `${args.property} ${textProblem(args.value, max)}`,
-      },
-    });
+  return rule('trimmedText', (v) => textProblem(v, max) === null, (a) => textProblem(a.value, max)!);
 }
 
 /** Free text (summary, url, ...): anything PostgreSQL text can store. */
 export function StorableText() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'storableText',
-      target: object.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && !hasNul(value),
-        defaultMessage: (args: ValidationArguments) => `${args.property} must not contain the NUL character (U+0000)`,
-      },
-    });
+  return rule('storableText', (v) => typeof v === 'string' && !hasNul(v), () => NUL);
 }
 
 export const MAX_JSON_DEPTH = 100;
@@ -58,12 +128,12 @@ export const MAX_JSON_DEPTH = 100;
 /** Why a JSON value cannot go into a jsonb column, or null. Depth bounds PostgreSQL's recursion. */
 function jsonProblem(value: unknown, depth = 0): string | null {
   if (depth > MAX_JSON_DEPTH) return `must not nest deeper than ${MAX_JSON_DEPTH} levels`;
-  if (typeof value === 'string') return hasNul(value) ? 'must not contain the NUL character (U+0000)' : null;
+  if (typeof value === 'string') return hasNul(value) ? NUL : null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : 'must hold only finite numbers';
   if (value === null || typeof value !== 'object') return null;
   const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
   for (const [key, v] of entries) {
-    if (hasNul(key)) return 'must not contain the NUL character (U+0000)';
+    if (hasNul(key)) return NUL;
     const p = jsonProblem(v, depth + 1);
     if (p) return p;
   }
@@ -72,33 +142,5 @@ function jsonProblem(value: unknown, depth = 0): string | null {
 
 /** A JSON value that jsonb accepts. */
 export function StorableJson() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'storableJson',
-      target: object.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown) => jsonProblem(value) === null,
-        defaultMessage: (args: ValidationArguments) => `${args.property} ${jsonProblem(args.value)}`,
-      },
-    });
-}
-
-/** A date-time that must not lie before another date-time property of the same input. */
-export function NotBefore(other: string) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'notBefore',
-      target: object.constructor,
-      propertyName,
-      constraints: [other],
-      validator: {
-        validate(value: unknown, args: ValidationArguments) {
-          const start = (args.object as Record<string, unknown>)[other];
-          if (!(value instanceof Date) || !(start instanceof Date)) return true;
-          return value.getTime() >= start.getTime();
-        },
-        defaultMessage: (args: ValidationArguments) => `${args.property} must not be before ${other}`,
-      },
-    });
+  return rule('storableJson', (v) => jsonProblem(v) === null, (a) => jsonProblem(a.value)!);
 }

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/db';
-import { INT4_MAX } from '../graphql/ids';
+import { INT4_MAX } from '../db/sql/params';
 
 /**
  * Rows by primary key: one `= ANY($1)` statement per batch, answered in key order with null for

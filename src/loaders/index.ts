@@ -1,11 +1,9 @@
 /**
  * Per-request DataLoaders: every relation and nested connection of the schema loads through one of
  * these, so a request's statement count depends on its shape, never on how many rows it returns.
- * Created lazily per request (never at module level); `reset()` after a write.
+ * Created lazily per request (never at module level); reset after every mutation (src/graphql/reset-loaders.ts).
  */
-import type DataLoader from 'dataloader';
 import type { Db } from '../db/db';
-import type { Page } from '../graphql/connection';
 import type { AgentRun } from '../modules/agent-run/agent-run.type';
 import { AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
 import type { CommunityUser } from '../modules/community-user/community-user.type';
@@ -21,7 +19,7 @@ import { PUBLISHED_CONTENT_COLUMNS } from '../modules/published-content/publishe
 import type { UserInteraction } from '../modules/user-interaction/user-interaction.type';
 import { USER_INTERACTION_COLUMNS } from '../modules/user-interaction/user-interaction.type';
 import { byIdLoader, byParentLoader } from './by-id';
-import { ChildPageKey, childPageLoader } from './page-query';
+import { childPageLoader } from './page-loaders';
 import { CHILD_SPECS } from './specs';
 
 /** Per plan, at most this many published items (newest first): every list is capped. */
@@ -67,4 +65,3 @@ export function createLoaders(db: Db, opts: { batch?: boolean } = {}): Loaders {
   return loaders;
 }
 
-export type { ChildPageKey, DataLoader, Page };

@@ -1,4 +1,4 @@
-import type { ChildSpec } from './page-query';
+import type { ChildSpec } from '../db/sql/pages';
 import { CONTENT_PLAN_COLUMNS } from '../modules/content-plan/content-plan.type';
 import { USER_INTERACTION_COLUMNS } from '../modules/user-interaction/user-interaction.type';
 

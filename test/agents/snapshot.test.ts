@@ -165,8 +165,8 @@ test('topContent: rate desc then id asc, as stored at creation, first 0..100 (de
 
   for (const first of [-1, 101]) {
     const res = await read(first);
-    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(res.errors?.[0].message).toMatch(/first/);
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'first', fields: ['first'] });
+    expect(res.errors?.[0].message).toBe(`Invalid input: first: must be between 0 and 100, got ${first}`);
   }
 });
 

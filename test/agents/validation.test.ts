@@ -31,29 +31,35 @@ const MUTATIONS: Record<string, string> = {
   analyze: 'mutation($input: AnalyzeAgentsInput) { analyzeAgentPerformance(input: $input) { stats { agentName } } }',
 };
 
-const BAD: [string, Record<string, unknown>, string][] = [
-  ['recompute', { windowDays: 0 }, 'windowDays'],
-  ['recompute', { windowDays: -3 }, 'windowDays'],
-  ['recompute', { windowDays: 3651 }, 'windowDays'],
-  ['recompute', { windowDays: 2.5 }, 'windowDays'],
-  ['recompute', { halfLifeDays: 0 }, 'halfLifeDays'],
-  ['recompute', { halfLifeDays: -1 }, 'halfLifeDays'],
-  ['recompute', { halfLifeDays: 3650.000001 }, 'halfLifeDays'],
-  ['recompute', { asOf: 'yesterday' }, 'asOf'],
-  ['snapshot', { windowDays: 0 }, 'windowDays'],
-  ['snapshot', { windowDays: 3651 }, 'windowDays'],
-  ['snapshot', { platform: 'MYSPACE' }, 'platform'],
-  ['tune', { learningRate: 0 }, 'learningRate'],
-  ['tune', { learningRate: -0.1 }, 'learningRate'],
-  ['tune', { learningRate: 1.0000001 }, 'learningRate'],
-  ['analyze', { since: '2026-13-01T00:00:00Z' }, 'since'],
+/** [mutation, input, field, problem]: a rule's problem, or null for a value GraphQL's own type refuses. */
+const BAD: [string, Record<string, unknown>, string, string | null][] = [
+  ['recompute', { windowDays: 0 }, 'windowDays', 'must be between 1 and 3650, got 0'],
+  ['recompute', { windowDays: -3 }, 'windowDays', 'must be between 1 and 3650, got -3'],
+  ['recompute', { windowDays: 3651 }, 'windowDays', 'must be between 1 and 3650, got 3651'],
+  ['recompute', { windowDays: 2.5 }, 'windowDays', null],
+  ['recompute', { halfLifeDays: 0 }, 'halfLifeDays', 'must be a positive number'],
+  ['recompute', { halfLifeDays: -1 }, 'halfLifeDays', 'must be a positive number'],
+  ['recompute', { halfLifeDays: 3650.000001 }, 'halfLifeDays', 'must not be greater than 3650'],
+  ['recompute', { asOf: 'yesterday' }, 'asOf', null],
+  ['snapshot', { windowDays: 0 }, 'windowDays', 'must be between 1 and 3650, got 0'],
+  ['snapshot', { windowDays: 3651 }, 'windowDays', 'must be between 1 and 3650, got 3651'],
+  ['snapshot', { platform: 'MYSPACE' }, 'platform', null],
+  ['tune', { learningRate: 0 }, 'learningRate', 'must be a positive number'],
+  ['tune', { learningRate: -0.1 }, 'learningRate', 'must be a positive number'],
+  ['tune', { learningRate: 1.0000001 }, 'learningRate', 'must not be greater than 1'],
+  ['analyze', { since: '2026-13-01T00:00:00Z' }, 'since', null],
 ];
 
-test.each(BAD)('%s with %j: BAD_USER_INPUT naming %s, no run recorded', async (name, input, field) => {
+test.each(BAD)('%s with %j: BAD_USER_INPUT naming %s, no run recorded', async (name, input, field, problem) => {
   const before = await rowCounts(db.pool);
   const res = await server.gql(MUTATIONS[name], { input });
   expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   expect(res.errors?.[0].message).toContain(field);
+  if (problem !== null) {
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'input', fields: [`input.${field}`] });
+    expect(res.errors?.[0].message).toBe(`Invalid input: input.${field}: ${problem}`);
+  }
   expect(res.errors?.[0].extensions?.runId).toBeUndefined();
   expect(await rowCounts(db.pool)).toEqual(before);
 });
@@ -76,15 +82,16 @@ test('the bounds themselves are accepted', async () => {
 });
 
 test.each([
-  ['{ performanceSnapshots(first: 101) { nodes { id } } }', 'first'],
-  ['{ strategies(first: -1) { nodes { id } } }', 'first'],
-  ['{ performanceSnapshots(after: "bogus!") { nodes { id } } }', 'after'],
-  ['{ strategies(after: "WyJ4IiwxXQ") { nodes { id } } }', 'after'],
-  ['{ performanceSnapshot(id: "x1") { id } }', 'id'],
-])('read %s: BAD_USER_INPUT naming %s', async (query, field) => {
+  ['{ performanceSnapshots(first: 101) { nodes { id } } }', 'first', 'must be between 0 and 100, got 101'],
+  ['{ strategies(first: -1) { nodes { id } } }', 'first', 'must be between 0 and 100, got -1'],
+  ['{ performanceSnapshots(after: "bogus!") { nodes { id } } }', 'after', 'is not a cursor returned by this field'],
+  ['{ strategies(after: "WyJ4IiwxXQ") { nodes { id } } }', 'after', 'is not a cursor returned by this field with this order'],
+  ['{ performanceSnapshot(id: "x1") { id } }', 'id', 'must be the ID of a row (a positive integer), got "x1"'],
+])('read %s: BAD_USER_INPUT naming %s', async (query, field, problem) => {
   const res = await server.gql(query);
-  expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(res.errors?.[0].message).toContain(field);
+  expect(res.errors).toHaveLength(1);
+  expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: field, fields: [field] });
+  expect(res.errors?.[0].message).toBe(`Invalid input: ${field}: ${problem}`);
 });
 
 test('agent mutations need admin; refused calls record no run; reads need reader', async () => {

@@ -154,17 +154,22 @@ describe('contentBreakdown', () => {
 
 describe('validation: BAD_USER_INPUT naming the argument', () => {
   test('empty or repeated groupBy', async () => {
-    expectBadInput(await breakdown({ groupBy: [] }), 'groupBy', /at least one/);
-    expectBadInput(await breakdown({ groupBy: ['FORMAT', 'PLATFORM', 'FORMAT'] }), 'groupBy', /FORMAT more than once/);
+    expectBadInput(await breakdown({ groupBy: [] }), 'groupBy', /^must hold 1 to 5 items, got 0$/);
+    expectBadInput(await breakdown({ groupBy: ['FORMAT', 'PLATFORM', 'FORMAT'] }), 'groupBy', /^must not name FORMAT more than once$/);
   });
 
   test('first outside 0..100', async () => {
-    expectBadInput(await breakdown({ groupBy: ['FORMAT'], first: 101 }), 'first', /between 0 and 100/);
-    expectBadInput(await breakdown({ groupBy: ['FORMAT'], first: -1 }), 'first', /between 0 and 100/);
+    expectBadInput(await breakdown({ groupBy: ['FORMAT'], first: 101 }), 'first', /^must be between 0 and 100, got 101$/);
+    expectBadInput(await breakdown({ groupBy: ['FORMAT'], first: -1 }), 'first', /^must be between 0 and 100, got -1$/);
   });
 
   test('unknown time zone and malformed insightId', async () => {
-    expectBadInput(await breakdown({ groupBy: ['HOUR_OF_DAY'], tz: 'Atlantis/Capital' }), 'timeZone', /IANA/);
-    expectBadInput(await breakdown({ groupBy: ['FORMAT'], filter: { insightId: 'abc' } }), 'filter.insightId', /ID of a row/);
+    expectBadInput(await breakdown({ groupBy: ['HOUR_OF_DAY'], tz: 'Atlantis/Capital' }), 'timeZone', /^must be an IANA time zone name .*, got "Atlantis\/Capital"$/);
+    expectBadInput(
+      await breakdown({ groupBy: ['FORMAT'], filter: { insightId: 'abc' } }),
+      'filter',
+      /^must be the ID of a row \(a positive integer\), got "abc"$/,
+      'filter.insightId',
+    );
   });
 });

@@ -42,9 +42,18 @@ export function roundFloats<T>(value: T): T {
   return JSON.parse(JSON.stringify(value), (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e9) / 1e9 : v));
 }
 
-export const expectBadInput = (res: { errors?: { message: string; extensions?: Record<string, any> }[] }, argument: string, message: RegExp) => {
+/**
+ * The one shape of an argument error: BAD_USER_INPUT naming the top-level argument and the full
+ * path of the one offending value; the message is "Invalid input: <path>: <problem>".
+ */
+export const expectBadInput = (
+  res: { errors?: { message: string; extensions?: Record<string, any> }[] },
+  argument: string,
+  problem: RegExp,
+  path = argument,
+) => {
   expect(res.errors).toHaveLength(1);
-  expect(res.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(res.errors![0].message).toMatch(message);
-  expect(res.errors![0].extensions?.argumentName).toBe(argument);
+  expect(res.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: argument, fields: [path] });
+  expect(res.errors![0].message.startsWith(`Invalid input: ${path}: `)).toBe(true);
+  expect(res.errors![0].message.slice(`Invalid input: ${path}: `.length)).toMatch(problem);
 };

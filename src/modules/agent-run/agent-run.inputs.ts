@@ -1,8 +1,18 @@
-import { Min } from 'class-validator';
-import { Field, Float, InputType } from 'type-graphql';
+import { Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../../graphql/args';
 import { RunStatus } from '../../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
 import { NotBefore, StorableJson, StorableText, TrimmedText } from '../../graphql/validators';
+
+@ArgsType()
+export class AgentRunsArgs extends ConnectionArgs {
+  @Field(() => String, { nullable: true })
+  agentName?: string | null;
+
+  @Field(() => RunStatus, { nullable: true })
+  status?: RunStatus | null;
+}
 
 @InputType()
 export class RecordAgentRunInput {
@@ -31,4 +41,11 @@ export class RecordAgentRunInput {
   @Field(() => JSONScalar, { nullable: true })
   @StorableJson()
   details?: unknown;
+}
+
+@ArgsType()
+export class RecordAgentRunArgs {
+  @Field(() => RecordAgentRunInput)
+  @ValidateNested()
+  input!: RecordAgentRunInput;
 }

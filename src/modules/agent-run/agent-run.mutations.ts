@@ -1,7 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { validateInput } from '../../graphql/validate-input';
-import { RecordAgentRunInput } from './agent-run.inputs';
+import { RecordAgentRunArgs } from './agent-run.inputs';
 import { AgentRun } from './agent-run.type';
 import { recordAgentRun } from './agent-run.write-service';
 
@@ -9,12 +8,7 @@ import { recordAgentRun } from './agent-run.write-service';
 export class AgentRunMutations {
   @Authorized('writer')
   @Mutation(() => AgentRun)
-  async recordAgentRun(
-    @Arg('input', () => RecordAgentRunInput, { validateFn: validateInput('input') }) input: RecordAgentRunInput,
-    @Ctx() ctx: Context,
-  ): Promise<AgentRun> {
-    const run = await recordAgentRun(ctx.db, input);
-    ctx.loaders.reset();
-    return run;
+  recordAgentRun(@Args() { input }: RecordAgentRunArgs, @Ctx() ctx: Context): Promise<AgentRun> {
+    return recordAgentRun(ctx.db, input);
   }
 }

@@ -1,9 +1,9 @@
-import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { ConnectionArgs } from '../../graphql/connection-args';
-import type { Page } from '../../graphql/connection';
-import { RunStatus } from '../../graphql/enums';
-import { parseId } from '../../graphql/ids';
+import type { Page } from '../../db/sql/pages';
+import { IdArgs } from '../../graphql/args';
+import { entityId } from '../../graphql/validators';
+import { AgentRunsArgs } from './agent-run.inputs';
 import { listAgentRuns } from './agent-run.service';
 import { AgentRun, AgentRunConnection } from './agent-run.type';
 
@@ -11,18 +11,13 @@ import { AgentRun, AgentRunConnection } from './agent-run.type';
 export class AgentRunResolver {
   @Authorized('reader')
   @Query(() => AgentRun, { nullable: true })
-  agentRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AgentRun | null> {
-    return ctx.loaders.agentRun.load(parseId(id, 'id'));
+  agentRun(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<AgentRun | null> {
+    return ctx.loaders.agentRun.load(entityId(id));
   }
 
   @Authorized('reader')
   @Query(() => AgentRunConnection)
-  agentRuns(
-    @Args() { first, after }: ConnectionArgs,
-    @Arg('agentName', () => String, { nullable: true }) agentName: string | null,
-    @Arg('status', () => RunStatus, { nullable: true }) status: RunStatus | null,
-    @Ctx() ctx: Context,
-  ): Promise<Page<AgentRun>> {
-    return listAgentRuns(ctx.db, { first, after, agentName, status });
+  agentRuns(@Args() args: AgentRunsArgs, @Ctx() ctx: Context): Promise<Page<AgentRun>> {
+    return listAgentRuns(ctx.db, args);
   }
 }

@@ -1,11 +1,18 @@
+import { ValidateNested } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
+import { MAX_FIRST } from '../../graphql/connection';
 import { ContentFormat, Platform, TimeBucket } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { After, DistinctItems, IntRange, IsTimeZone, ListLength, NotNull } from '../../graphql/validators';
 import { ContentFilter } from '../published-content/published-content.inputs';
 import { ContentDimension } from './analytics.type';
 
+/** The longest look-back of the analytics reads and the agents, in days (ten years). */
+export const MAX_WINDOW_DAYS = 3650;
+
 const TIME_ZONE = 'An IANA time zone name (e.g. Europe/Berlin); unknown names are BAD_USER_INPUT.';
 
+/** An explicit null timeZone means the default, UTC. */
 @ArgsType()
 export class EngagementTimeSeriesArgs {
   @Field(() => TimeBucket)
@@ -15,9 +22,11 @@ export class EngagementTimeSeriesArgs {
   from!: Date;
 
   @Field(() => DateTimeScalar, { description: 'Exclusive; must be after `from`.' })
+  @After('from')
   to!: Date;
 
   @Field(() => String, { nullable: true, defaultValue: 'UTC', description: TIME_ZONE })
+  @IsTimeZone()
   timeZone!: string | null;
 
   @Field(() => Platform, { nullable: true })
@@ -30,15 +39,21 @@ export class EngagementTimeSeriesArgs {
 @ArgsType()
 export class ContentBreakdownArgs {
   @Field(() => [ContentDimension], { description: 'At least one dimension, each at most once.' })
+  @ListLength(1, Object.keys(ContentDimension).length)
+  @DistinctItems()
   groupBy!: ContentDimension[];
 
   @Field(() => ContentFilter, { nullable: true })
+  @ValidateNested()
   filter?: ContentFilter | null;
 
   @Field(() => String, { nullable: true, defaultValue: 'UTC', description: `${TIME_ZONE} Used by DAY_OF_WEEK and HOUR_OF_DAY.` })
+  @IsTimeZone()
   timeZone!: string | null;
 
   @Field(() => Int, { nullable: true, defaultValue: 100, description: '0..100 rows.' })
+  @NotNull()
+  @IntRange(0, MAX_FIRST)
   first!: number;
 }
 
@@ -51,14 +66,21 @@ export class BestPostingTimesArgs {
   format?: ContentFormat | null;
 
   @Field(() => String, { nullable: true, defaultValue: 'UTC', description: TIME_ZONE })
+  @IsTimeZone()
   timeZone!: string | null;
 
   @Field(() => Int, { nullable: true, defaultValue: 90, description: 'Content published in the last windowDays days (1..3650).' })
+  @NotNull()
+  @IntRange(1, MAX_WINDOW_DAYS)
   windowDays!: number;
 
   @Field(() => Int, { nullable: true, defaultValue: 3, description: 'Slots with fewer posts are left out (at least 1).' })
+  @NotNull()
+  @IntRange(1, 2 ** 31 - 1)
   minPosts!: number;
 
   @Field(() => Int, { nullable: true, defaultValue: 10, description: '0..100 slots.' })
+  @NotNull()
+  @IntRange(0, MAX_FIRST)
   first!: number;
 }

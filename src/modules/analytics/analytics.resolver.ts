@@ -1,4 +1,5 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { cached } from '../../cache';
 import type { Context } from '../../context';
 import { Insight } from '../insight/insight.type';
 import { BestPostingTimesArgs, ContentBreakdownArgs, EngagementTimeSeriesArgs } from './analytics.inputs';
@@ -6,6 +7,9 @@ import { ContentBreakdownRow, EngagementPoint, PostingSlot } from './analytics.t
 import { bestPostingTimes } from './best-posting-times.service';
 import { contentBreakdown } from './content-breakdown.service';
 import { engagementTimeSeries } from './engagement-time-series.service';
+
+/** An explicit null time zone means the default; the cache key holds the zone actually used. */
+const withTimeZone = <A extends { timeZone: string | null }>(args: A) => ({ ...args, timeZone: args.timeZone ?? 'UTC' });
 
 /** Dashboard aggregates; each answer goes through the result cache (src/cache). */
 @Resolver()
@@ -17,7 +21,8 @@ export class AnalyticsResolver {
       'to the one holding the last instant before `to`, empty ones included. WEEK starts on Monday. At most 1000 buckets.',
   })
   engagementTimeSeries(@Args() args: EngagementTimeSeriesArgs, @Ctx() ctx: Context): Promise<EngagementPoint[]> {
-    return engagementTimeSeries(ctx, args);
+    const a = withTimeZone(args);
+    return cached(ctx, 'engagementTimeSeries', a, () => engagementTimeSeries(ctx.db, a));
   }
 
   @Authorized('reader')
@@ -25,7 +30,8 @@ export class AnalyticsResolver {
     description: 'Content grouped by the given dimensions; ordered by avgEngagementRate desc (nulls last), then contentCount desc.',
   })
   contentBreakdown(@Args() args: ContentBreakdownArgs, @Ctx() ctx: Context): Promise<ContentBreakdownRow[]> {
-    return contentBreakdown(ctx, args);
+    const a = withTimeZone(args);
+    return cached(ctx, 'contentBreakdown', a, () => contentBreakdown(ctx.db, a));
   }
 
   @Authorized('reader')
@@ -36,7 +42,8 @@ export class AnalyticsResolver {
       'Ties: more posts first, then higher avgViews, then earlier dayOfWeek and hourOfDay.',
   })
   bestPostingTimes(@Args() args: BestPostingTimesArgs, @Ctx() ctx: Context): Promise<PostingSlot[]> {
-    return bestPostingTimes(ctx, args);
+    const a = withTimeZone(args);
+    return cached(ctx, 'bestPostingTimes', a, () => bestPostingTimes(ctx.db, a));
   }
 }
 

@@ -3,16 +3,12 @@
  * avgEngagementRate desc (nulls last), then contentCount desc, then the group keys (so that equal
  * groups come back in a stable order). The ContentFilter is the one `contents` takes.
  */
-import { cached } from '../../cache';
-import type { Context } from '../../context';
 import type { Db } from '../../db/db';
-import { BadUserInputError } from '../../errors';
-import { checkFirst } from '../../graphql/connection';
-import { Params } from '../../graphql/sql-params';
-import { contentFilterSql } from '../published-content/published-content.service';
+import { contentFilter } from '../../db/sql/content-filter';
+import { Params } from '../../db/sql/params';
+import { contentScope } from '../published-content/published-content.service';
 import type { ContentBreakdownArgs } from './analytics.inputs';
 import { ContentBreakdownRow, ContentDimension } from './analytics.type';
-import { checkTimeZone } from './time-zone';
 
 /**
  * Whitelisted SQL per dimension: the grouping key (also the tie-break order), the output column
@@ -31,42 +27,21 @@ const DIMENSIONS: Record<ContentDimension, DimensionSql> = {
   },
 };
 
-const PLAN_JOIN = 'published_content t JOIN content_plans cp ON cp.id = t.content_plan_id';
-
-export function checkGroupBy(groupBy: ContentDimension[]): ContentDimension[] {
-  if (groupBy.length === 0) throw new BadUserInputError('groupBy must name at least one dimension', 'groupBy');
-  const dup = groupBy.find((d, i) => groupBy.indexOf(d) !== i);
-  if (dup) throw new BadUserInputError(`groupBy names ${dup} more than once`, 'groupBy');
-  return groupBy;
-}
-
-export async function contentBreakdown(ctx: Context, args: ContentBreakdownArgs): Promise<ContentBreakdownRow[]> {
-  const groupBy = checkGroupBy(args.groupBy);
-  const first = checkFirst(args.first);
-  const timeZone = await checkTimeZone(ctx.db, args.timeZone);
-  const filterSql = contentFilterSql(args.filter); // validates filter.insightId before any caching
-  const normalized = { groupBy, filter: args.filter ?? null, timeZone, first };
-  return cached(ctx, 'contentBreakdown', normalized, () => queryBreakdown(ctx.db, normalized, filterSql));
-}
-
-async function queryBreakdown(
-  db: Db,
-  args: { groupBy: ContentDimension[]; timeZone: string; first: number },
-  filterSql: ReturnType<typeof contentFilterSql>,
-): Promise<ContentBreakdownRow[]> {
+/** `args` validated, with the time zone's default applied. */
+export async function contentBreakdown(db: Db, args: ContentBreakdownArgs & { timeZone: string }): Promise<ContentBreakdownRow[]> {
   const p = new Params();
   let tzParam: string | null = null;
   const tz = () => (tzParam ??= `${p.add(args.timeZone)}::text`);
   const dims = args.groupBy.map((d) => DIMENSIONS[d]);
   const keys = dims.map((d) => d.key(tz));
-  const conds = filterSql.conds(p);
-  const from = dims.some((d) => d.needsPlan) ? PLAN_JOIN : filterSql.from;
+  const filter = contentFilter(contentScope(args.filter), { withPlan: dims.some((d) => d.needsPlan) });
+  const conds = filter.conds(p);
   const limit = p.add(args.first);
   const rows = await db.query<Partial<ContentBreakdownRow>>(
     `SELECT ${keys.map((k, i) => `${dims[i].out(k)} AS "${dims[i].alias}"`).join(', ')},
             count(*)::int AS "contentCount", coalesce(sum(t.views), 0)::int8 AS impressions,
             avg(t.engagement_rate) AS "avgEngagementRate"
-       FROM ${from}
+       FROM ${filter.from}
       ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
       GROUP BY ${keys.join(', ')}
       ORDER BY "avgEngagementRate" DESC NULLS LAST, "contentCount" DESC, ${keys.map((k) => `${k} ASC NULLS LAST`).join(', ')}

@@ -11,15 +11,14 @@
  * own offset for units below a day, so the two hours of a fall-back night stay apart); their series
  * walks 15-minute steps and keeps the distinct hour starts, which also covers half-hour zones.
  */
-import { cached } from '../../cache';
-import type { Context } from '../../context';
 import type { Db } from '../../db/db';
-import { BadUserInputError } from '../../errors';
-import { TimeBucket, toDb } from '../../graphql/enums';
-import { Params } from '../../graphql/sql-params';
+import { contentFilter } from '../../db/sql/content-filter';
+import { Params } from '../../db/sql/params';
+import { TimeBucket } from '../../graphql/enums';
+import { invalidArgs } from '../../graphql/validation';
+import { contentScope } from '../published-content/published-content.service';
 import type { EngagementTimeSeriesArgs } from './analytics.inputs';
 import type { EngagementPoint } from './analytics.type';
-import { checkTimeZone } from './time-zone';
 
 export const MAX_BUCKETS = 1000;
 
@@ -61,24 +60,18 @@ const UNITS: Record<TimeBucket, UnitSql> = {
   ),
 };
 
-export async function engagementTimeSeries(ctx: Context, args: EngagementTimeSeriesArgs): Promise<EngagementPoint[]> {
-  if (!(args.from < args.to)) {
-    throw new BadUserInputError(`from must be before to (got from ${args.from.toISOString()}, to ${args.to.toISOString()})`, 'from');
-  }
-  const timeZone = await checkTimeZone(ctx.db, args.timeZone);
-  return cached(ctx, 'engagementTimeSeries', { ...args, timeZone }, () => querySeries(ctx.db, { ...args, timeZone }));
-}
-
-async function querySeries(db: Db, args: EngagementTimeSeriesArgs & { timeZone: string }): Promise<EngagementPoint[]> {
+/**
+ * `args` validated (from < to), with the time zone's default applied. Only the bucket count needs
+ * SQL: over the limit, it is refused like any bad argument, naming `to`.
+ */
+export async function engagementTimeSeries(db: Db, args: EngagementTimeSeriesArgs & { timeZone: string }): Promise<EngagementPoint[]> {
   const u = UNITS[args.bucket];
   const p = new Params();
   const from = `${p.add(args.from)}::timestamptz`;
   const to = `${p.add(args.to)}::timestamptz`;
   const tz = `${p.add(args.timeZone)}::text`;
-  const conds = [`t.published_at >= ${from}`, `t.published_at < ${to}`];
-  if (args.platform) conds.push(`t.platform = ${p.add(toDb(args.platform))}`);
-  if (args.format) conds.push(`cp.format = ${p.add(toDb(args.format))}`);
-  const source = args.format ? 'published_content t JOIN content_plans cp ON cp.id = t.content_plan_id' : 'published_content t';
+  const filter = contentFilter(contentScope(args));
+  const conds = [`t.published_at >= ${from}`, `t.published_at < ${to}`, ...filter.conds(p)];
 
   const rows = await db.query<EngagementPoint & { buckets: number }>(
     `WITH b AS MATERIALIZED (
@@ -89,7 +82,7 @@ async function querySeries(db: Db, args: EngagementTimeSeriesArgs & { timeZone: 
      agg AS (
        SELECT ${u.rowKey(tz)} AS k, count(*)::int AS n, coalesce(sum(t.views), 0)::int8 AS impressions,
               avg(t.engagement_rate) AS er
-         FROM ${source}
+         FROM ${filter.from}
         WHERE ${conds.join(' AND ')} AND (SELECT buckets FROM b) <= ${MAX_BUCKETS}
         GROUP BY 1
      )
@@ -101,11 +94,9 @@ async function querySeries(db: Db, args: EngagementTimeSeriesArgs & { timeZone: 
   );
   const buckets = rows[0]?.buckets ?? 0;
   if (buckets > MAX_BUCKETS) {
-    throw new BadUserInputError(
-      `from..to spans ${buckets} ${args.bucket} buckets in ${args.timeZone}; at most ${MAX_BUCKETS} are allowed`,
-      'to',
-      { buckets, maxBuckets: MAX_BUCKETS },
-    );
+    throw invalidArgs([
+      { path: 'to', problem: `from..to spans ${buckets} ${args.bucket} buckets in ${args.timeZone}; at most ${MAX_BUCKETS} are allowed` },
+    ]);
   }
   return rows.map(({ buckets: _b, ...point }) => point);
 }

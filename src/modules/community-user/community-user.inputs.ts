@@ -1,5 +1,8 @@
-import { Field, Float, InputType } from 'type-graphql';
+import { ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../../graphql/args';
 import { CommunityUserOrderField, Platform, SortDirection, Tier } from '../../graphql/enums';
+import { DateTimeScalar } from '../../graphql/scalars';
 import { StorableText, TrimmedText } from '../../graphql/validators';
 
 @InputType()
@@ -23,6 +26,27 @@ export class CommunityUserOrder {
   direction!: SortDirection;
 }
 
+@ArgsType()
+export class CommunityUsersArgs extends ConnectionArgs {
+  @Field(() => CommunityUserFilter, { nullable: true })
+  @ValidateNested()
+  filter?: CommunityUserFilter | null;
+
+  @Field(() => CommunityUserOrder, {
+    nullable: true,
+    defaultValue: { field: CommunityUserOrderField.ENGAGEMENT_SCORE, direction: SortDirection.DESC },
+  })
+  @ValidateNested()
+  orderBy?: CommunityUserOrder | null;
+}
+
+/** CommunityUser.interactions. */
+@ArgsType()
+export class UserInteractionsArgs extends ConnectionArgs {
+  @Field(() => DateTimeScalar, { nullable: true })
+  since?: Date | null;
+}
+
 @InputType()
 export class UpsertCommunityUserInput {
   @Field({ description: '1 to 500 characters after trimming; stored trimmed. Unique per platform.' })
@@ -35,4 +59,11 @@ export class UpsertCommunityUserInput {
   @Field(() => String, { nullable: true, description: 'Left out: an existing user keeps its display name; null clears it.' })
   @StorableText()
   displayName?: string | null;
+}
+
+@ArgsType()
+export class UpsertCommunityUserArgs {
+  @Field(() => UpsertCommunityUserInput)
+  @ValidateNested()
+  input!: UpsertCommunityUserInput;
 }

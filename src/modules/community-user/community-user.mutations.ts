@@ -1,7 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { validateInput } from '../../graphql/validate-input';
-import { UpsertCommunityUserInput } from './community-user.inputs';
+import { UpsertCommunityUserArgs } from './community-user.inputs';
 import { CommunityUser } from './community-user.type';
 import { upsertCommunityUser } from './community-user.write-service';
 
@@ -9,12 +8,7 @@ import { upsertCommunityUser } from './community-user.write-service';
 export class CommunityUserMutations {
   @Authorized('writer')
   @Mutation(() => CommunityUser)
-  async upsertCommunityUser(
-    @Arg('input', () => UpsertCommunityUserInput, { validateFn: validateInput('input') }) input: UpsertCommunityUserInput,
-    @Ctx() ctx: Context,
-  ): Promise<CommunityUser> {
-    const user = await upsertCommunityUser(ctx.db, input);
-    ctx.loaders.reset();
-    return user;
+  upsertCommunityUser(@Args() { input }: UpsertCommunityUserArgs, @Ctx() ctx: Context): Promise<CommunityUser> {
+    return upsertCommunityUser(ctx.db, input);
   }
 }

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/db';
-import { checkFirst, Page } from '../../graphql/connection';
+import type { KeysetOrder } from '../../db/sql/keyset';
+import { Page, rootPage } from '../../db/sql/pages';
+import { pageArgs } from '../../graphql/args';
 import { CommunityUserOrderField, SortDirection, toDb } from '../../graphql/enums';
-import { checkCursor, decodeCursor, KeysetOrder } from '../../graphql/keyset';
-import { rootPage } from '../../loaders/page-query';
-import type { CommunityUserFilter, CommunityUserOrder } from './community-user.inputs';
+import type { CommunityUsersArgs } from './community-user.inputs';
 import { CommunityUser, COMMUNITY_USER_COLUMNS } from './community-user.type';
 
 const ORDER_KEYS: Record<CommunityUserOrderField, Pick<KeysetOrder, 'key' | 'keyCast' | 'nullable'>> = {
@@ -13,18 +13,12 @@ const ORDER_KEYS: Record<CommunityUserOrderField, Pick<KeysetOrder, 'key' | 'key
   [CommunityUserOrderField.CREATED_AT]: { key: 't.created_at', keyCast: 'timestamptz', nullable: false },
 };
 
-export function listCommunityUsers(
-  db: Db,
-  args: { first: number; after?: string | null; filter?: CommunityUserFilter | null; orderBy?: CommunityUserOrder | null },
-): Promise<Page<CommunityUser>> {
-  const first = checkFirst(args.first);
+export function listCommunityUsers(db: Db, args: CommunityUsersArgs): Promise<Page<CommunityUser>> {
   const field = args.orderBy?.field ?? CommunityUserOrderField.ENGAGEMENT_SCORE;
   const order: KeysetOrder = { ...ORDER_KEYS[field], id: 't.id', desc: (args.orderBy?.direction ?? SortDirection.DESC) === SortDirection.DESC };
-  const after = checkCursor(decodeCursor(args.after), order);
   const f = args.filter;
   return rootPage<CommunityUser>(db, { from: 'community_users t', columns: COMMUNITY_USER_COLUMNS, order }, {
-    first,
-    after,
+    ...pageArgs(args, order),
     filter: (p) => {
       const c: string[] = [];
       if (f?.tier) c.push(`t.tier = ${p.add(toDb(f.tier))}`);

@@ -1,7 +1,9 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../../graphql/args';
 import { ContentFormat, PlanStatus, Platform } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
-import { TrimmedText } from '../../graphql/validators';
+import { IsEntityId, TrimmedText } from '../../graphql/validators';
 
 @InputType()
 export class ContentPlanFilter {
@@ -15,12 +17,21 @@ export class ContentPlanFilter {
   status?: PlanStatus | null;
 
   @Field(() => ID, { nullable: true })
+  @IsEntityId()
   insightId?: string | null;
+}
+
+@ArgsType()
+export class ContentPlansArgs extends ConnectionArgs {
+  @Field(() => ContentPlanFilter, { nullable: true })
+  @ValidateNested()
+  filter?: ContentPlanFilter | null;
 }
 
 @InputType()
 export class CreateContentPlanInput {
   @Field(() => ID, { nullable: true })
+  @IsEntityId()
   insightId?: string | null;
 
   @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
@@ -39,4 +50,11 @@ export class CreateContentPlanInput {
 
   @Field(() => DateTimeScalar, { nullable: true })
   scheduledFor?: Date | null;
+}
+
+@ArgsType()
+export class CreateContentPlanArgs {
+  @Field(() => CreateContentPlanInput)
+  @ValidateNested()
+  input!: CreateContentPlanInput;
 }

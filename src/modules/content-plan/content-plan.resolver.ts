@@ -1,11 +1,11 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { ConnectionArgs } from '../../graphql/connection-args';
-import type { Page } from '../../graphql/connection';
-import { parseId } from '../../graphql/ids';
+import type { Page } from '../../db/sql/pages';
+import { IdArgs } from '../../graphql/args';
+import { entityId } from '../../graphql/validators';
 import { Insight } from '../insight/insight.type';
 import { PublishedContent } from '../published-content/published-content.type';
-import { ContentPlanFilter } from './content-plan.inputs';
+import { ContentPlansArgs } from './content-plan.inputs';
 import { listContentPlans } from './content-plan.service';
 import { ContentPlan, ContentPlanConnection } from './content-plan.type';
 
@@ -13,18 +13,14 @@ import { ContentPlan, ContentPlanConnection } from './content-plan.type';
 export class ContentPlanResolver {
   @Authorized('reader')
   @Query(() => ContentPlan, { nullable: true })
-  contentPlan(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContentPlan | null> {
-    return ctx.loaders.contentPlan.load(parseId(id, 'id'));
+  contentPlan(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<ContentPlan | null> {
+    return ctx.loaders.contentPlan.load(entityId(id));
   }
 
   @Authorized('reader')
   @Query(() => ContentPlanConnection)
-  contentPlans(
-    @Args() { first, after }: ConnectionArgs,
-    @Arg('filter', () => ContentPlanFilter, { nullable: true }) filter: ContentPlanFilter | null,
-    @Ctx() ctx: Context,
-  ): Promise<Page<ContentPlan>> {
-    return listContentPlans(ctx.db, { first, after, filter });
+  contentPlans(@Args() args: ContentPlansArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
+    return listContentPlans(ctx.db, args);
   }
 
   @FieldResolver(() => Insight, { nullable: true })

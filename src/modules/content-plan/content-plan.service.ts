@@ -1,36 +1,26 @@
 import type { Db } from '../../db/db';
-import { checkFirst, Page } from '../../graphql/connection';
+import type { KeysetOrder } from '../../db/sql/keyset';
+import { Page, rootPage } from '../../db/sql/pages';
+import { pageArgs } from '../../graphql/args';
 import { toDb } from '../../graphql/enums';
-import { parseOptionalId } from '../../graphql/ids';
-import { checkCursor, decodeCursor, KeysetOrder } from '../../graphql/keyset';
-import type { Params } from '../../graphql/sql-params';
-import { rootPage } from '../../loaders/page-query';
-import type { ContentPlanFilter } from './content-plan.inputs';
+import { entityId } from '../../graphql/validators';
+import type { ContentPlansArgs } from './content-plan.inputs';
 import { ContentPlan, CONTENT_PLAN_COLUMNS } from './content-plan.type';
 
 const ORDER: KeysetOrder = { key: 't.created_at', keyCast: 'timestamptz', nullable: false, id: 't.id', desc: true };
 
-function filterSql(filter: ContentPlanFilter | null | undefined): (p: Params) => string[] {
-  const insightId = parseOptionalId(filter?.insightId, 'filter.insightId');
-  return (p) => {
-    const conds: string[] = [];
-    if (filter?.format) conds.push(`t.format = ${p.add(toDb(filter.format))}`);
-    if (filter?.platform) conds.push(`t.platform = ${p.add(toDb(filter.platform))}`);
-    if (filter?.status) conds.push(`t.status = ${p.add(toDb(filter.status))}`);
-    if (insightId !== null) conds.push(`t.insight_id = ${p.add(insightId)}::int8`);
-    return conds;
-  };
-}
-
-export function listContentPlans(
-  db: Db,
-  args: { first: number; after?: string | null; filter?: ContentPlanFilter | null },
-): Promise<Page<ContentPlan>> {
-  const first = checkFirst(args.first);
-  const after = checkCursor(decodeCursor(args.after), ORDER);
+export function listContentPlans(db: Db, args: ContentPlansArgs): Promise<Page<ContentPlan>> {
+  const f = args.filter;
+  const insightId = entityId(f?.insightId);
   return rootPage<ContentPlan>(db, { from: 'content_plans t', columns: CONTENT_PLAN_COLUMNS, order: ORDER }, {
-    first,
-    after,
-    filter: filterSql(args.filter),
+    ...pageArgs(args, ORDER),
+    filter: (p) => {
+      const conds: string[] = [];
+      if (f?.format) conds.push(`t.format = ${p.add(toDb(f.format))}`);
+      if (f?.platform) conds.push(`t.platform = ${p.add(toDb(f.platform))}`);
+      if (f?.status) conds.push(`t.status = ${p.add(toDb(f.status))}`);
+      if (insightId !== null) conds.push(`t.insight_id = ${p.add(insightId)}::int8`);
+      return conds;
+    },
   });
 }

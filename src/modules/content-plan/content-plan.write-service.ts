@@ -1,7 +1,9 @@
 import type { Db } from '../../db/db';
 import { violatedForeignKey } from '../../db/pg-errors';
+import { INT4_MAX } from '../../db/sql/params';
 import { PlanStatus, toDb } from '../../graphql/enums';
-import { refId, unknownRef } from '../../graphql/validate-input';
+import { unknownRef } from '../../graphql/validation';
+import { entityId } from '../../graphql/validators';
 import type { CreateContentPlanInput } from './content-plan.inputs';
 import { ContentPlan, CONTENT_PLAN_COLUMNS } from './content-plan.type';
 
@@ -10,7 +12,8 @@ import { ContentPlan, CONTENT_PLAN_COLUMNS } from './content-plan.type';
  * BAD_USER_INPUT, which also covers an insight deleted while the request runs.
  */
 export async function createContentPlan(db: Db, input: CreateContentPlanInput): Promise<ContentPlan> {
-  const insightId = input.insightId == null ? null : refId(input.insightId, 'input.insightId', 'insight');
+  const insightId = entityId(input.insightId);
+  if (insightId !== null && insightId > INT4_MAX) throw unknownRef('input.insightId', 'insight', insightId);
   try {
     const row = await db.one<ContentPlan>(
       `INSERT INTO content_plans AS t (insight_id, title, format, platform, status, scheduled_for)

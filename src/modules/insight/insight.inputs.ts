@@ -1,6 +1,13 @@
-import { Max, Min } from 'class-validator';
-import { Field, Float, InputType } from 'type-graphql';
+import { Max, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../../graphql/args';
 import { StorableText, TrimmedText } from '../../graphql/validators';
+
+@ArgsType()
+export class InsightsArgs extends ConnectionArgs {
+  @Field(() => Float, { nullable: true })
+  minScore?: number | null;
+}
 
 @InputType()
 export class CreateInsightInput {
@@ -21,4 +28,11 @@ export class CreateInsightInput {
   @Min(0)
   @Max(1)
   score?: number | null;
+}
+
+@ArgsType()
+export class CreateInsightArgs {
+  @Field(() => CreateInsightInput)
+  @ValidateNested()
+  input!: CreateInsightInput;
 }

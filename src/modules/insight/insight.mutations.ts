@@ -1,7 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { validateInput } from '../../graphql/validate-input';
-import { CreateInsightInput } from './insight.inputs';
+import { CreateInsightArgs } from './insight.inputs';
 import { Insight } from './insight.type';
 import { createInsight } from './insight.write-service';
 
@@ -9,9 +8,7 @@ import { createInsight } from './insight.write-service';
 export class InsightMutations {
   @Authorized('writer')
   @Mutation(() => Insight)
-  async createInsight(@Arg('input', () => CreateInsightInput, { validateFn: validateInput('input') }) input: CreateInsightInput, @Ctx() ctx: Context): Promise<Insight> {
-    const insight = await createInsight(ctx.db, input);
-    ctx.loaders.reset();
-    return insight;
+  createInsight(@Args() { input }: CreateInsightArgs, @Ctx() ctx: Context): Promise<Insight> {
+    return createInsight(ctx.db, input);
   }
 }

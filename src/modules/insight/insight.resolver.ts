@@ -1,11 +1,11 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { ConnectionArgs } from '../../graphql/connection-args';
-import { checkFirst, Page } from '../../graphql/connection';
-import { parseId } from '../../graphql/ids';
-import { checkCursor, decodeCursor } from '../../graphql/keyset';
+import type { Page } from '../../db/sql/pages';
+import { ConnectionArgs, IdArgs, pageArgs } from '../../graphql/args';
+import { entityId } from '../../graphql/validators';
 import { CHILD_SPECS } from '../../loaders/specs';
 import { ContentPlan, ContentPlanConnection } from '../content-plan/content-plan.type';
+import { InsightsArgs } from './insight.inputs';
 import { listInsights } from './insight.service';
 import { Insight, InsightConnection } from './insight.type';
 
@@ -13,26 +13,18 @@ import { Insight, InsightConnection } from './insight.type';
 export class InsightResolver {
   @Authorized('reader')
   @Query(() => Insight, { nullable: true })
-  insight(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Insight | null> {
-    return ctx.loaders.insight.load(parseId(id, 'id'));
+  insight(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<Insight | null> {
+    return ctx.loaders.insight.load(entityId(id));
   }
 
   @Authorized('reader')
   @Query(() => InsightConnection)
-  insights(
-    @Args() { first, after }: ConnectionArgs,
-    @Arg('minScore', () => Float, { nullable: true }) minScore: number | null,
-    @Ctx() ctx: Context,
-  ): Promise<Page<Insight>> {
-    return listInsights(ctx.db, { first, after, minScore });
+  insights(@Args() args: InsightsArgs, @Ctx() ctx: Context): Promise<Page<Insight>> {
+    return listInsights(ctx.db, args);
   }
 
   @FieldResolver(() => ContentPlanConnection)
-  contentPlans(@Root() insight: Insight, @Args() { first, after }: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
-    return ctx.loaders.plansByInsight.load({
-      parentId: Number(insight.id),
-      first: checkFirst(first),
-      after: checkCursor(decodeCursor(after), CHILD_SPECS.plansByInsight.order),
-    });
+  contentPlans(@Root() insight: Insight, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
+    return ctx.loaders.plansByInsight.load({ parentId: Number(insight.id), ...pageArgs(args, CHILD_SPECS.plansByInsight.order) });
   }
 }

@@ -1,11 +1,11 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { ConnectionArgs } from '../../graphql/connection-args';
-import { checkFirst, Page } from '../../graphql/connection';
-import { Platform } from '../../graphql/enums';
-import { parseId } from '../../graphql/ids';
+import type { Page } from '../../db/sql/pages';
+import { ConnectionArgs, IdArgs } from '../../graphql/args';
+import { entityId } from '../../graphql/validators';
 import { AgentRun } from '../agent-run/agent-run.type';
 import { PublishedContent } from '../published-content/published-content.type';
+import { LatestPerformanceSnapshotArgs, TopContentArgs } from './performance-snapshot.inputs';
 import { latestPerformanceSnapshot, listPerformanceSnapshots } from './performance-snapshot.service';
 import { PerformanceSnapshot, PerformanceSnapshotConnection } from './performance-snapshot.type';
 
@@ -13,8 +13,8 @@ import { PerformanceSnapshot, PerformanceSnapshotConnection } from './performanc
 export class PerformanceSnapshotResolver {
   @Authorized('reader')
   @Query(() => PerformanceSnapshot, { nullable: true })
-  performanceSnapshot(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PerformanceSnapshot | null> {
-    return ctx.loaders.performanceSnapshot.load(parseId(id, 'id'));
+  performanceSnapshot(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<PerformanceSnapshot | null> {
+    return ctx.loaders.performanceSnapshot.load(entityId(id));
   }
 
   @Authorized('reader')
@@ -22,27 +22,20 @@ export class PerformanceSnapshotResolver {
     nullable: true,
     description: 'The newest snapshot of that platform; without one, the newest snapshot over every platform (the one tuneStrategy uses).',
   })
-  latestPerformanceSnapshot(
-    @Arg('platform', () => Platform, { nullable: true }) platform: Platform | null,
-    @Ctx() ctx: Context,
-  ): Promise<PerformanceSnapshot | null> {
+  latestPerformanceSnapshot(@Args() { platform }: LatestPerformanceSnapshotArgs, @Ctx() ctx: Context): Promise<PerformanceSnapshot | null> {
     return latestPerformanceSnapshot(ctx.db, platform ?? null);
   }
 
   @Authorized('reader')
   @Query(() => PerformanceSnapshotConnection, { description: 'Newest first (createdAt DESC).' })
-  performanceSnapshots(@Args() { first, after }: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<PerformanceSnapshot>> {
-    return listPerformanceSnapshots(ctx.db, { first, after });
+  performanceSnapshots(@Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<PerformanceSnapshot>> {
+    return listPerformanceSnapshots(ctx.db, args);
   }
 
   /** The stored ids (best first, as of the snapshot), loaded through the request's content loader: one statement for every snapshot. */
   @FieldResolver(() => [PublishedContent])
-  async topContent(
-    @Root() snapshot: PerformanceSnapshot,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number,
-    @Ctx() ctx: Context,
-  ): Promise<PublishedContent[]> {
-    const ids = snapshot.topContentIds.slice(0, checkFirst(first ?? 10));
+  async topContent(@Root() snapshot: PerformanceSnapshot, @Args() { first }: TopContentArgs, @Ctx() ctx: Context): Promise<PublishedContent[]> {
+    const ids = snapshot.topContentIds.slice(0, first ?? 10);
     const rows = await Promise.all(ids.map((id) => ctx.loaders.content.load(id)));
     return rows.filter((r): r is PublishedContent => r !== null);
   }

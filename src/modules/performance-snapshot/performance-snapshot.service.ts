@@ -1,19 +1,16 @@
 import type { Db } from '../../db/db';
-import { checkFirst, Page } from '../../graphql/connection';
+import type { KeysetOrder } from '../../db/sql/keyset';
+import { Page, rootPage } from '../../db/sql/pages';
+import { ConnectionArgs, pageArgs } from '../../graphql/args';
 import { Platform, toDb } from '../../graphql/enums';
-import { checkCursor, decodeCursor, KeysetOrder } from '../../graphql/keyset';
-import { rootPage } from '../../loaders/page-query';
 import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from './performance-snapshot.type';
 
 // createdAt DESC (api.md), on idx_performance_snapshots_created_at_id.
 const ORDER: KeysetOrder = { key: 't.created_at', keyCast: 'timestamptz', nullable: false, id: 't.id', desc: true };
 
-export function listPerformanceSnapshots(db: Db, args: { first: number; after?: string | null }): Promise<Page<PerformanceSnapshot>> {
-  const first = checkFirst(args.first);
-  const after = checkCursor(decodeCursor(args.after), ORDER);
+export function listPerformanceSnapshots(db: Db, args: ConnectionArgs): Promise<Page<PerformanceSnapshot>> {
   return rootPage<PerformanceSnapshot>(db, { from: 'performance_snapshots t', columns: PERFORMANCE_SNAPSHOT_COLUMNS, order: ORDER }, {
-    first,
-    after,
+    ...pageArgs(args, ORDER),
     filter: () => [],
   });
 }

@@ -1,8 +1,9 @@
-import { Min } from 'class-validator';
-import { Field, Float, ID, InputType } from 'type-graphql';
+import { Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, ID, InputType } from 'type-graphql';
+import { ConnectionArgs } from '../../graphql/args';
 import { ContentFormat, ContentOrderField, Platform, SortDirection } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
-import { StorableText } from '../../graphql/validators';
+import { IsEntityId, StorableText } from '../../graphql/validators';
 
 @InputType()
 export class ContentFilter {
@@ -19,6 +20,7 @@ export class ContentFilter {
   publishedBefore?: Date | null;
 
   @Field(() => ID, { nullable: true })
+  @IsEntityId()
   insightId?: string | null;
 }
 
@@ -31,9 +33,21 @@ export class ContentOrder {
   direction!: SortDirection;
 }
 
+@ArgsType()
+export class ContentsArgs extends ConnectionArgs {
+  @Field(() => ContentFilter, { nullable: true })
+  @ValidateNested()
+  filter?: ContentFilter | null;
+
+  @Field(() => ContentOrder, { nullable: true, defaultValue: { field: ContentOrderField.PUBLISHED_AT, direction: SortDirection.DESC } })
+  @ValidateNested()
+  orderBy?: ContentOrder | null;
+}
+
 @InputType()
 export class PublishContentInput {
   @Field(() => ID)
+  @IsEntityId()
   contentPlanId!: string;
 
   @Field(() => Platform, { nullable: true, description: "Default: the plan's platform." })
@@ -50,6 +64,7 @@ export class PublishContentInput {
 @InputType({ description: 'Metrics left out (or null) keep their stored value.' })
 export class UpdateContentMetricsInput {
   @Field(() => ID)
+  @IsEntityId()
   contentId!: string;
 
   @Field(() => SafeIntScalar, { nullable: true })
@@ -71,4 +86,18 @@ export class UpdateContentMetricsInput {
   @Field(() => Float, { nullable: true, description: 'Default: (likes + comments + shares) / views when views > 0.' })
   @Min(0)
   engagementRate?: number | null;
+}
+
+@ArgsType()
+export class PublishContentArgs {
+  @Field(() => PublishContentInput)
+  @ValidateNested()
+  input!: PublishContentInput;
+}
+
+@ArgsType()
+export class UpdateContentMetricsArgs {
+  @Field(() => UpdateContentMetricsInput)
+  @ValidateNested()
+  input!: UpdateContentMetricsInput;
 }

@@ -1,7 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { validateInput } from '../../graphql/validate-input';
-import { PublishContentInput, UpdateContentMetricsInput } from './published-content.inputs';
+import { PublishContentArgs, UpdateContentMetricsArgs } from './published-content.inputs';
 import { PublishedContent } from './published-content.type';
 import { publishContent, updateContentMetrics } from './published-content.write-service';
 
@@ -9,23 +8,13 @@ import { publishContent, updateContentMetrics } from './published-content.write-
 export class PublishedContentMutations {
   @Authorized('writer')
   @Mutation(() => PublishedContent)
-  async publishContent(
-    @Arg('input', () => PublishContentInput, { validateFn: validateInput('input') }) input: PublishContentInput,
-    @Ctx() ctx: Context,
-  ): Promise<PublishedContent> {
-    const content = await publishContent(ctx.db, input);
-    ctx.loaders.reset(); // contentPlan { status } must read PUBLISHED
-    return content;
+  publishContent(@Args() { input }: PublishContentArgs, @Ctx() ctx: Context): Promise<PublishedContent> {
+    return publishContent(ctx.db, input);
   }
 
   @Authorized('writer')
   @Mutation(() => PublishedContent)
-  async updateContentMetrics(
-    @Arg('input', () => UpdateContentMetricsInput, { validateFn: validateInput('input') }) input: UpdateContentMetricsInput,
-    @Ctx() ctx: Context,
-  ): Promise<PublishedContent> {
-    const content = await updateContentMetrics(ctx.db, input);
-    ctx.loaders.reset();
-    return content;
+  updateContentMetrics(@Args() { input }: UpdateContentMetricsArgs, @Ctx() ctx: Context): Promise<PublishedContent> {
+    return updateContentMetrics(ctx.db, input);
   }
 }

@@ -1,18 +1,20 @@
 import type { Db } from '../../db/db';
 import { toDb } from '../../graphql/enums';
-import { refId, unknownRef } from '../../graphql/validate-input';
+import { unknownRef } from '../../graphql/validation';
+import { entityId } from '../../graphql/validators';
 import type { PublishContentInput, UpdateContentMetricsInput } from './published-content.inputs';
 import { PublishedContent, PUBLISHED_CONTENT_COLUMNS } from './published-content.type';
 
 /**
  * One statement, so one transaction: the plan becomes 'published' and the content row is inserted
- * from the plan's row (its platform is the default). No plan: no rows, nothing written.
+ * from the plan's row (its platform is the default). No plan: no rows, nothing written. Ids compare
+ * as int8, so one beyond the int4 key range finds no plan instead of failing the cast.
  */
 export async function publishContent(db: Db, input: PublishContentInput): Promise<PublishedContent> {
-  const planId = refId(input.contentPlanId, 'input.contentPlanId', 'content plan');
+  const planId = entityId(input.contentPlanId);
   const row = await db.one<PublishedContent>(
     `WITH plan AS (
-       UPDATE content_plans SET status = 'published' WHERE id = $1::int4 RETURNING id, platform
+       UPDATE content_plans SET status = 'published' WHERE id = $1::int8 RETURNING id, platform
      )
      INSERT INTO published_content AS t (content_plan_id, platform, url, published_at)
      SELECT plan.id, coalesce($2::text, plan.platform), $3::text, coalesce($4::timestamptz, now()) FROM plan
@@ -29,7 +31,7 @@ export async function publishContent(db: Db, input: PublishContentInput): Promis
  * with no views it keeps its value. SET expressions see the old row, hence coalesce($n, column).
  */
 export async function updateContentMetrics(db: Db, input: UpdateContentMetricsInput): Promise<PublishedContent> {
-  const contentId = refId(input.contentId, 'input.contentId', 'published content');
+  const contentId = entityId(input.contentId);
   const row = await db.one<PublishedContent>(
     `UPDATE published_content t SET
        views = coalesce($2::int8, t.views),
@@ -43,7 +45,7 @@ export async function updateContentMetrics(db: Db, input: UpdateContentMetricsIn
              / coalesce($2::int8, t.views)
          ELSE t.engagement_rate
        END
-     WHERE t.id = $1::int4
+     WHERE t.id = $1::int8
      RETURNING ${PUBLISHED_CONTENT_COLUMNS}`,
     [contentId, input.views ?? null, input.likes ?? null, input.comments ?? null, input.shares ?? null, input.engagementRate ?? null],
   );

@@ -1,7 +1,7 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { ConnectionArgs } from '../../graphql/connection-args';
-import type { Page } from '../../graphql/connection';
+import type { Page } from '../../db/sql/pages';
+import { ConnectionArgs } from '../../graphql/args';
 import { ContentFormat, Platform } from '../../graphql/enums';
 import { AgentRun } from '../agent-run/agent-run.type';
 import { PerformanceSnapshot } from '../performance-snapshot/performance-snapshot.type';
@@ -18,8 +18,8 @@ export class StrategyResolver {
 
   @Authorized('reader')
   @Query(() => StrategyConnection, { description: 'Newest first (version DESC).' })
-  strategies(@Args() { first, after }: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<StrategyRow>> {
-    return listStrategies(ctx.db, { first, after });
+  strategies(@Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<StrategyRow>> {
+    return listStrategies(ctx.db, args);
   }
 
   /** Every ContentFormat in the enum's declared order. */

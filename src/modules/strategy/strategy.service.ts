@@ -1,16 +1,14 @@
 import type { Db } from '../../db/db';
-import { checkFirst, Page } from '../../graphql/connection';
-import { checkCursor, decodeCursor, KeysetOrder } from '../../graphql/keyset';
-import { rootPage } from '../../loaders/page-query';
+import type { KeysetOrder } from '../../db/sql/keyset';
+import { Page, rootPage } from '../../db/sql/pages';
+import { ConnectionArgs, pageArgs } from '../../graphql/args';
 import { StrategyRow, STRATEGY_COLUMNS } from './strategy.type';
 
 // version DESC (api.md); versions are unique (uq_strategies_version), the id only completes the cursor.
 const ORDER: KeysetOrder = { key: 't.version', keyCast: 'int8', nullable: false, id: 't.id', desc: true };
 
-export function listStrategies(db: Db, args: { first: number; after?: string | null }): Promise<Page<StrategyRow>> {
-  const first = checkFirst(args.first);
-  const after = checkCursor(decodeCursor(args.after), ORDER);
-  return rootPage<StrategyRow>(db, { from: 'strategies t', columns: STRATEGY_COLUMNS, order: ORDER }, { first, after, filter: () => [] });
+export function listStrategies(db: Db, args: ConnectionArgs): Promise<Page<StrategyRow>> {
+  return rootPage<StrategyRow>(db, { from: 'strategies t', columns: STRATEGY_COLUMNS, order: ORDER }, { ...pageArgs(args, ORDER), filter: () => [] });
 }
 
 /** The strategy with the highest version, or null before the first tuneStrategy. */

@@ -1,13 +1,9 @@
 import type { Db } from '../../db/db';
 import { violatedForeignKey } from '../../db/pg-errors';
+import { INT4_MAX } from '../../db/sql/params';
 import { InteractionType, toDb } from '../../graphql/enums';
-import { INT4_MAX, parseId } from '../../graphql/ids';
-import { fieldError, invalidInput } from '../../graphql/validate-input';
+import { invalidArgs, Problem, REPORTED_PROBLEMS } from '../../graphql/validation';
 import type { RecordInteractionInput } from './user-interaction.inputs';
-
-export const MAX_INTERACTIONS_PER_CALL = 5000;
-/** How many offending items an error lists (it always names the first one). */
-const REPORTED = 10;
 
 const STORED_TYPE = Object.fromEntries(Object.values(InteractionType).map((t) => [t, toDb(t)])) as Record<InteractionType, string>;
 
@@ -27,30 +23,20 @@ const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.
   LEFT JOIN community_users u ON u.id = i.u
   LEFT JOIN published_content c ON c.id = i.c
   WHERE u.id IS NULL OR (i.c IS NOT NULL AND c.id IS NULL)
-  ORDER BY i.n LIMIT ${REPORTED}`;
+  ORDER BY i.n LIMIT ${REPORTED_PROBLEMS}`;
 
-/** Up to 9 digits: certainly within int4, usable as array-literal text without converting. */
-const SMALL_ID = /^[1-9][0-9]{0,8}$/;
-
-/** An item's id as literal text; ids beyond int4 become null (no row can have them). */
-function itemId(raw: string, index: number, field: string): string | null {
-  if (SMALL_ID.test(raw)) return raw;
-  const id = parseId(raw, `input[${index}].${field}`); // throws the usual malformed-id error
-  return id > INT4_MAX ? null : raw;
-}
+/** A validated id (1 to 16 digits) that no int4 key can match. */
+const beyondInt4 = (id: string): boolean => id.length > 9 && Number(id) > INT4_MAX;
 
 /**
  * All items in one INSERT ... SELECT FROM unnest (one statement whatever the item count).
- * The per-item work in JS is a regex per id and four array slots; the arrays go to PostgreSQL as
- * literal text built with join() (every element is digits, a whitelisted word or an ISO date, so
- * nothing needs quoting), which costs a fraction of the driver's per-element escaping. The foreign
- * keys find unknown ids; only then does a second query name the offending items.
+ * The ids were validated (@IsEntityId); the per-item work here is four array slots. The arrays go to
+ * PostgreSQL as literal text built with join() (every element is digits, a whitelisted word or an
+ * ISO date, so nothing needs quoting), which costs a fraction of the driver's per-element escaping.
+ * The foreign keys find unknown ids; only then does a second query name the offending items.
  */
 export async function recordInteractions(db: Db, items: RecordInteractionInput[]): Promise<{ inserted: number }> {
   const n = items.length;
-  if (n < 1 || n > MAX_INTERACTIONS_PER_CALL) {
-    throw fieldError('input', `must hold 1 to ${MAX_INTERACTIONS_PER_CALL} interactions, got ${n}`);
-  }
   const users = new Array<string>(n);
   const contents = new Array<string>(n);
   const types = new Array<string>(n);
@@ -58,11 +44,10 @@ export async function recordInteractions(db: Db, items: RecordInteractionInput[]
   let outOfRange = false;
   for (let i = 0; i < n; i++) {
     const it = items[i];
-    const u = itemId(it.userId, i, 'userId');
-    const c = it.contentId == null ? 'NULL' : itemId(it.contentId, i, 'contentId');
-    if (u === null || c === null) outOfRange = true;
-    users[i] = u ?? it.userId;
-    contents[i] = c ?? it.contentId!;
+    const c = it.contentId;
+    if (beyondInt4(it.userId) || (c != null && beyondInt4(c))) outOfRange = true;
+    users[i] = it.userId;
+    contents[i] = c ?? 'NULL';
     types[i] = STORED_TYPE[it.type];
     times[i] = it.timestamp ? it.timestamp.toISOString() : 'NULL';
   }
@@ -87,13 +72,13 @@ async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise
   );
   if (!rows.length) {
     // The referenced row existed during the check: it was deleted and re-created meanwhile.
-    return fieldError('input', 'an interaction referred to a user or content that changed during the call; nothing was recorded');
+    return invalidArgs([{ path: 'input', problem: 'an interaction referred to a user or content that changed during the call; nothing was recorded' }]);
   }
-  const lines: string[] = [];
+  const problems: Problem[] = [];
   for (const r of rows) {
-    if (r.noUser) lines.push(`input[${r.idx}].userId: no community user has id "${r.userId}"`);
-    if (r.noContent) lines.push(`input[${r.idx}].contentId: no published content has id "${r.contentId}"`);
+    if (r.noUser) problems.push({ path: `input[${r.idx}].userId`, problem: `no community user has id "${r.userId}"` });
+    if (r.noContent) problems.push({ path: `input[${r.idx}].contentId`, problem: `no published content has id "${r.contentId}"` });
   }
   const total = rows[0].total;
-  return invalidInput(lines, total > rows.length ? ` (${total} items in all refer to unknown rows; nothing was recorded)` : '; nothing was recorded');
+  return invalidArgs(problems, total > rows.length ? `; ${total} items in all refer to unknown rows` : '');
 }

@@ -6,3 +6,6 @@ export class Params {
     return `$${this.values.length}`;
   };
 }
+
+/** The largest int4 key: an id above it names no row of an int4 key column and must not reach SQL as int4. */
+export const INT4_MAX = 2147483647;

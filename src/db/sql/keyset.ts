@@ -4,8 +4,6 @@
  * travels as PostgreSQL's own text form of the value (`col::text`), so timestamps keep their
  * microseconds and floats their exact value, and every row comes exactly once.
  */
-import { BadUserInputError } from '../errors';
-
 export type KeyCast = 'timestamptz' | 'float8' | 'int8';
 
 export interface KeysetOrder {
@@ -27,19 +25,18 @@ export function encodeCursor(key: string | null, id: number | string): string {
   return Buffer.from(JSON.stringify([key, Number(id)])).toString('base64url');
 }
 
-export function decodeCursor(raw: string | null | undefined, argumentName = 'after'): Cursor | null {
-  if (raw === null || raw === undefined) return null;
-  const bad = () => new BadUserInputError(`${argumentName} is not a cursor returned by this field`, argumentName);
-  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
+/** The cursor in `raw`, or null when it is not one this API wrote (the caller says why to the client). */
+export function decodeCursor(raw: string): Cursor | null {
+  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw bad();
+    return null;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw bad();
+  if (!Array.isArray(parsed) || parsed.length !== 2) return null;
   const [key, id] = parsed as [unknown, unknown];
-  if (!(key === null || typeof key === 'string') || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw bad();
+  if (!(key === null || typeof key === 'string') || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return null;
   return { key, id };
 }
 
@@ -71,12 +68,9 @@ function keyFits(key: string, cast: KeyCast): boolean {
   return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
-/** Checks that a decoded cursor fits this order, so that a bad one is BAD_USER_INPUT, not a SQL error. */
-export function checkCursor(cursor: Cursor | null, order: KeysetOrder, argumentName = 'after'): Cursor | null {
-  if (!cursor) return null;
-  const ok = cursor.key === null ? order.nullable : keyFits(cursor.key, order.keyCast);
-  if (!ok) throw new BadUserInputError(`${argumentName} is not a cursor returned by this field with this order`, argumentName);
-  return cursor;
+/** Whether a decoded cursor fits this order, so that a bad one is refused as input, not as a SQL error. */
+export function cursorFits(cursor: Cursor, order: KeysetOrder): boolean {
+  return cursor.key === null ? order.nullable : keyFits(cursor.key, order.keyCast);
 }
 
 export function orderBySql(o: KeysetOrder): string {
