@@ -3,7 +3,7 @@
  * (only databases this helper created are ever dropped).
  */
 import { Client, Pool } from 'pg';
-import { withDatabase } from './pg-url';
+import { withDatabase } from '../../src/db/url';
 
 export interface TestDb {
   url: string;
