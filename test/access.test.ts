@@ -1,5 +1,5 @@
 /**
- * Access (api.md "Access"): the whole matrix of no key, an unknown key and each role against a
+ * Access (docs/api.md): the whole matrix of no key, an unknown key and each role against a
  * query, an ingest mutation and an agent mutation; a refused request writes nothing.
  */
 import { spawnSync } from 'node:child_process';
@@ -64,11 +64,7 @@ describe('a query needs the reader role', () => {
   });
 });
 
-// createInsight (writes branch) and recomputeEngagementScores (agents branch) do not exist on the
-// hardening branch (it has no Mutation type at all): here these ten cases fail with
-// GRAPHQL_VALIDATION_FAILED "This API has no mutation operations.", on purpose. They pass once the
-// writes and agents branches are merged.
-describe('mutations: ingest needs writer, agents need admin (fields from the writes and agents branches)', () => {
+describe('mutations: ingest needs writer, agents need admin', () => {
   const MUTATIONS = {
     ingest: { query: 'mutation { createInsight(input: { topic: "access matrix" }) { id topic } }', role: 'writer', table: 'insights' },
     agent: { query: 'mutation { recomputeEngagementScores { run { id status } } }', role: 'admin', table: 'agent_logs' },

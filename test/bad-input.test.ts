@@ -197,7 +197,7 @@ function cases(): Case[] {
     out.push(gqlCase('dates', `timeseries ${from}..${to}`, `{ engagementTimeSeries(bucket: HOUR, from: "${from}", to: "${to}") { bucketStart } }`));
   }
 
-  // Ingest mutations with bad input (refused before writing; on the hardening branch they do not exist yet).
+  // Ingest mutations with bad input (refused before writing).
   for (const input of ['{ topic: "" }', '{ topic: "   " }', `{ topic: "${'t'.repeat(501)}" }`, '{ topic: "x", score: 2 }', '{ topic: "x", score: -1 }', '{}', 'null']) {
     out.push(gqlCase('mutations', `createInsight ${input.slice(0, 40)}`, `mutation { createInsight(input: ${input}) { id } }`));
   }

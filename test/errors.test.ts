@@ -1,5 +1,5 @@
 /**
- * Error masking (api.md "Errors"): the database is broken under a request (the test renames a table
+ * Error masking (docs/api.md): the database is broken under a request (the test renames a table
  * in its own database). Clients get INTERNAL_SERVER_ERROR "Internal server error" with no stack, SQL
  * or table name; the log keeps the whole error; NODE_ENV=development shows the detail.
  */

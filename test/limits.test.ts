@@ -1,5 +1,5 @@
 /**
- * Abuse limits (api.md): depth 10, aliases 30, cost 20000, body 1 MB, statement timeout 30 s for
+ * Abuse limits (docs/api.md): depth 10, aliases 30, cost 20000, body 1 MB, statement timeout 30 s for
  * reads; each configurable by env, each refusal naming the limit and its value.
  */
 import { loadConfig } from '../src/config';

@@ -1,5 +1,5 @@
 /**
- * Operations (api.md "Observability", "HTTP and start-up"): /healthz, /readyz, /metrics in
+ * Operations (docs/api.md): /healthz, /readyz, /metrics in
  * Prometheus text, one JSON log line per request, and the GraphiQL page and assets served by this
  * server with no URL elsewhere.
  */

@@ -1,6 +1,6 @@
 /**
  * Walks every page of 250-row connections in each order and checks that each row comes exactly
- * once, in the order api.md defines, computed here in TypeScript from the rows the factories wrote.
+ * once, in the order docs/api.md defines, computed here in TypeScript from the rows the factories wrote.
  * Keys tie on purpose (several rows per timestamp / view count) and nullable keys hold nulls.
  */
 import { factories } from './support/factories';
@@ -15,7 +15,7 @@ const base = Date.parse('2026-06-01T00:00:00.000Z');
 type Key = number | null;
 interface Item { id: number; key: Key }
 
-/** api.md order: key in direction, nulls last in both directions, id breaks ties in the same direction. */
+/** The order of docs/api.md: key in direction, nulls last in both directions, id breaks ties in the same direction. */
 function expectedOrder(items: Item[], desc: boolean): number[] {
   return [...items]
     .sort((a, b) => {

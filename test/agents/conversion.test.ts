@@ -1,6 +1,6 @@
 /**
- * ConversionAgent (recomputeEngagementScores): every number checked against agents.md's formulas
- * evaluated here, in TypeScript, over the fixture.
+ * ConversionAgent (recomputeEngagementScores): every number checked against the formulas of
+ * docs/agents.md evaluated here, in TypeScript, over the fixture.
  */
 import { factories } from '../support/factories';
 import { ok, startTestServer, TestServer } from '../support/server';

@@ -38,7 +38,7 @@ async function build(spec: Omit<Row, 'id'>[]): Promise<Row[]> {
   return rows;
 }
 
-/** agents.md's snapshot, computed from the fixture rows. */
+/** The snapshot of docs/agents.md (PerformanceAnalyticsAgent), computed from the fixture rows. */
 function expected(rows: Row[], asOf: Date, windowDays: number, platform: string | null) {
   const scope = rows.filter((r) => r.publishedAt.getTime() >= asOf.getTime() - windowDays * DAY_MS && r.publishedAt <= asOf && (!platform || r.platform === platform));
   const group = (key: 'format' | 'platform') => {

@@ -41,7 +41,7 @@ async function addContent(spec: Row[]) {
 const snapshot = async (platform?: string) =>
   ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), ...(platform ? { platform } : {}) } })).createPerformanceSnapshot.id as string;
 
-/** agents.md: weight_f = (1 - lr) * previous_f + lr * target_f, target_f = r_f / sum(r) (previous_f when sum(r) = 0). */
+/** docs/agents.md: weight_f = (1 - lr) * previous_f + lr * target_f, target_f = r_f / sum(r) (previous_f when sum(r) = 0). */
 function tune(values: string[], key: 'format' | 'platform', previous: Map<string, number>, lr: number): Map<string, number> {
   const r = new Map(values.map((v) => [v, mean(rows.filter((x) => x[key] === v && x.rate !== null).map((x) => x.rate!)) ?? 0]));
   const sum = [...r.values()].reduce((a, b) => a + b, 0);

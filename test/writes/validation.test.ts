@@ -1,4 +1,4 @@
-/** api.md "Writes": every rule refuses with BAD_USER_INPUT, names the field and writes nothing. */
+/** docs/api.md, writes: every rule refuses with BAD_USER_INPUT, names the field and writes nothing. */
 import { createTestDb, TestDb } from '../support/test-db';
 import { factories } from '../support/factories';
 import { ok, startTestServer, TestServer } from '../support/server';
