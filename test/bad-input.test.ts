@@ -7,15 +7,11 @@
  */
 import { encodeCursor } from '../src/graphql/keyset';
 import { factories, rowCounts } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('badinput');
 
 beforeAll(async () => {
-  db = await createTestDb('badinput');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   const insight = await f.insight();
   const plan = await f.plan({ insightId: insight.id });
@@ -23,10 +19,6 @@ beforeAll(async () => {
   const user = await f.user();
   await f.interaction({ userId: user.id, contentId: content.id });
   await f.run();
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 interface Case {

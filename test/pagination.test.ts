@@ -4,11 +4,10 @@
  * Keys tie on purpose (several rows per timestamp / view count) and nullable keys hold nulls.
  */
 import { factories } from './support/factories';
-import { ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('pagination');
 const N = 250;
 const base = Date.parse('2026-06-01T00:00:00.000Z');
 
@@ -59,8 +58,6 @@ let interactionsOfUser: Item[] = [];
 let parent = { insightId: 0, userId: 0, contentId: 0 };
 
 beforeAll(async () => {
-  db = await createTestDb('pagination');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   const owner = await f.insight({ topic: 'owner', createdAt: new Date(base - 1e9) });
   const plan = await f.plan({ insightId: owner.id, createdAt: new Date(base - 1e9) });
@@ -93,10 +90,6 @@ beforeAll(async () => {
   // Microsecond timestamps (as now() writes them) must not break keyset cursors.
   await db.pool.query(`UPDATE insights SET created_at = created_at + interval '123 microseconds' WHERE id % 2 = 0`);
   insights = insights.map((r) => ({ ...r, key: r.id % 2 === 0 ? (r.key as number) + 0.123 : r.key }));
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe.each([7, 100])('every page of size %i', (size) => {

@@ -3,21 +3,11 @@
  * fixture's engagement rates, from uniform weights, from a previous strategy and with sum(r) = 0.
  */
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { DAY_MS, expectClose, FORMATS, mean, PLATFORMS, resetTables, runRows } from './helpers';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('agents_strategy');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('agents_strategy');
 beforeEach(() => resetTables(db.pool));
 
 const asOf = new Date('2026-04-10T00:00:00.000Z');
