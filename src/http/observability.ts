@@ -33,8 +33,9 @@ const MAX_OPERATION_LABELS = 200;
 
 /**
  * The process's own metrics (CPU, memory, event loop lag, GC). prom-client's collectors for them
- * live as long as the process, so they are made once and shared by every server the process starts:
- * made per server, they would pile up, each keeping its registry and pool reachable.
+ * live as long as the process, so they are made once, at the first scrape, and shared by every
+ * server the process starts: made per server, they would pile up, each keeping its registry and
+ * pool reachable; a process that is never scraped (tests, scripts) does not make them at all.
  */
 let processRegistry: Registry | undefined;
 function processMetrics(): Registry {
@@ -47,7 +48,6 @@ function processMetrics(): Registry {
 
 export class Observability {
   readonly registry = new Registry();
-  private readonly processMetrics = processMetrics();
   private readonly labelled = new Set<string>();
   private readonly requests: Counter<'operation' | 'outcome'>;
   private readonly duration: Histogram<'operation' | 'outcome'>;
@@ -156,7 +156,7 @@ export class Observability {
   metricsHandler(): RequestHandler {
     return async (_req, res, next) => {
       try {
-        const registry = Registry.merge([this.processMetrics, this.registry]);
+        const registry = Registry.merge([processMetrics(), this.registry]);
         const body = await registry.metrics();
         res.setHeader('content-type', registry.contentType);
         res.send(body);
