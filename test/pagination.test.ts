@@ -47,14 +47,14 @@ async function walk(query: string, path: string[], pageSize: number, vars: Recor
 
 const PAGE = `edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor }`;
 let insights: Item[] = [];
-let contents: Item[] = [];
-let contentsByRate: Item[] = [];
-let contentsByDate: Item[] = [];
-let usersByScore: Item[] = [];
-let usersByCreated: Item[] = [];
-let runs: Item[] = [];
-let plansOfInsight: Item[] = [];
-let interactionsOfUser: Item[] = [];
+const contents: Item[] = [];
+const contentsByRate: Item[] = [];
+const contentsByDate: Item[] = [];
+const usersByScore: Item[] = [];
+const usersByCreated: Item[] = [];
+const runs: Item[] = [];
+const plansOfInsight: Item[] = [];
+const interactionsOfUser: Item[] = [];
 let parent = { insightId: 0, userId: 0, contentId: 0 };
 
 beforeAll(async () => {

@@ -15,7 +15,6 @@ import { freePort } from './net';
 import { probeRedis, REDIS_TEST_URL } from './redis';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
 }
 
