@@ -15,6 +15,7 @@ import os from 'node:os';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { runMigrations } from '../src/db/data-source';
+import { withDatabase } from '../src/db/url';
 import { start } from '../src/main';
 
 const ADMIN_URL = process.env.DATABASE_URL;
@@ -26,7 +27,6 @@ const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(
 const wanted = (name: string) => !only || only.includes(name);
 
 const AS_OF = '2026-06-01T00:00:00.000Z';
-const withDb = (url: string, name: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
@@ -38,7 +38,7 @@ async function main() {
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDb(ADMIN_URL!, name);
+  const url = withDatabase(ADMIN_URL!, name);
   let stop: (() => Promise<void>) | null = null;
   const load0 = os.loadavg();
   try {

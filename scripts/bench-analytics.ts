@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { runMigrations } from '../src/db/data-source';
+import { withDatabase } from '../src/db/url';
 import { start } from '../src/main';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -24,12 +25,6 @@ const QUERIES: Record<string, string> = {
   'contentBreakdown FORMAT,PLATFORM': `{ contentBreakdown(groupBy: [FORMAT, PLATFORM]) { format platform contentCount impressions avgEngagementRate } }`,
   'bestPostingTimes (90 days)': `{ bestPostingTimes(timeZone: "America/New_York") { dayOfWeek hourOfDay posts avgEngagementRate avgViews } }`,
 };
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function seed(url: string) {
   await runMigrations(url, 'bench-analytics');

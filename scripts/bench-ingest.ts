@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark (issue 3): recordInteractions with 5000 items per call over HTTP into a fresh
+ * Ingest benchmark: recordInteractions with 5000 items per call over HTTP into a fresh
  * database. `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
  * and drops its own database there). The server runs as a child process (the real `src/main.ts`),
  * so the client's work does not share the server's event loop.
@@ -18,6 +18,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { withDatabase } from '../src/db/url';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PORT = Number(process.env.BENCH_PORT ?? 4201);
@@ -31,12 +32,6 @@ const KEY = `bench-${process.pid}-${Math.random().toString(36).slice(2)}`;
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
 const MUTATION = 'mutation Ingest($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { inserted } }';
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: ADMIN_URL });

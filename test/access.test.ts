@@ -1,5 +1,5 @@
 /**
- * Access (api.md "Access"): the whole matrix of no key, an unknown key and each role against a
+ * Access (docs/api.md): the whole matrix of no key, an unknown key and each role against a
  * query, an ingest mutation and an agent mutation; a refused request writes nothing.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import { resolveRole } from '../src/http/auth';
 import { start } from '../src/main';
 import { buildAppSchema } from '../src/schema';
 import { factories, rowCounts } from './support/factories';
-import { GqlResult, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { GqlResult } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
 const KEYS = { reader: 'reader-key-0123456789', writer: 'writer-key-0123456789', admin: 'admin-key-0123456789abcdef' };
 type Caller = 'none' | 'unknown' | keyof typeof KEYS;
@@ -19,19 +19,12 @@ const CALLERS: Caller[] = ['none', 'unknown', 'reader', 'writer', 'admin'];
 const headersOf = (c: Caller): Record<string, string> =>
   c === 'none' ? {} : { authorization: `Bearer ${c === 'unknown' ? 'not-a-configured-key' : KEYS[c]}` };
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('access', { API_KEYS: `reader:${KEYS.reader}, writer:${KEYS.writer},admin:${KEYS.admin}` });
 
 beforeAll(async () => {
-  db = await createTestDb('access');
-  server = await startTestServer(db.url, { API_KEYS: `reader:${KEYS.reader}, writer:${KEYS.writer},admin:${KEYS.admin}` });
   const f = factories(db.pool);
   const user = await f.user();
   await f.interaction({ userId: user.id });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const codes = (res: GqlResult) => (res.errors ?? []).map((e) => e.extensions?.code);
@@ -64,11 +57,7 @@ describe('a query needs the reader role', () => {
   });
 });
 
-// createInsight (writes branch) and recomputeEngagementScores (agents branch) do not exist on the
-// hardening branch (it has no Mutation type at all): here these ten cases fail with
-// GRAPHQL_VALIDATION_FAILED "This API has no mutation operations.", on purpose. They pass once the
-// writes and agents branches are merged.
-describe('mutations: ingest needs writer, agents need admin (fields from the writes and agents branches)', () => {
+describe('mutations: ingest needs writer, agents need admin', () => {
   const MUTATIONS = {
     ingest: { query: 'mutation { createInsight(input: { topic: "access matrix" }) { id topic } }', role: 'writer', table: 'insights' },
     agent: { query: 'mutation { recomputeEngagementScores { run { id status } } }', role: 'admin', table: 'agent_logs' },

@@ -8,23 +8,11 @@ import { parse } from 'graphql';
 import { loadConfig } from '../src/config';
 import { queryCost } from '../src/graphql/limits';
 import { buildAppSchema } from '../src/schema';
-import { GqlResult, ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { GqlResult, ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
-let tight: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('aggregate_limits');
-  server = await startTestServer(db.url);
-  tight = await startTestServer(db.url, { MAX_AGGREGATES_PER_REQUEST: '2' });
-});
-afterAll(async () => {
-  await server?.stop();
-  await tight?.stop();
-  await db?.drop();
-});
+const { server, serve } = useTestServer('aggregate_limits');
+const tight = serve({ MAX_AGGREGATES_PER_REQUEST: '2' });
 
 const DAY = 86_400_000;
 const JAN = Date.UTC(2026, 0, 1);

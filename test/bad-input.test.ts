@@ -7,15 +7,11 @@
  */
 import { encodeCursor } from '../src/db/sql/keyset';
 import { factories, rowCounts } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('badinput');
 
 beforeAll(async () => {
-  db = await createTestDb('badinput');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   const insight = await f.insight();
   const plan = await f.plan({ insightId: insight.id });
@@ -23,10 +19,6 @@ beforeAll(async () => {
   const user = await f.user();
   await f.interaction({ userId: user.id, contentId: content.id });
   await f.run();
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 interface Case {
@@ -197,7 +189,7 @@ function cases(): Case[] {
     out.push(gqlCase('dates', `timeseries ${from}..${to}`, `{ engagementTimeSeries(bucket: HOUR, from: "${from}", to: "${to}") { bucketStart } }`));
   }
 
-  // Ingest mutations with bad input (refused before writing; on the hardening branch they do not exist yet).
+  // Ingest mutations with bad input (refused before writing).
   for (const input of ['{ topic: "" }', '{ topic: "   " }', `{ topic: "${'t'.repeat(501)}" }`, '{ topic: "x", score: 2 }', '{ topic: "x", score: -1 }', '{}', 'null']) {
     out.push(gqlCase('mutations', `createInsight ${input.slice(0, 40)}`, `mutation { createInsight(input: ${input}) { id } }`));
   }

@@ -3,16 +3,13 @@
  * the lists hold 5 rows or 100 (extensions.queryStats.sqlQueries, QUERY_STATS=1).
  */
 import { factories } from './support/factories';
-import { ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
+// 100 x 100 nested lists are over the default cost limit (test/limits.test.ts covers that): raise it here.
+const { db, server } = useTestServer('batching', { MAX_QUERY_COST: '10000000' });
 
 beforeAll(async () => {
-  db = await createTestDb('batching');
-  // 100 x 100 nested lists are over the default cost limit (test/limits.test.ts covers that): raise it here.
-  server = await startTestServer(db.url, { MAX_QUERY_COST: '10000000' });
   const f = factories(db.pool);
   const contentIds: number[] = [];
   for (let i = 0; i < 110; i++) {
@@ -33,10 +30,6 @@ beforeAll(async () => {
     [users, contentIds],
   );
   for (let i = 0; i < 110; i++) await f.run({ agentName: `Agent${i % 4}` });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 async function statements(query: string, first: number): Promise<{ n: number; data: any }> {

@@ -3,30 +3,21 @@
  * on a server started with BENCH_ALLOW_UNBATCHED=1; everywhere else the header changes nothing.
  */
 import { factories } from './support/factories';
-import { createTestDb, TestDb } from './support/test-db';
-import { ok, startTestServer, TestServer } from './support/server';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let open: TestServer;
-let normal: TestServer;
+const { db, server: normal, serve } = useTestServer('bench_switch');
+const open = serve({ BENCH_ALLOW_UNBATCHED: '1' });
 const QUERY = '{ contents(first: 50) { nodes { id contentPlan { insight { topic } } } } }';
 const UNBATCHED = { 'x-bench-unbatched': '1' };
 
 beforeAll(async () => {
-  db = await createTestDb('bench_switch');
   const f = factories(db.pool);
   for (let i = 0; i < 3; i++) {
     const insight = await f.insight({ topic: `topic ${i}` });
     const plan = await f.plan({ insightId: insight.id });
     await f.content({ contentPlanId: plan.id, publishedAt: new Date(Date.UTC(2026, 0, 1 + i)) });
   }
-  open = await startTestServer(db.url, { BENCH_ALLOW_UNBATCHED: '1' });
-  normal = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await open?.stop();
-  await normal?.stop();
-  await db?.drop();
 });
 
 test('with the switch allowed, the header makes one statement per row and the same data', async () => {

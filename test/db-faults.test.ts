@@ -7,8 +7,9 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { AGENT_LOCK_CLASS } from '../src/agents/run-agent';
-import { ChildServer, spawnServer, until } from './support/child-server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ChildServer, spawnServer } from './support/child-server';
+import { useTestServer } from './support/use-test-server';
+import { until } from './support/wait';
 
 interface Case {
   kind: string;
@@ -48,17 +49,13 @@ const CASES: Case[] = [
   },
 ];
 
-let db: TestDb;
+const { db, cleanup } = useTestServer('db_faults', null);
 let holder: Client;
 
 beforeAll(async () => {
-  db = await createTestDb('db_faults');
   holder = new Client({ connectionString: db.url });
   await holder.connect();
-});
-afterAll(async () => {
-  await holder?.end();
-  await db?.drop();
+  cleanup(() => holder.end());
 });
 
 /** Terminates the one server connection that waits on the test's lock (only this file's database). */

@@ -1,37 +1,23 @@
 /**
- * Error masking (api.md "Errors"): the database is broken under a request (the test renames a table
+ * Error masking (docs/api.md): the database is broken under a request (the test renames a table
  * in its own database). Clients get INTERNAL_SERVER_ERROR "Internal server error" with no stack, SQL
  * or table name; the log keeps the whole error; NODE_ENV=development shows the detail.
  */
-import { loadConfig } from '../src/config';
-import { start } from '../src/main';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-const apps: Awaited<ReturnType<typeof start>>[] = [];
-
-beforeAll(async () => {
-  db = await createTestDb('errors');
-});
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await db?.drop();
-});
+const { db, startServer } = useTestServer('errors', null);
 
 async function boot(env: Record<string, string>) {
-  const lines: Record<string, any>[] = [];
-  const logDestination = { write: (s: string) => void lines.push(JSON.parse(s)) };
-  const app = await start(loadConfig({ MIGRATIONS_RUN: 'false', ...env, DATABASE_URL: db.url, PORT: '0' }), { logDestination });
-  apps.push(app);
+  const { lines, url } = await startServer({ QUERY_STATS: '0', ...env });
   const post = async (query: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query }),
     });
     return { status: res.status, text: await res.text() };
   };
-  return { app, lines, post };
+  return { lines, post };
 }
 
 /** Runs `fn` while table insights is renamed away, so every read of it fails inside PostgreSQL. */

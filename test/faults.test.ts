@@ -12,11 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig } from '../src/config';
-import { start } from '../src/main';
-import { ChildServer, EmbeddedPgProcess, sleep, spawnEmbeddedPostgres, spawnServer, until } from './support/child-server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ChildServer, EmbeddedPgProcess, spawnEmbeddedPostgres, spawnServer } from './support/child-server';
 import { freePort } from './support/net';
+import { useTestServer } from './support/use-test-server';
+import { sleep, until } from './support/wait';
 
 const QUERY = JSON.stringify({ query: 'query Steady { insights(first: 1) { totalCount } }' });
 
@@ -89,22 +88,20 @@ function recovery(samples: Sample[], back: number, what: string): number {
 }
 
 describe('connections cut on the shared server', () => {
-  let db: TestDb;
+  const { db, cleanup } = useTestServer('faults', null);
+  db.pool.on('error', () => undefined); // its idle connections are cut too
   let server: ChildServer;
   let admin: Client;
 
   beforeAll(async () => {
-    db = await createTestDb('faults');
-    db.pool.on('error', () => undefined); // its idle connections are cut too
     admin = new Client({ connectionString: process.env.TEST_ADMIN_URL });
     await admin.connect();
+    cleanup(async () => {
+      await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await admin.end();
+    });
     server = await spawnServer({ DATABASE_URL: db.url });
-  });
-  afterAll(async () => {
-    await admin?.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
-    await admin?.end();
-    await server?.stop();
-    await db?.drop();
+    cleanup(() => server.stop());
   });
 
   test('pg_terminate_backend on every connection: 503, clear errors, back within 5 s', async () => {
@@ -121,7 +118,7 @@ describe('connections cut on the shared server', () => {
     const back = Date.now();
     await until('/readyz to say 200 again', async () => (await readyz(server.url)) === 200);
     await until('requests to succeed again', () => stream.samples.some((s) => s.at >= back && s.ok));
-    await sleep(300);
+    await until('a few more good requests', () => stream.samples.filter((s) => s.at >= back && s.ok).length >= 5);
     await stream.stop();
 
     expect(recovery(stream.samples, back, 'connections cut')).toBeLessThan(5000);
@@ -156,13 +153,13 @@ describe('PostgreSQL stops and starts again (a server this test owns)', () => {
     await pg!.stop();
     await until('/readyz to say 503', async () => (await readyz(server!.url)) === 503);
     await until('requests to fail while PostgreSQL is down', () => stream.samples.filter((s) => !s.ok).length >= 5);
-    await sleep(500);
+    await until('a longer outage', () => stream.samples.filter((s) => !s.ok).length >= 10);
 
     pg = await spawnEmbeddedPostgres(dataDir, pgPort, 'faults');
     const back = Date.now();
     await until('/readyz to say 200 again', async () => (await readyz(server!.url)) === 200);
     await until('requests to succeed again', () => stream.samples.some((s) => s.at >= back && s.ok));
-    await sleep(300);
+    await until('a few more good requests', () => stream.samples.filter((s) => s.at >= back && s.ok).length >= 5);
     await stream.stop();
 
     expect(recovery(stream.samples, back, 'PostgreSQL restarted')).toBeLessThan(5000);
@@ -173,22 +170,10 @@ describe('PostgreSQL stops and starts again (a server this test owns)', () => {
 });
 
 describe('pool exhaustion', () => {
-  let db: TestDb;
-  let app: Awaited<ReturnType<typeof start>>;
-
-  beforeAll(async () => {
-    db = await createTestDb('pool');
-    app = await start(loadConfig({
-      LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false', DATABASE_URL: db.url, PORT: '0', DB_POOL_MAX: '2', DB_CONNECTION_TIMEOUT_MS: '1000',
-    }));
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  const { db, server } = useTestServer('pool', { QUERY_STATS: '0', DB_POOL_MAX: '2', DB_CONNECTION_TIMEOUT_MS: '1000' });
 
   test('a request waits at most DB_CONNECTION_TIMEOUT_MS for a connection, then fails clearly', async () => {
-    const url = `http://127.0.0.1:${app.port}`;
+    const url = `http://127.0.0.1:${server.port}`;
     const ask = () =>
       fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY }).then(
         async (r) => ({ status: r.status, body: (await r.json()) as any }),

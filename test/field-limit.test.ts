@@ -4,23 +4,11 @@
  * Over the limit the refusal is the only error: no later rule looked at the selections.
  */
 import { getIntrospectionQuery } from 'graphql';
-import { ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
-let tight: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('field_limit');
-  server = await startTestServer(db.url, { API_KEYS: 'reader:field-limit-reader' });
-  tight = await startTestServer(db.url, { MAX_QUERY_FIELDS: '5' });
-});
-afterAll(async () => {
-  await server?.stop();
-  await tight?.stop();
-  await db?.drop();
-});
+const { server, serve } = useTestServer('field_limit', { API_KEYS: 'reader:field-limit-reader' });
+const tight = serve({ MAX_QUERY_FIELDS: '5' });
 
 const times = (n: number, s: string) => Array.from({ length: n }, () => s).join(' ');
 const READER = { authorization: 'Bearer field-limit-reader' };

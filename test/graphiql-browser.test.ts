@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, BrowserContext } from 'playwright-core';
 import { factories } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Debian's Chromium: .ci/run installs it and CI must run this test; on a machine with nothing but
@@ -23,21 +22,16 @@ const FLAGS = [
 ];
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 
-let db: TestDb;
-let server: TestServer;
+const { db, server, cleanup } = useTestServer('graphiql');
 let browser: BrowserContext | undefined;
 let profile: string;
 
-beforeAll(async () => {
-  db = await createTestDb('graphiql');
-  server = await startTestServer(db.url);
+beforeAll(() => {
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'graphiql-profile-'));
-});
-afterAll(async () => {
-  await browser?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
-  await server?.stop();
-  await db?.drop();
+  cleanup(async () => {
+    await browser?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  });
 });
 
 const isLocal = (url: string) => {

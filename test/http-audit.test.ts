@@ -5,20 +5,9 @@
  * application/json", which src/graphql/json-status.ts fixes with CSRF prevention still on.
  */
 import { serverAudits } from 'graphql-http';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('audit');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { server } = useTestServer('audit');
 
 test('graphql-http server audits: no errors, better than Apollo alone', async () => {
   const results = [];

@@ -1,39 +1,18 @@
 /**
- * Abuse limits (api.md): depth 10, aliases 30, cost 20000, body 1 MB, statement timeout 30 s for
+ * Abuse limits (docs/api.md): depth 10, aliases 30, cost 20000, body 1 MB, statement timeout 30 s for
  * reads; each configurable by env, each refusal naming the limit and its value.
  */
-import { loadConfig } from '../src/config';
-import { start } from '../src/main';
-import type { GqlResult } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import type { GqlResult, TestServer } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-type Booted = Awaited<ReturnType<typeof start>> & { gql: (q: string, v?: object, h?: Record<string, string>) => Promise<GqlResult> };
-let defaults: Booted;
-let tight: Booted;
-
-async function boot(env: Record<string, string> = {}): Promise<Booted> {
-  const app = await start(loadConfig({ LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false', ...env, DATABASE_URL: db.url, PORT: '0' }));
-  const gql = async (query: string, variables?: object, headers: Record<string, string> = {}) => {
-    const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { ...((await res.json()) as object), status: res.status } as GqlResult;
-  };
-  return Object.assign(app, { gql });
-}
-
-beforeAll(async () => {
-  db = await createTestDb('limits');
-  defaults = await boot();
-  tight = await boot({ MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '2', MAX_QUERY_COST: '100', MAX_BODY_BYTES: '2048', READ_STATEMENT_TIMEOUT_MS: '700' });
-});
-afterAll(async () => {
-  await defaults?.stop();
-  await tight?.stop();
-  await db?.drop();
+const { db, server: defaults, serve } = useTestServer('limits', { QUERY_STATS: '0' });
+const tight = serve({
+  QUERY_STATS: '0',
+  MAX_QUERY_DEPTH: '4',
+  MAX_QUERY_ALIASES: '2',
+  MAX_QUERY_COST: '100',
+  MAX_BODY_BYTES: '2048',
+  READ_STATEMENT_TIMEOUT_MS: '700',
 });
 
 const only = (res: GqlResult) => {
@@ -174,7 +153,7 @@ describe('tokens', () => {
 
 describe('statement timeout for reads', () => {
   test('the pool sets 30 s by default and READ_STATEMENT_TIMEOUT_MS changes it', async () => {
-    const show = async (app: Booted) => (await app.pool.query('SHOW statement_timeout')).rows[0].statement_timeout;
+    const show = async (app: TestServer) => (await app.pool.query('SHOW statement_timeout')).rows[0].statement_timeout;
     expect(await show(defaults)).toBe('30s');
     expect(await show(tight)).toBe('700ms');
   });

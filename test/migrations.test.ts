@@ -4,21 +4,17 @@ import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../src/db/data-source';
 import { CONTRACT_INDEXES } from '../src/db/contract-indexes';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
 const run = promisify(execFile);
-let db: TestDb;
+const { db, cleanup } = useTestServer('migrations', null);
 let ds: DataSource;
 
 beforeAll(async () => {
-  db = await createTestDb('migrations');
   ds = createDataSource({ url: db.url });
   ds.setOptions({ logging: false });
   await ds.initialize();
-});
-afterAll(async () => {
-  await ds?.destroy();
-  await db?.drop();
+  cleanup(() => ds.destroy());
 });
 
 const indexNames = async (): Promise<string[]> =>

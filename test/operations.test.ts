@@ -1,26 +1,17 @@
 /**
- * Operations (api.md "Observability", "HTTP and start-up"): /healthz, /readyz, /metrics in
+ * Operations (docs/api.md): /healthz, /readyz, /metrics in
  * Prometheus text, one JSON log line per request, and the GraphiQL page and assets served by this
  * server with no URL elsewhere.
  */
-import { loadConfig } from '../src/config';
-import { start } from '../src/main';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let app: Awaited<ReturnType<typeof start>>;
+const { server } = useTestServer('ops', { QUERY_STATS: '0', LOG_LEVEL: 'info' });
 let base: string;
-const lines: Record<string, any>[] = [];
+let lines: Record<string, any>[];
 
-beforeAll(async () => {
-  db = await createTestDb('ops');
-  const logDestination = { write: (s: string) => void lines.push(JSON.parse(s)) };
-  app = await start(loadConfig({ MIGRATIONS_RUN: 'false', LOG_LEVEL: 'info', DATABASE_URL: db.url, PORT: '0' }), { logDestination });
-  base = `http://127.0.0.1:${app.port}`;
-});
-afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
+beforeAll(() => {
+  base = `http://127.0.0.1:${server.port}`;
+  lines = server.lines;
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>

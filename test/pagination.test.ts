@@ -1,21 +1,20 @@
 /**
  * Walks every page of 250-row connections in each order and checks that each row comes exactly
- * once, in the order api.md defines, computed here in TypeScript from the rows the factories wrote.
+ * once, in the order docs/api.md defines, computed here in TypeScript from the rows the factories wrote.
  * Keys tie on purpose (several rows per timestamp / view count) and nullable keys hold nulls.
  */
 import { factories } from './support/factories';
-import { ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('pagination');
 const N = 250;
 const base = Date.parse('2026-06-01T00:00:00.000Z');
 
 type Key = number | null;
 interface Item { id: number; key: Key }
 
-/** api.md order: key in direction, nulls last in both directions, id breaks ties in the same direction. */
+/** The order of docs/api.md: key in direction, nulls last in both directions, id breaks ties in the same direction. */
 function expectedOrder(items: Item[], desc: boolean): number[] {
   return [...items]
     .sort((a, b) => {
@@ -48,19 +47,17 @@ async function walk(query: string, path: string[], pageSize: number, vars: Recor
 
 const PAGE = `edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor }`;
 let insights: Item[] = [];
-let contents: Item[] = [];
-let contentsByRate: Item[] = [];
-let contentsByDate: Item[] = [];
-let usersByScore: Item[] = [];
-let usersByCreated: Item[] = [];
-let runs: Item[] = [];
-let plansOfInsight: Item[] = [];
-let interactionsOfUser: Item[] = [];
+const contents: Item[] = [];
+const contentsByRate: Item[] = [];
+const contentsByDate: Item[] = [];
+const usersByScore: Item[] = [];
+const usersByCreated: Item[] = [];
+const runs: Item[] = [];
+const plansOfInsight: Item[] = [];
+const interactionsOfUser: Item[] = [];
 let parent = { insightId: 0, userId: 0, contentId: 0 };
 
 beforeAll(async () => {
-  db = await createTestDb('pagination');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   const owner = await f.insight({ topic: 'owner', createdAt: new Date(base - 1e9) });
   const plan = await f.plan({ insightId: owner.id, createdAt: new Date(base - 1e9) });
@@ -93,10 +90,6 @@ beforeAll(async () => {
   // Microsecond timestamps (as now() writes them) must not break keyset cursors.
   await db.pool.query(`UPDATE insights SET created_at = created_at + interval '123 microseconds' WHERE id % 2 = 0`);
   insights = insights.map((r) => ({ ...r, key: r.id % 2 === 0 ? (r.key as number) + 0.123 : r.key }));
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe.each([7, 100])('every page of size %i', (size) => {

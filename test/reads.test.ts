@@ -1,20 +1,9 @@
 import { factories } from './support/factories';
-import { ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
-let f: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  db = await createTestDb('reads');
-  server = await startTestServer(db.url);
-  f = factories(db.pool);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('reads');
+const f = factories(db.pool);
 
 test('every field of every entity type, through its relations', async () => {
   const createdAt = new Date('2026-03-01T08:30:00.250Z');

@@ -11,23 +11,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { factories } from './support/factories';
-import { accepts, sleep, spawnServer, until } from './support/child-server';
-import { createTestDb, TestDb } from './support/test-db';
+import { accepts, ChildServer, spawnServer } from './support/child-server';
 import { freePort } from './support/net';
+import { useTestServer } from './support/use-test-server';
+import { sleep, until } from './support/wait';
 
-let db: TestDb;
-
-beforeAll(async () => {
-  db = await createTestDb('shutdown');
-  db.pool.on('error', () => undefined);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const { db, cleanup } = useTestServer('shutdown', null);
+db.pool.on('error', () => undefined);
 
 test('SIGTERM: refuses new connections, finishes the in-flight request, exits 0', async () => {
   await factories(db.pool).insight({ topic: 'still answered' });
   const server = await spawnServer({ DATABASE_URL: db.url });
+  cleanup(() => server.stop());
   const holder = await db.pool.connect();
   let inFlight: Promise<{ status: number; connection: string | null; body: any }>;
   try {
@@ -73,8 +68,9 @@ test('SIGTERM: refuses new connections, finishes the in-flight request, exits 0'
 test('SIGTERM with the embedded PostgreSQL: it is stopped too, and the process exits 0', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creator-shutdown-embedded-'));
   const pgPort = await freePort();
+  let server: ChildServer | undefined;
   try {
-    const server = await spawnServer({ DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MIGRATIONS_RUN: 'true' });
+    server = await spawnServer({ DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MIGRATIONS_RUN: 'true' });
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -89,6 +85,7 @@ test('SIGTERM with the embedded PostgreSQL: it is stopped too, and the process e
     expect(await accepts(pgPort)).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   } finally {
+    await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

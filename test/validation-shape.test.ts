@@ -6,28 +6,21 @@
  * "Invalid input: <path>: <problem naming the limit>", and nothing is written.
  */
 import { factories } from './support/factories';
-import { ok, startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { ok } from './support/server';
+import { useTestServer } from './support/use-test-server';
 import { expectRefused } from './writes/support';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('validation_shape');
 let userId: string;
 let byRateCursor: string;
 
 beforeAll(async () => {
-  db = await createTestDb('validation_shape');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   const plan = await f.plan();
   await f.content({ contentPlanId: plan.id, engagementRate: 0.5 });
   userId = String((await f.user()).id);
   const byRate = '{ contents(first: 1, orderBy: {field: ENGAGEMENT_RATE, direction: ASC}) { pageInfo { endCursor } } }';
   byRateCursor = ok(await server.gql(byRate)).contents.pageInfo.endCursor;
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const SERIES = 'query($from: DateTime!, $to: DateTime!, $tz: String, $bucket: TimeBucket! = DAY) '

@@ -1,6 +1,7 @@
 /** The benchmark datasets (one database each on the benchmark's PostgreSQL) and what runs on them. */
 import { Client } from 'pg';
 import { runMigrations } from '../../src/db/data-source';
+import { withDatabase } from '../../src/db/url';
 import { seedDatabase, SeedReport } from '../seed/seed-db';
 import type { SeedSpec } from '../seed/rows';
 
@@ -28,12 +29,6 @@ export const DATASETS: Dataset[] = [
 const marker = (s: SeedSpec) =>
   `bench-seed v${GENERATOR_VERSION} users=${s.users} interactions=${s.interactions} content=${s.content} logs=${s.logs} seed=${s.seed} anchor=${s.anchor.toISOString()}`;
 
-export function dbUrl(adminUrl: string, database: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 /**
  * The dataset's database, created and seeded unless it already holds exactly this dataset (the
  * seed spec is kept as the database's comment). Only databases named <prefix>_<dataset> are touched;
@@ -43,7 +38,7 @@ export async function ensureDataset(
   adminUrl: string, ds: Dataset, log: (m: string) => void, prefix = 'creator_bench',
 ): Promise<{ url: string; seed: SeedReport | null }> {
   const name = `${prefix}_${ds.name}`;
-  const url = dbUrl(adminUrl, name);
+  const url = withDatabase(adminUrl, name);
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   let current: string | null = null;

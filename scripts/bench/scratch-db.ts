@@ -1,5 +1,6 @@
 /** A database of a benchmark's own on DATABASE_URL's server, created empty and dropped by drop(). */
 import { Client } from 'pg';
+import { withDatabase } from '../../src/db/url';
 
 export interface ScratchDatabase {
   name: string;
@@ -14,11 +15,9 @@ export async function scratchDatabase(label: string): Promise<ScratchDatabase> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   return {
     name,
-    url: url.toString(),
+    url: withDatabase(adminUrl, name),
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();

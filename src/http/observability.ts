@@ -31,6 +31,21 @@ const SLOT = Symbol('observabilitySlot');
 /** Operation names come from clients: past this many distinct ones, metrics label them "(other)". */
 const MAX_OPERATION_LABELS = 200;
 
+/**
+ * The process's own metrics (CPU, memory, event loop lag, GC). prom-client's collectors for them
+ * live as long as the process, so they are made once, at the first scrape, and shared by every
+ * server the process starts: made per server, they would pile up, each keeping its registry and
+ * pool reachable; a process that is never scraped (tests, scripts) does not make them at all.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 export class Observability {
   readonly registry = new Registry();
   private readonly labelled = new Set<string>();
@@ -40,7 +55,6 @@ export class Observability {
 
   constructor(private readonly deps: { log: Logger; pool: Pool; poolMax: number }) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'graphql_requests_total',
       help: 'GraphQL HTTP requests by operation name and outcome',
@@ -142,8 +156,9 @@ export class Observability {
   metricsHandler(): RequestHandler {
     return async (_req, res, next) => {
       try {
-        const body = await this.registry.metrics();
-        res.setHeader('content-type', this.registry.contentType);
+        const registry = Registry.merge([processMetrics(), this.registry]);
+        const body = await registry.metrics();
+        res.setHeader('content-type', registry.contentType);
         res.send(body);
       } catch (err) {
         next(err);

@@ -4,25 +4,13 @@
  * it (an ingest mutation or an agent run) has returned, with either backend and across two
  * instances on one Redis. Expectations are counted here from what the test wrote.
  */
+import { useCacheBackends } from '../support/cache-backends';
 import { factories } from '../support/factories';
-import { GqlResult, ok, startTestServer, TestServer } from '../support/server';
-import { describeRedis, redisAvailable, redisPrefixes, REDIS_TEST_URL } from '../support/redis';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok, stats } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 
-const REDIS_URL = REDIS_TEST_URL;
-let db: TestDb;
-const prefixes = redisPrefixes('agent-reads-cache');
-const prefix = prefixes.next;
-
-beforeAll(async () => {
-  db = await createTestDb('agent_cache');
-});
-afterAll(async () => {
-  await db?.drop();
-  await prefixes.cleanup();
-});
-
-const stats = (r: GqlResult) => r.extensions!.queryStats as { sqlQueries: number; cacheHits: number; cacheMisses: number };
+const { db, serve } = useTestServer('agent_cache', null);
+const backends = useCacheBackends(serve, 'agent-reads-cache');
 const TIERS = `{ tierDistribution { tier users } }`;
 const PERF = `{ agentPerformance { agentName totalRuns successfulRuns lastRunAt } }`;
 
@@ -35,19 +23,7 @@ async function tierCounts(): Promise<Record<string, number>> {
 const asMap = (d: any): Record<string, number> => Object.fromEntries(d.tierDistribution.map((t: any) => [t.tier, t.users]));
 const runsOf = (d: any, name: string): number => d.agentPerformance.find((s: any) => s.agentName === name)?.totalRuns ?? 0;
 
-describe.each<[string, () => Record<string, string>]>([
-  ['memory', () => ({})],
-  // Skipped (with a note from global setup) on a machine without Redis; CI always has it.
-  ...(redisAvailable() ? [['redis', () => ({ REDIS_URL, CACHE_KEY_PREFIX: prefix() })] as [string, () => Record<string, string>]] : []),
-])('%s backend', (_name, env) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(db.url, env());
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
+backends.each((server) => {
   test('tierDistribution: hit without SQL; upsertCommunityUser and recomputeEngagementScores invalidate', async () => {
     const first = await server.gql(TIERS);
     expect(asMap(ok(first))).toEqual(await tierCounts());
@@ -85,19 +61,7 @@ describe.each<[string, () => Record<string, string>]>([
   });
 });
 
-describeRedis('two instances on one Redis', () => {
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    const shared = { REDIS_URL, CACHE_KEY_PREFIX: prefix() };
-    a = await startTestServer(db.url, shared);
-    b = await startTestServer(db.url, shared);
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-  });
-
+backends.twoOnOneRedis((a, b) => {
   test('a write through A invalidates what B cached, for both fields', async () => {
     await a.gql(TIERS);
     await a.gql(PERF);

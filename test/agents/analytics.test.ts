@@ -3,21 +3,11 @@
  * continuous 95th percentile computed here from the fixture runs, and once by hand.
  */
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { expectClose, mean, percentileCont, resetTables, runRows } from './helpers';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('agents_analytics');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('agents_analytics');
 // Rows are reset with SQL behind the API's back: a mutation operation then invalidates the
 // result cache that agentPerformance reads through (src/cache), as any write through the API does.
 beforeEach(async () => {

@@ -5,21 +5,12 @@
  */
 import 'reflect-metadata';
 import { AGENT_LOCK_CLASS } from '../../src/agents/run-agent';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
+import { until } from '../support/wait';
 import { DAY_MS, expectClose, expectedScores, Interaction, resetTables, runRows, tierOf } from './helpers';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('agents_concurrency');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server, startServer } = useTestServer('agents_concurrency');
 beforeEach(() => resetTables(db.pool));
 
 const asOf = new Date('2026-09-01T00:00:00.000Z');
@@ -51,6 +42,12 @@ async function generate(users: number, perUser: number, readBack = false): Promi
 }
 
 const scores = async () => (await db.pool.query('SELECT id, engagement_score, tier, score_updated_at FROM community_users ORDER BY id')).rows;
+/** Server connections of this database that wait for an advisory lock (an agent run waiting for its turn). */
+const lockWaiters = async () =>
+  (await db.pool.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+  )).rows[0].n as number;
 
 test('five concurrent recomputes: all succeed, five success runs, the scores of one call', async () => {
   const { ids, interactions } = await generate(500, 8, true);
@@ -78,12 +75,12 @@ test('five concurrent recomputes: all succeed, five success runs, the scores of 
 
 test('waiting runs queue in memory, not on pooled connections: readers are still served', async () => {
   await generate(300, 6);
-  const small = await startTestServer(db.url, { DB_POOL_MAX: '3', DB_CONNECTION_TIMEOUT_MS: '1000' });
+  const small = await startServer({ DB_POOL_MAX: '3', DB_CONNECTION_TIMEOUT_MS: '1000' });
   const holder = await db.pool.connect();
   try {
     await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
     const calls = Array.from({ length: 6 }, () => small.gql(RECOMPUTE, { asOf: asOf.toISOString() }));
-    await new Promise((r) => setTimeout(r, 1500)); // longer than the connection timeout
+    await until('six runs, one waiting for the lock', async () => (await runRows(db.pool)).length === 6 && (await lockWaiters()) === 1);
     // One run holds one connection while it waits for the lock; the pool still serves a reader.
     const read = await small.gql('{ tierDistribution { users } }');
     expect(read.errors).toBeUndefined();
@@ -103,7 +100,7 @@ test("a run waits for the agent's lock, then runs", async () => {
   try {
     await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
     const call = server.gql(RECOMPUTE, { asOf: asOf.toISOString() });
-    await new Promise((r) => setTimeout(r, 700));
+    await until('the run to wait for the lock', async () => (await lockWaiters()) === 1);
     // Its run row is committed and visible while it waits; no score has moved.
     expect((await runRows(db.pool)).map((r) => r.status)).toEqual(['running']);
     expect((await db.pool.query('SELECT count(*)::int AS n FROM community_users WHERE score_updated_at IS NOT NULL')).rows[0].n).toBe(0);
@@ -157,18 +154,12 @@ test('a reader during a recompute sees all-old or all-new scores', async () => {
 });
 
 describe('failed runs', () => {
-  const failing: TestServer[] = [];
-  afterAll(async () => {
-    for (const s of failing) await s.stop();
-  });
-
   test.each([
     ['AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT', 'ConversionAgent', /^injected failure after the first statement/],
     ['AGENT_STATEMENT_TIMEOUT_MS', '1', /statement timeout/],
   ])('%s=%s: no score changes, the run is a failure with its error', async (name, value, error) => {
     await generate(3000, 10);
-    const broken = await startTestServer(db.url, { [name]: value });
-    failing.push(broken);
+    const broken = await startServer({ [name]: value });
     const before = await scores();
     const res = await broken.gql(RECOMPUTE, { asOf: asOf.toISOString() });
     expect(res.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');

@@ -1,23 +1,13 @@
 /**
- * ConversionAgent (recomputeEngagementScores): every number checked against agents.md's formulas
- * evaluated here, in TypeScript, over the fixture.
+ * ConversionAgent (recomputeEngagementScores): every number checked against the formulas of
+ * docs/agents.md evaluated here, in TypeScript, over the fixture.
  */
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { DAY_MS, expectClose, expectedScores, Interaction, resetTables, runRows, TIERS, tierOf, WEIGHTS } from './helpers';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('agents_conversion');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('agents_conversion');
 beforeEach(() => resetTables(db.pool));
 
 const RECOMPUTE = `mutation($input: RecomputeEngagementInput) {

@@ -1,12 +1,12 @@
 /**
  * Shared bits of the agent tests: the contract's formulas written again, independently, in
- * TypeScript (agents.md), a relative float comparison, and small database helpers.
+ * TypeScript (docs/agents.md), a relative float comparison, and small database helpers.
  */
 import type { Pool } from 'pg';
 
 export const DAY_MS = 86_400_000;
 
-/** agents.md "Weight by type", keyed by stored (lower-case) type. */
+/** The interaction weights of docs/agents.md (ConversionAgent), keyed by stored (lower-case) type. */
 export const WEIGHTS: Record<string, number> = {
   view: 1, like: 2, click: 2, comment: 4, follow: 5, share: 6, signup: 10, purchase: 20,
 };
@@ -28,7 +28,7 @@ export interface Interaction {
   timestamp: Date;
 }
 
-/** score(u) per agents.md: weight * decay summed over the window [asOf - windowDays*24h, asOf]. */
+/** score(u) per docs/agents.md: weight * decay summed over the window [asOf - windowDays*24h, asOf]. */
 export function expectedScores(
   userIds: number[],
   interactions: Interaction[],
@@ -62,7 +62,7 @@ export function percentileCont(values: number[], p: number): number | null {
 
 export const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-/** Floats to a relative 1e-9 (agents.md); exact when the expectation is 0 or null. */
+/** Floats to a relative 1e-9 (docs/agents.md); exact when the expectation is 0 or null. */
 export function expectClose(actual: number | null | undefined, expected: number | null, what = 'value'): void {
   if (expected === null || expected === 0) {
     expect({ what, actual }).toEqual({ what, actual: expected });

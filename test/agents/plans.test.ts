@@ -12,15 +12,13 @@ import { Db } from '../../src/db/db';
 import { Tier } from '../../src/graphql/enums';
 import { listCommunityUsers } from '../../src/modules/community-user/community-user.service';
 import { TIER_RANKS } from '../../src/modules/community-user/tier-distribution';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('agents_plans');
 const asOf = new Date('2026-10-01T00:00:00.000Z');
 
 beforeAll(async () => {
-  db = await createTestDb('agents_plans');
   await db.pool.query(`INSERT INTO community_users (handle, platform) SELECT 'p' || g, 'x' FROM generate_series(1, 10000) g`);
   await db.pool.query(
     `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
@@ -31,13 +29,8 @@ beforeAll(async () => {
     [asOf],
   );
   await db.pool.query('VACUUM ANALYZE user_interactions');
-  server = await startTestServer(db.url);
   ok(await server.gql('mutation($asOf: DateTime) { recomputeEngagementScores(input: {asOf: $asOf, windowDays: 120}) { usersScored } }', { asOf: asOf.toISOString() }));
   await db.pool.query('VACUUM ANALYZE community_users');
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 interface PlanNode { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] }

@@ -3,21 +3,11 @@
  * tie-breaks computed here in TypeScript from the fixture rows.
  */
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { DAY_MS, expectClose, mean, resetTables, runRows } from './helpers';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('agents_snapshot');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('agents_snapshot');
 beforeEach(() => resetTables(db.pool));
 
 const FIELDS = `id createdAt asOf windowDays platform contentCount totalImpressions avgEngagementRate bestFormat bestPlatform
@@ -38,7 +28,7 @@ async function build(spec: Omit<Row, 'id'>[]): Promise<Row[]> {
   return rows;
 }
 
-/** agents.md's snapshot, computed from the fixture rows. */
+/** The snapshot of docs/agents.md (PerformanceAnalyticsAgent), computed from the fixture rows. */
 function expected(rows: Row[], asOf: Date, windowDays: number, platform: string | null) {
   const scope = rows.filter((r) => r.publishedAt.getTime() >= asOf.getTime() - windowDays * DAY_MS && r.publishedAt <= asOf && (!platform || r.platform === platform));
   const group = (key: 'format' | 'platform') => {

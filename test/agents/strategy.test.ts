@@ -3,21 +3,11 @@
  * fixture's engagement rates, from uniform weights, from a previous strategy and with sum(r) = 0.
  */
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { DAY_MS, expectClose, FORMATS, mean, PLATFORMS, resetTables, runRows } from './helpers';
 
-let db: TestDb;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('agents_strategy');
-  server = await startTestServer(db.url);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('agents_strategy');
 beforeEach(() => resetTables(db.pool));
 
 const asOf = new Date('2026-04-10T00:00:00.000Z');
@@ -41,7 +31,7 @@ async function addContent(spec: Row[]) {
 const snapshot = async (platform?: string) =>
   ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), ...(platform ? { platform } : {}) } })).createPerformanceSnapshot.id as string;
 
-/** agents.md: weight_f = (1 - lr) * previous_f + lr * target_f, target_f = r_f / sum(r) (previous_f when sum(r) = 0). */
+/** docs/agents.md: weight_f = (1 - lr) * previous_f + lr * target_f, target_f = r_f / sum(r) (previous_f when sum(r) = 0). */
 function tune(values: string[], key: 'format' | 'platform', previous: Map<string, number>, lr: number): Map<string, number> {
   const r = new Map(values.map((v) => [v, mean(rows.filter((x) => x[key] === v && x.rate !== null).map((x) => x.rate!)) ?? 0]));
   const sum = [...r.values()].reduce((a, b) => a + b, 0);

@@ -3,25 +3,16 @@
  * mutations need the admin role.
  */
 import { factories, rowCounts } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 
-let db: TestDb;
-let server: TestServer;
-let keyed: TestServer;
+const { db, server, serve } = useTestServer('agents_validation');
+const keyed = serve({ API_KEYS: 'reader:r-key,writer:w-key,admin:a-key' });
 
 beforeAll(async () => {
-  db = await createTestDb('agents_validation');
-  server = await startTestServer(db.url);
-  keyed = await startTestServer(db.url, { API_KEYS: 'reader:r-key,writer:w-key,admin:a-key' });
   const f = factories(db.pool);
   const u = await f.user();
   await f.interaction({ userId: u.id, type: 'like' });
-});
-afterAll(async () => {
-  await keyed?.stop();
-  await server?.stop();
-  await db?.drop();
 });
 
 const MUTATIONS: Record<string, string> = {

@@ -1,10 +1,9 @@
 import { factories, ContentRow, PlanRow } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { expectBadInput, localParts, roundFloats } from './expect-helpers';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('an_best_times');
 const rows: ContentRow[] = [];
 const plans = new Map<number, PlanRow>();
 const DAY = 86_400_000;
@@ -50,8 +49,6 @@ async function check(o: Opts) {
 }
 
 beforeAll(async () => {
-  db = await createTestDb('an_best_times');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   const video = await f.plan({ format: 'video', platform: 'youtube' });
   const short = await f.plan({ format: 'short_video', platform: 'tiktok' });
@@ -73,10 +70,6 @@ beforeAll(async () => {
   await slot(150, [0.95, 0.95, 0.95], {}, 14); // G: 14..16 weeks ago: outside 90 days, inside 120
   await slot(170, [0.8, 0.8, 0.8], { contentPlanId: short.id, platform: 'tiktok' }); // H: TikTok short videos
   await slot(-30, [0.99]); // in the future: not published yet
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 test('slots by mean engagement rate; minPosts leaves thin slots out; documented tie-breaks', async () => {

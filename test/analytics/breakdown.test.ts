@@ -1,10 +1,9 @@
 import { factories, ContentRow, InsightRow, PlanRow } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { aggregate, Agg, expectBadInput, localParts, roundFloats } from './expect-helpers';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('an_breakdown');
 const plans = new Map<number, PlanRow>();
 const rows: ContentRow[] = [];
 let insights: InsightRow[];
@@ -72,8 +71,6 @@ async function check(groupBy: Dim[], opts: { tz?: string; only?: (r: ContentRow)
 }
 
 beforeAll(async () => {
-  db = await createTestDb('an_breakdown');
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   insights = [await f.insight({ topic: 'AI agents' }), await f.insight({ topic: 'Rust' })];
   const planSpecs = [
@@ -102,10 +99,6 @@ beforeAll(async () => {
       }),
     );
   }
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('contentBreakdown', () => {

@@ -6,6 +6,7 @@ import { createResultCache } from '../../src/cache';
 import { MemoryResultCache } from '../../src/cache/result-cache';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { until } from '../support/wait';
 
 const caches: MemoryResultCache[] = [];
 function memoryCache(opts: ConstructorParameters<typeof MemoryResultCache>[0]): MemoryResultCache {
@@ -88,8 +89,7 @@ describe('TTL', () => {
     const { generation } = await cache.get('probe');
     for (let i = 0; i < 20; i++) await cache.set(generation!, `k${i}`, answer(i, 100));
     expect(cache.size).toBe(20);
-    const deadline = Date.now() + 5_000;
-    while (cache.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until('the expired answers to leave', () => cache.size === 0, 5_000, 10);
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
   });

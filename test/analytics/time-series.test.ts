@@ -1,10 +1,9 @@
 import { factories, ContentRow } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { expectBadInput, expectedSeries, roundFloats } from './expect-helpers';
 
-let db: TestDb;
-let server: TestServer;
+const { db, server } = useTestServer('an_series');
 const rows: ContentRow[] = [];
 let videoPlan: number;
 let shortPlan: number;
@@ -28,10 +27,8 @@ async function check(vars: Parameters<typeof series>[0], starts: string[], only:
   return res;
 }
 
+// Every row is written before the first read, so the server's result cache never holds an old answer.
 beforeAll(async () => {
-  db = await createTestDb('an_series');
-  // Every row is written before the first read, so the server's result cache never holds an old answer.
-  server = await startTestServer(db.url);
   const f = factories(db.pool);
   videoPlan = (await f.plan({ format: 'video', platform: 'youtube' })).id;
   shortPlan = (await f.plan({ format: 'short_video', platform: 'tiktok' })).id;
@@ -57,10 +54,6 @@ beforeAll(async () => {
   // Pacific/Auckland (NZDT, +13): local Monday 2026-11-02 starts on Sunday 2026-11-01T11:00Z.
   await add('2026-11-01T10:59:00.000Z', { views: 16 });
   await add('2026-11-01T11:00:00.000Z', { views: 17 });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('daylight-saving changes', () => {

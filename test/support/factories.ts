@@ -31,13 +31,11 @@ export function factories(pool: Pool) {
     async plan(o: Partial<{ insightId: number | null; title: string; format: string; platform: string; status: string; createdAt: Date }> = {}): Promise<PlanRow> {
       const r = await pool.query(
         `INSERT INTO content_plans (insight_id, title, format, platform, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, coalesce($6, now())) RETURNING id, created_at`,
+         VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))
+         RETURNING id, insight_id AS "insightId", title, format, platform, status, created_at AS "createdAt"`,
         [o.insightId ?? null, o.title ?? `plan ${next()}`, o.format ?? 'video', o.platform ?? 'youtube', o.status ?? 'draft', o.createdAt ?? null],
       );
-      return {
-        id: r.rows[0].id, insightId: o.insightId ?? null, title: o.title ?? '', format: o.format ?? 'video',
-        platform: o.platform ?? 'youtube', status: o.status ?? 'draft', createdAt: r.rows[0].created_at,
-      };
+      return r.rows[0];
     },
     async content(o: Partial<Omit<ContentRow, 'id'>> & { contentPlanId: number }): Promise<ContentRow> {
       const v = {

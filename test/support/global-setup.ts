@@ -10,15 +10,13 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createDataSource } from '../../src/db/data-source';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
-import { withDatabase } from './pg-url';
+import { withDatabase } from '../../src/db/url';
 import { freePort } from './net';
 import { probeRedis, REDIS_TEST_URL } from './redis';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
 }
-
 
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;

@@ -1,49 +1,67 @@
 /**
- * A fresh database for one test file, cloned from the migrated template; dropped afterwards
- * (only databases this helper created are ever dropped).
+ * A fresh database for one test file, cloned from the migrated template (global-setup.ts). Its name,
+ * URL and pool exist at once (the pool connects on first use); create() makes the database and
+ * drop() removes it: only databases this helper created are ever dropped.
  */
 import { Client, Pool } from 'pg';
-import { withDatabase } from './pg-url';
+import { withDatabase } from '../../src/db/url';
 
 export interface TestDb {
   url: string;
   name: string;
+  /** The test's own connections, for fixtures and checks behind the API's back. */
   pool: Pool;
-  drop(): Promise<void>;
 }
 
-export async function createTestDb(label = 'db'): Promise<TestDb> {
+export function testDb(label: string): TestDb & { create(): Promise<void>; drop(): Promise<void> } {
   const adminUrl = process.env.TEST_ADMIN_URL!;
   const template = process.env.TEST_TEMPLATE_DB!;
   const name = `creator_t_${label.replace(/\W/g, '_').slice(0, 20)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-        break;
-      } catch (err) {
-        // Two files cloning at the same instant: "source database is being accessed by other users".
-        if (attempt >= 20 || (err as { code?: string }).code !== '55006') throw err;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      }
-    }
-  } finally {
-    await admin.end();
-  }
   const url = withDatabase(adminUrl, name);
   const pool = new Pool({ connectionString: url, max: 4 });
   return {
     url,
     name,
     pool,
+    async create() {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await admin(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+        } catch (err) {
+          // Two files cloning at the same instant: "source database is being accessed by other users".
+          if (attempt >= 20 || (err as { code?: string }).code !== '55006') throw err;
+          await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        }
+      }
+    },
     async drop() {
-      await pool.end();
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
+      await endPool(pool);
+      await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
+}
+
+async function admin(adminUrl: string, sql: string): Promise<void> {
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * pool.end() resolves once the pool has let go of its clients, before their connections have
+ * closed; a DROP ... WITH (FORCE) then would terminate them mid-goodbye (57P01, an 'error' on the
+ * pool). This waits for every connection to be closed.
+ */
+async function endPool(pool: Pool): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => --open === 0 && resolve());
+  });
+  await pool.end();
+  await closed;
 }

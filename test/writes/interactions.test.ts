@@ -1,27 +1,19 @@
 /** recordInteractions: one set-based statement, all-or-nothing, offending items named by index. */
-import { createTestDb, TestDb } from '../support/test-db';
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { expectRefused, M, UTC_MS } from './support';
 
-let db: TestDb;
-let server: TestServer;
-let f: ReturnType<typeof factories>;
+const { db, server } = useTestServer('writes_interactions');
+const f = factories(db.pool);
 let users: { id: number }[];
 let contents: { id: number }[];
 
 beforeAll(async () => {
-  db = await createTestDb('writes_interactions');
-  server = await startTestServer(db.url);
-  f = factories(db.pool);
   users = [];
   for (let i = 0; i < 5; i++) users.push(await f.user());
   const plan = await f.plan();
   contents = [await f.content({ contentPlanId: plan.id }), await f.content({ contentPlanId: plan.id })];
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];

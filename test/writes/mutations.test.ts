@@ -1,22 +1,11 @@
 /** The ingest mutations' happy paths: what they return and what they store. */
-import { createTestDb, TestDb } from '../support/test-db';
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { M, UTC_MS } from './support';
 
-let db: TestDb;
-let server: TestServer;
-let f: ReturnType<typeof factories>;
-
-beforeAll(async () => {
-  db = await createTestDb('writes_mutations');
-  server = await startTestServer(db.url);
-  f = factories(db.pool);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const { db, server } = useTestServer('writes_mutations');
+const f = factories(db.pool);
 
 const row = async (sql: string, params: unknown[]) => (await db.pool.query(sql, params)).rows[0];
 

@@ -1,28 +1,20 @@
-/** api.md "Writes": every rule refuses with BAD_USER_INPUT, names the field and writes nothing. */
-import { createTestDb, TestDb } from '../support/test-db';
+/** docs/api.md, writes: every rule refuses with BAD_USER_INPUT, names the field and writes nothing. */
 import { factories } from '../support/factories';
-import { ok, startTestServer, TestServer } from '../support/server';
+import { ok } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { expectRefused, M } from './support';
 
-let db: TestDb;
-let server: TestServer;
-let f: ReturnType<typeof factories>;
+const { db, server, startServer } = useTestServer('writes_validation');
+const f = factories(db.pool);
 let plan: { id: number };
 let content: { id: number };
 let user: { id: number };
 
 beforeAll(async () => {
-  db = await createTestDb('writes_validation');
-  server = await startTestServer(db.url);
-  f = factories(db.pool);
   const insight = await f.insight();
   plan = await f.plan({ insightId: insight.id });
   content = await f.content({ contentPlanId: plan.id, views: 100, likes: 5, comments: 1, shares: 1, engagementRate: 0.07 });
   user = await f.user();
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
 });
 
 const long = 'x'.repeat(501);
@@ -143,7 +135,7 @@ describe('recordInteractions list size', () => {
 
 describe('access', () => {
   test('a reader key cannot write (FORBIDDEN), no key is UNAUTHENTICATED; nothing is written', async () => {
-    const guarded = await startTestServer(db.url, { API_KEYS: 'reader:r-key,writer:w-key' });
+    const guarded = await startServer({ API_KEYS: 'reader:r-key,writer:w-key' });
     try {
       const as = (key?: string): typeof guarded => ({
         ...guarded,

@@ -1,0 +1,31 @@
+/**
+ * The result-cache matrix of the cache tests: each case runs against the memory backend and, when
+ * Redis answers (CI always has it; elsewhere global setup notes the skip), against Redis. Every Redis
+ * server gets a fresh key prefix, and its keys are removed afterwards.
+ */
+import { describeRedis, redisAvailable, redisPrefixes, REDIS_TEST_URL } from './redis';
+import type { ServerEnv, TestServer } from './server';
+import type { TestEnv } from './use-test-server';
+
+export function useCacheBackends(serve: TestEnv['serve'], label: string) {
+  const prefixes = redisPrefixes(label);
+  afterAll(() => prefixes.cleanup());
+  const onRedis = (): ServerEnv => ({ REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefixes.next() });
+  return {
+    /** A fresh key prefix, for a server or a cache that a test builds itself. */
+    prefix: prefixes.next,
+    /** `cases` once per backend, each in a describe of its own with a server of that backend. */
+    each(cases: (server: TestServer) => void): void {
+      const backends: [string, () => ServerEnv][] = [['memory', () => ({})]];
+      if (redisAvailable()) backends.push(['redis', onRedis]);
+      describe.each(backends)('%s backend', (_name, backend) => cases(serve(backend())));
+    },
+    /** `cases` with two servers that share one Redis. */
+    twoOnOneRedis(cases: (a: TestServer, b: TestServer) => void): void {
+      describeRedis('two instances on one Redis', () => {
+        const shared = onRedis();
+        cases(serve(shared), serve(shared));
+      });
+    },
+  };
+}
