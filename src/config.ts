@@ -37,6 +37,8 @@ export interface Config {
   cacheKeyPrefix: string;
   logLevel: string;
   allowBatchingSwitch: boolean;
+  /** max-age of `Cache-Control: public` on anonymous GET queries of an open server; 0 = always private. */
+  httpPublicMaxAge: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -69,6 +71,14 @@ function faultHook(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+function publicMaxAge(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): number {
+  const seconds = int(env, 'HTTP_PUBLIC_MAX_AGE', 0);
+  if (seconds > 0 && apiKeys.size > 0) {
+    throw new Error('HTTP_PUBLIC_MAX_AGE is refused with API_KEYS set: every answer then needs a key, so none may be shared');
+  }
+  return seconds;
+}
+
 export function parseApiKeys(raw: string | undefined): Map<string, Role> {
   const keys = new Map<string, Role>();
   if (!raw) return keys;
@@ -85,6 +95,7 @@ export function parseApiKeys(raw: string | undefined): Map<string, Role> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const apiKeys = parseApiKeys(env.API_KEYS);
   return {
     port: int(env, 'PORT', 4000),
     nodeEnv: env.NODE_ENV ?? '',
@@ -99,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentStatementTimeoutMs: int(env, 'AGENT_STATEMENT_TIMEOUT_MS', 300000, 0),
     agentWorkMem: memory(env, 'AGENT_WORK_MEM', '64MB'),
     agentFailAfterFirstStatement: faultHook(env),
-    apiKeys: parseApiKeys(env.API_KEYS),
+    apiKeys,
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),
     maxCost: int(env, 'MAX_QUERY_COST', 20000, 1),
@@ -111,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',
     logLevel: env.LOG_LEVEL ?? 'info',
     allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),
+    httpPublicMaxAge: publicMaxAge(env, apiKeys),
   };
 }

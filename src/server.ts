@@ -7,6 +7,7 @@ import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
 import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules } from './graphql/limits';
+import { publicCachePlugin } from './http/get-caching';
 import type { Observability } from './http/observability';
 import type { Logger } from './logger';
 import { buildAppSchema } from './schema';
@@ -49,6 +50,7 @@ function plugins({ config, observability }: ServerDeps): ApolloServerPlugin<Cont
     ApolloServerPluginLandingPageDisabled(),
     costLimitPlugin(config),
     jsonStatusPlugin(),
+    publicCachePlugin(config),
     ...(config.queryStats ? [queryStatsPlugin()] : []),
     cacheInvalidationPlugin(),
     // No field sets HTTP cache hints (answers are cached server-side, src/cache); Apollo's default
@@ -65,7 +67,12 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
   return new ApolloServer<Context>({
     schema,
     introspection: true, // GraphiQL needs it; the schema is the public contract anyway
-    csrfPrevention: true,
+    // Apollo's CSRF check refuses a GET that lacks a preflight-forcing header, which is every GET of
+    // urql and graphql-request. Not needed here: a POST must be application/json (src/http/body.ts,
+    // 415 otherwise), so a cross-site form or text/plain post never reaches Apollo; a GET runs queries
+    // only (405 for mutations); and keys travel in the Authorization header, never in cookies, so a
+    // cross-site request runs anonymous (README "Use it from a frontend").
+    csrfPrevention: false,
     // Shutdown is ours (src/main.ts): Apollo's own handler re-raises the signal and kills the process
     // before the pool and the embedded database are closed.
     stopOnTerminationSignals: false,

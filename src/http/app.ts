@@ -14,6 +14,7 @@ import { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { resolveRole } from './auth';
 import { httpErrorHandler, jsonBody } from './body';
+import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
 import type { Observability } from './observability';
 
@@ -80,6 +81,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
   app.use(
     '/graphql',
     observability.requestLog(),
+    getCaching(),
     ...jsonBody(config),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
