@@ -37,6 +37,9 @@ export interface Config {
   cacheKeyPrefix: string;
   logLevel: string;
   allowBatchingSwitch: boolean;
+  /** Origins (scheme://host[:port]) allowed to call /graphql from a browser; ['*'] = any (only without API_KEYS). */
+  corsOrigins: string[];
+  corsMaxAgeSeconds: number;
   /** max-age of `Cache-Control: public` on anonymous GET queries of an open server; 0 = always private. */
   httpPublicMaxAge: number;
 }
@@ -69,6 +72,30 @@ function faultHook(env: NodeJS.ProcessEnv): string | null {
   if (!raw) return null;
   if (env.NODE_ENV === 'production') throw new Error('AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT is a test hook; refusing it with NODE_ENV=production');
   return raw;
+}
+
+/** Exact origins, as a browser sends them in `Origin`; `*` alone means any origin. */
+export function parseCorsOrigins(raw: string | undefined, apiKeys: Map<string, Role>): string[] {
+  const origins = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (origins.includes('*')) {
+    if (origins.length > 1) throw new Error('CORS_ORIGINS is either * or a list of origins, not both');
+    if (apiKeys.size > 0) throw new Error('CORS_ORIGINS=* is refused with API_KEYS set: list your frontends\' origins instead');
+    return origins;
+  }
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(
+        `CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional port; no path), got "${origin}"`,
+      );
+    }
+  }
+  return origins;
 }
 
 function publicMaxAge(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): number {
@@ -122,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',
     logLevel: env.LOG_LEVEL ?? 'info',
     allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, apiKeys),
+    corsMaxAgeSeconds: int(env, 'CORS_MAX_AGE_SECONDS', 600),
     httpPublicMaxAge: publicMaxAge(env, apiKeys),
   };
 }

@@ -108,7 +108,7 @@ describe('HTTP caching of GET answers', () => {
     const body = await first.text();
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('private, max-age=0');
-    expect(first.headers.get('vary')).toBe('Accept');
+    expect(first.headers.get('vary')).toBe('Origin, Accept');
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{27}"$/);
 

@@ -1,6 +1,6 @@
 /**
  * The express app: /graphql (Apollo, and GraphiQL for browsers), /healthz, /readyz, /metrics.
- * Every response of /graphql is JSON, refusals included.
+ * Every response of /graphql is JSON, refusals included; CORS applies to all of them.
  */
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -14,6 +14,7 @@ import { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { resolveRole } from './auth';
 import { httpErrorHandler, jsonBody } from './body';
+import { cors } from './cors';
 import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
 import type { Observability } from './observability';
@@ -76,6 +77,8 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
 
   app.get('/metrics', observability.metricsHandler());
 
+  // Before GraphiQL's page, so that it varies by Origin too; preflights end here, unlogged.
+  app.use('/graphql', cors(config));
   mountGraphiql(app);
 
   app.use(
