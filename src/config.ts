@@ -42,6 +42,9 @@ export interface Config {
   corsMaxAgeSeconds: number;
   /** max-age of `Cache-Control: public` on anonymous GET queries of an open server; 0 = always private. */
   httpPublicMaxAge: number;
+  /** POST bodies may be arrays of operations (ALLOW_BATCHING), at most maxBatchOperations of them. */
+  operationBatching: boolean;
+  maxBatchOperations: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -152,5 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, apiKeys),
     corsMaxAgeSeconds: int(env, 'CORS_MAX_AGE_SECONDS', 600),
     httpPublicMaxAge: publicMaxAge(env, apiKeys),
+    operationBatching: bool(env, 'ALLOW_BATCHING', false),
+    maxBatchOperations: int(env, 'MAX_BATCH_OPERATIONS', 10, 1),
   };
 }

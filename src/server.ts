@@ -73,6 +73,7 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
     // only (405 for mutations); and keys travel in the Authorization header, never in cookies, so a
     // cross-site request runs anonymous (README "Use it from a frontend").
     csrfPrevention: false,
+    allowBatchedHttpRequests: config.operationBatching,
     // Shutdown is ours (src/main.ts): Apollo's own handler re-raises the signal and kills the process
     // before the pool and the embedded database are closed.
     stopOnTerminationSignals: false,

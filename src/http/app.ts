@@ -13,7 +13,7 @@ import { Context, createContext } from '../context';
 import { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { resolveRole } from './auth';
-import { httpErrorHandler, jsonBody } from './body';
+import { batchLimit, httpErrorHandler, jsonBody } from './body';
 import { cors } from './cors';
 import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
@@ -86,6 +86,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
     observability.requestLog(),
     getCaching(),
     ...jsonBody(config),
+    batchLimit(config),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
