@@ -2,6 +2,8 @@
 import path from 'node:path';
 
 export type Role = 'reader' | 'writer' | 'admin';
+/** Who may use `__schema` and `__type`: everyone, callers with a key of any role, or no one. */
+export type IntrospectionAccess = 'public' | 'reader' | 'off';
 
 export interface Config {
   port: number;
@@ -45,6 +47,9 @@ export interface Config {
   /** POST bodies may be arrays of operations (ALLOW_BATCHING), at most maxBatchOperations of them. */
   operationBatching: boolean;
   maxBatchOperations: number;
+  /** A bearer key that may read /metrics (a scraper's), besides admin keys. */
+  metricsKey: string | undefined;
+  introspection: IntrospectionAccess;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -99,6 +104,13 @@ export function parseCorsOrigins(raw: string | undefined, apiKeys: Map<string, R
     }
   }
   return origins;
+}
+
+function introspectionAccess(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): IntrospectionAccess {
+  const raw = env.INTROSPECTION;
+  if (raw === undefined || raw === '') return apiKeys.size > 0 ? 'reader' : 'public';
+  if (raw === 'public' || raw === 'reader' || raw === 'off') return raw;
+  throw new Error(`INTROSPECTION must be public, reader or off, got "${raw}"`);
 }
 
 function publicMaxAge(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): number {
@@ -157,5 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpPublicMaxAge: publicMaxAge(env, apiKeys),
     operationBatching: bool(env, 'ALLOW_BATCHING', false),
     maxBatchOperations: int(env, 'MAX_BATCH_OPERATIONS', 10, 1),
+    metricsKey: env.METRICS_KEY || undefined,
+    introspection: introspectionAccess(env, apiKeys),
   };
 }

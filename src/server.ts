@@ -5,6 +5,7 @@ import { cacheInvalidationPlugin } from './cache/invalidation-plugin';
 import type { Config } from './config';
 import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
+import { introspectionPlugin } from './graphql/introspection';
 import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules } from './graphql/limits';
 import { publicCachePlugin } from './http/get-caching';
@@ -48,6 +49,7 @@ function plugins({ config, observability }: ServerDeps): ApolloServerPlugin<Cont
     // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
     // from src/http/graphiql.ts.
     ApolloServerPluginLandingPageDisabled(),
+    introspectionPlugin(config),
     costLimitPlugin(config),
     jsonStatusPlugin(),
     publicCachePlugin(config),
@@ -66,7 +68,8 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
   const development = config.nodeEnv === 'development';
   return new ApolloServer<Context>({
     schema,
-    introspection: true, // GraphiQL needs it; the schema is the public contract anyway
+    // Who may introspect is INTROSPECTION's business (src/graphql/introspection.ts), per caller.
+    introspection: true,
     // Apollo's CSRF check refuses a GET that lacks a preflight-forcing header, which is every GET of
     // urql and graphql-request. Not needed here: a POST must be application/json (src/http/body.ts,
     // 415 otherwise), so a cross-site form or text/plain post never reaches Apollo; a GET runs queries

@@ -1,26 +1,35 @@
 /**
  * Access over HTTP: the status of refused requests (401 with a Bearer challenge, 403, or 200 when
- * some field could run). The role matrix of every field is test/access.test.ts.
+ * some field could run), introspection by INTROSPECTION, and /metrics behind METRICS_KEY or an
+ * admin key. The role matrix of every field is test/access.test.ts.
  */
+import { loadConfig } from '../src/config';
 import { rowCounts } from './support/factories';
 import { startTestServer, TestServer } from './support/server';
 import { createTestDb, TestDb } from './support/test-db';
 
 const KEYS = { reader: 'reader-key-http-0123456789', writer: 'writer-key-http-0123456789', admin: 'admin-key-http-0123456789' };
+const METRICS_KEY = 'scraper-key-0123456789';
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
 let db: TestDb;
 let keyed: TestServer;
+let open: TestServer;
+let closed: TestServer;
 
 beforeAll(async () => {
   db = await createTestDb('http_access');
   const apiKeys = Object.entries(KEYS)
     .map(([role, key]) => `${role}:${key}`)
     .join(',');
-  keyed = await startTestServer(db.url, { API_KEYS: apiKeys, QUERY_STATS: '0' });
+  keyed = await startTestServer(db.url, { API_KEYS: apiKeys, METRICS_KEY, QUERY_STATS: '0' });
+  open = await startTestServer(db.url, { QUERY_STATS: '0' });
+  closed = await startTestServer(db.url, { INTROSPECTION: 'off', QUERY_STATS: '0' });
 });
 afterAll(async () => {
   await keyed?.stop();
+  await open?.stop();
+  await closed?.stop();
   await db?.drop();
 });
 
@@ -118,5 +127,116 @@ describe('the HTTP status of a refusal', () => {
       challenge: null,
       body: { data: { insights: { totalCount: 0 } } },
     });
+  });
+});
+
+describe('INTROSPECTION', () => {
+  const SCHEMA = '{ __schema { queryType { name } } }';
+  const TYPE = '{ __type(name: "Insight") { name } }';
+  const introspectionRefused = (message: string) => ({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+
+  test('defaults: reader with API_KEYS, public without', () => {
+    expect(loadConfig({ API_KEYS: `reader:${KEYS.reader}` }).introspection).toBe('reader');
+    expect(loadConfig({}).introspection).toBe('public');
+    expect(loadConfig({ API_KEYS: `reader:${KEYS.reader}`, INTROSPECTION: 'public' }).introspection).toBe('public');
+    expect(() => loadConfig({ INTROSPECTION: 'yes' })).toThrow('INTROSPECTION must be public, reader or off, got "yes"');
+  });
+
+  test.each([
+    ['__schema', SCHEMA],
+    ['__type', TYPE],
+    ['__schema in a fragment', 'query { ...F } fragment F on Query { __schema { queryType { name } } }'],
+    ['__schema beside __typename', `{ __typename ${SCHEMA.slice(1)}`],
+  ])('reader: %s without a key is 401, UNAUTHENTICATED, no data', async (_name, query) => {
+    expect(await post(keyed, query)).toEqual({
+      status: 401,
+      challenge: 'Bearer',
+      body: introspectionRefused('Introspection needs a valid API key (INTROSPECTION=reader): send Authorization: Bearer <key>'),
+    });
+  });
+
+  test('reader: an unknown key is refused too', async () => {
+    expect(await post(keyed, SCHEMA, bearer('not-a-key'))).toEqual({
+      status: 401,
+      challenge: 'Bearer error="invalid_token"',
+      body: introspectionRefused(
+        'Unknown API key: introspection needs a valid API key (INTROSPECTION=reader): send Authorization: Bearer <key>',
+      ),
+    });
+  });
+
+  test.each(Object.keys(KEYS) as (keyof typeof KEYS)[])('reader: the %s key may introspect', async (role) => {
+    expect(await post(keyed, `{ ${SCHEMA.slice(1, -1)} ${TYPE.slice(1, -1)} }`, bearer(KEYS[role]))).toEqual({
+      status: 200,
+      challenge: null,
+      body: { data: { __schema: { queryType: { name: 'Query' } }, __type: { name: 'Insight' } } },
+    });
+  });
+
+  test('reader: __typename alone needs no key', async () => {
+    expect(await post(keyed, '{ __typename }')).toEqual({ status: 200, challenge: null, body: { data: { __typename: 'Query' } } });
+  });
+
+  test('public (an open server): anyone', async () => {
+    expect((await post(open, SCHEMA)).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  test('off: refused for everyone as a validation error; __typename still answers', async () => {
+    const refused = {
+      errors: [{ message: 'Introspection is off on this server (INTROSPECTION=off).', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    };
+    expect(await post(closed, SCHEMA)).toEqual({ status: 200, challenge: null, body: refused });
+    expect(await post(closed, TYPE, { accept: GRAPHQL_RESPONSE })).toEqual({ status: 400, challenge: null, body: refused });
+    expect((await post(closed, '{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
+describe('/metrics', () => {
+  const metrics = async (server: TestServer, headers: Record<string, string> = {}) => {
+    const res = await fetch(server.url.replace(/\/graphql$/, '/metrics'), { headers });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      challenge: res.headers.get('www-authenticate'),
+      text: await res.text(),
+    };
+  };
+
+  test.each([
+    ['METRICS_KEY', bearer(METRICS_KEY)],
+    ['an admin key', bearer(KEYS.admin)],
+  ])('with API_KEYS: %s reads it', async (_name, headers) => {
+    const res = await metrics(keyed, headers);
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.text).toContain('# TYPE graphql_requests_total counter');
+  });
+
+  test.each([
+    ['no key', {}],
+    ['a reader key', bearer(KEYS.reader)],
+    ['a writer key', bearer(KEYS.writer)],
+    ['an unknown key', bearer('not-a-key')],
+    ['METRICS_KEY without Bearer', { authorization: METRICS_KEY }],
+  ])('with API_KEYS: %s gets 401', async (_name, headers) => {
+    expect(await metrics(keyed, headers)).toEqual({
+      status: 401,
+      type: 'application/json; charset=utf-8',
+      challenge: 'Bearer',
+      text: JSON.stringify({
+        errors: [
+          {
+            message: '/metrics needs Authorization: Bearer <key> with METRICS_KEY or an admin key',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      }),
+    });
+  });
+
+  test('without API_KEYS it is open', async () => {
+    const res = await metrics(open);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('# TYPE graphql_requests_total counter');
   });
 });

@@ -12,8 +12,8 @@ import type { Config } from '../config';
 import { Context, createContext } from '../context';
 import { Db } from '../db/db';
 import type { Logger } from '../logger';
-import { resolveRole } from './auth';
-import { batchLimit, httpErrorHandler, jsonBody } from './body';
+import { mayReadMetrics, resolveRole } from './auth';
+import { batchLimit, httpErrorHandler, jsonBody, sendGraphQLError } from './body';
 import { cors } from './cors';
 import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
@@ -75,7 +75,13 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
     }
   });
 
-  app.get('/metrics', observability.metricsHandler());
+  // With API_KEYS: a scraper's METRICS_KEY or an admin key (operation names and pool use are not for everyone).
+  const metricsAccess: express.RequestHandler = (req, res, next) => {
+    if (mayReadMetrics(config, req.headers.authorization)) return next();
+    res.setHeader('www-authenticate', 'Bearer');
+    sendGraphQLError(res, 401, '/metrics needs Authorization: Bearer <key> with METRICS_KEY or an admin key', { code: 'UNAUTHENTICATED' });
+  };
+  app.get('/metrics', metricsAccess, observability.metricsHandler());
 
   // Before GraphiQL's page, so that it varies by Origin too; preflights end here, unlogged.
   app.use('/graphql', cors(config));

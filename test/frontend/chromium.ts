@@ -4,7 +4,7 @@
  * (playwright-core never downloads a browser of its own).
  */
 import fs from 'node:fs';
-import { chromium, Browser } from 'playwright-core';
+import { chromium, Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -34,3 +34,16 @@ export const isLocal = (url: string) => {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 };
 
+/** The text of GraphiQL's response pane once it holds a result (runs in the page: no DOM types in this tsconfig). */
+export async function graphiqlResult(page: Page): Promise<string> {
+  const handle = await page.waitForFunction(
+    () => {
+      const el = (globalThis as any).document.querySelector('.graphiql-response .CodeMirror');
+      const text: string = el?.CodeMirror?.getValue() ?? '';
+      return /"(data|errors)"/.test(text) ? text : false;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  return handle.jsonValue() as Promise<string>;
+}
