@@ -76,7 +76,8 @@ browserTest('GraphiQL loads from this server only, runs a typed query and shows 
   const resultText = await graphiqlResult(page).catch(async (err) => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png'), fullPage: true });
-    throw new Error(`no result in the response pane (${String(err)}); console: ${JSON.stringify(consoleErrors)}; offsite: ${JSON.stringify(offsite)}`);
+    const seen = `console: ${JSON.stringify(consoleErrors)}; offsite: ${JSON.stringify(offsite)}`;
+    throw new Error(`no result in the response pane (${String(err)}); ${seen}`);
   });
   const result = JSON.parse(resultText);
   expect(result).toEqual({
