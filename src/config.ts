@@ -2,6 +2,8 @@
 import path from 'node:path';
 
 export type Role = 'reader' | 'writer' | 'admin';
+/** Who may use `__schema` and `__type`: everyone, callers with a key of any role, or no one. */
+export type IntrospectionAccess = 'public' | 'reader' | 'off';
 
 export interface Config {
   port: number;
@@ -43,6 +45,17 @@ export interface Config {
   cacheKeyPrefix: string;
   logLevel: string;
   allowBatchingSwitch: boolean;
+  /** Origins (scheme://host[:port]) allowed to call /graphql from a browser; ['*'] = any (only without API_KEYS). */
+  corsOrigins: string[];
+  corsMaxAgeSeconds: number;
+  /** max-age of `Cache-Control: public` on anonymous GET queries of an open server; 0 = always private. */
+  httpPublicMaxAge: number;
+  /** POST bodies may be arrays of operations (ALLOW_BATCHING), at most maxBatchOperations of them. */
+  operationBatching: boolean;
+  maxBatchOperations: number;
+  /** A bearer key that may read /metrics (a scraper's), besides admin keys. */
+  metricsKey: string | undefined;
+  introspection: IntrospectionAccess;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -75,6 +88,45 @@ function faultHook(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+/** Exact origins, as a browser sends them in `Origin`; `*` alone means any origin. */
+export function parseCorsOrigins(raw: string | undefined, apiKeys: Map<string, Role>): string[] {
+  const origins = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (origins.includes('*')) {
+    if (origins.length > 1) throw new Error('CORS_ORIGINS is either * or a list of origins, not both');
+    if (apiKeys.size > 0) throw new Error('CORS_ORIGINS=* is refused with API_KEYS set: list your frontends\' origins instead');
+    return origins;
+  }
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(
+        `CORS_ORIGINS entries must be origins such as https://app.example.com (scheme, host, optional port; no path), got "${origin}"`,
+      );
+    }
+  }
+  return origins;
+}
+
+function introspectionAccess(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): IntrospectionAccess {
+  const raw = env.INTROSPECTION;
+  if (raw === undefined || raw === '') return apiKeys.size > 0 ? 'reader' : 'public';
+  if (raw === 'public' || raw === 'reader' || raw === 'off') return raw;
+  throw new Error(`INTROSPECTION must be public, reader or off, got "${raw}"`);
+}
+
+function publicMaxAge(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): number {
+  const seconds = int(env, 'HTTP_PUBLIC_MAX_AGE', 0);
+  if (seconds > 0 && apiKeys.size > 0) {
+    throw new Error('HTTP_PUBLIC_MAX_AGE is refused with API_KEYS set: every answer then needs a key, so none may be shared');
+  }
+  return seconds;
+}
+
 export function parseApiKeys(raw: string | undefined): Map<string, Role> {
   const keys = new Map<string, Role>();
   if (!raw) return keys;
@@ -91,6 +143,7 @@ export function parseApiKeys(raw: string | undefined): Map<string, Role> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const apiKeys = parseApiKeys(env.API_KEYS);
   return {
     port: int(env, 'PORT', 4000),
     nodeEnv: env.NODE_ENV ?? '',
@@ -105,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentStatementTimeoutMs: int(env, 'AGENT_STATEMENT_TIMEOUT_MS', 300000, 0),
     agentWorkMem: memory(env, 'AGENT_WORK_MEM', '64MB'),
     agentFailAfterFirstStatement: faultHook(env),
-    apiKeys: parseApiKeys(env.API_KEYS),
+    apiKeys,
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),
     maxCost: int(env, 'MAX_QUERY_COST', 20000, 1),
@@ -121,5 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',
     logLevel: env.LOG_LEVEL ?? 'info',
     allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, apiKeys),
+    corsMaxAgeSeconds: int(env, 'CORS_MAX_AGE_SECONDS', 600),
+    httpPublicMaxAge: publicMaxAge(env, apiKeys),
+    operationBatching: bool(env, 'ALLOW_BATCHING', false),
+    maxBatchOperations: int(env, 'MAX_BATCH_OPERATIONS', 10, 1),
+    metricsKey: env.METRICS_KEY || undefined,
+    introspection: introspectionAccess(env, apiKeys),
   };
 }

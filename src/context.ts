@@ -18,6 +18,8 @@ export interface Context {
   resultCache: ResultCache;
   /** The server's configuration (agents read their timeout and work_mem from it). */
   config: Config;
+  /** Shared by the operations of one HTTP request (a batch): their summed cost (src/graphql/limits.ts). */
+  requestCost: { total: number };
 }
 
 export interface ContextDeps {
@@ -31,5 +33,6 @@ export interface ContextDeps {
 }
 
 export function createContext({ db, role, sentKey, resultCache, config, batch }: ContextDeps): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config };
+  const loaders = createLoaders(db, { batch });
+  return { db, stats: db.stats, loaders, role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config, requestCost: { total: 0 } };
 }

@@ -5,8 +5,10 @@ import { cacheInvalidationPlugin } from './cache/invalidation-plugin';
 import type { Config } from './config';
 import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
+import { introspectionPlugin } from './graphql/introspection';
 import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules } from './graphql/limits';
+import { publicCachePlugin } from './http/get-caching';
 import type { Observability } from './http/observability';
 import type { Logger } from './logger';
 import { buildAppSchema } from './schema';
@@ -47,8 +49,10 @@ function plugins({ config, observability }: ServerDeps): ApolloServerPlugin<Cont
     // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
     // from src/http/graphiql.ts.
     ApolloServerPluginLandingPageDisabled(),
+    introspectionPlugin(config),
     costLimitPlugin(config),
     jsonStatusPlugin(),
+    publicCachePlugin(config),
     ...(config.queryStats ? [queryStatsPlugin()] : []),
     cacheInvalidationPlugin(),
     // No field sets HTTP cache hints (answers are cached server-side, src/cache); Apollo's default
@@ -64,8 +68,15 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
   const development = config.nodeEnv === 'development';
   return new ApolloServer<Context>({
     schema,
-    introspection: true, // GraphiQL needs it; the schema is the public contract anyway
-    csrfPrevention: true,
+    // Who may introspect is INTROSPECTION's business (src/graphql/introspection.ts), per caller.
+    introspection: true,
+    // Apollo's CSRF check refuses a GET that lacks a preflight-forcing header, which is every GET of
+    // urql and graphql-request. Not needed here: a POST must be application/json (src/http/body.ts,
+    // 415 otherwise), so a cross-site form or text/plain post never reaches Apollo; a GET runs queries
+    // only (405 for mutations); and keys travel in the Authorization header, never in cookies, so a
+    // cross-site request runs anonymous (README "Use it from a frontend").
+    csrfPrevention: false,
+    allowBatchedHttpRequests: config.operationBatching,
     // Shutdown is ours (src/main.ts): Apollo's own handler re-raises the signal and kills the process
     // before the pool and the embedded database are closed.
     stopOnTerminationSignals: false,

@@ -7,19 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, BrowserContext } from 'playwright-core';
+import { browserTest, CHROMIUM, FLAGS, graphiqlResult, isLocal } from './frontend/chromium';
 import { factories } from './support/factories';
 import { useTestServer } from './support/use-test-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Debian's Chromium: .ci/run installs it and CI must run this test; on a machine with nothing but
-// Node it is skipped with a note (playwright-core never downloads a browser of its own).
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-if (!HAS_CHROMIUM && process.env.CI) throw new Error(`CI needs ${CHROMIUM} (apt-get install -y chromium; .ci/run does it)`);
-const browserTest = HAS_CHROMIUM ? test : test.skip;
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 
 const { db, server, cleanup } = useTestServer('graphiql');
@@ -34,13 +25,7 @@ beforeAll(() => {
   });
 });
 
-const isLocal = (url: string) => {
-  if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-};
-
-browserTest(`GraphiQL loads from this server only, runs a typed query and shows the result${HAS_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM})`}`, async () => {
+browserTest('GraphiQL loads from this server only, runs a typed query and shows the result', async () => {
   const f = factories(db.pool);
   await f.insight({ topic: 'offline graphiql', score: 0.9 });
   await f.insight({ topic: 'no cdn at all', score: 0.4 });
@@ -82,23 +67,12 @@ browserTest(`GraphiQL loads from this server only, runs a typed query and shows 
   await page.keyboard.press('Shift+Control+P'); // GraphiQL's prettify: a readable screenshot
   await page.keyboard.press('Escape');
   await page.locator('.graphiql-execute-button').click();
-  // Runs in the page (no DOM types in this project's tsconfig, hence the loose typing).
-  const resultText = await page
-    .waitForFunction(
-      () => {
-        const el = (globalThis as any).document.querySelector('.graphiql-response .CodeMirror');
-        const text: string = el?.CodeMirror?.getValue() ?? '';
-        return /"(data|errors)"/.test(text) ? text : false;
-      },
-      undefined,
-      { timeout: 30_000 },
-    )
-    .then((handle) => handle.jsonValue() as Promise<string>)
-    .catch(async (err) => {
-      fs.mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png'), fullPage: true });
-      throw new Error(`no result in the response pane (${String(err)}); console: ${JSON.stringify(consoleErrors)}; offsite: ${JSON.stringify(offsite)}`);
-    });
+  const resultText = await graphiqlResult(page).catch(async (err) => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png'), fullPage: true });
+    const seen = `console: ${JSON.stringify(consoleErrors)}; offsite: ${JSON.stringify(offsite)}`;
+    throw new Error(`no result in the response pane (${String(err)}); ${seen}`);
+  });
   const result = JSON.parse(resultText);
   expect(result).toEqual({
     data: {

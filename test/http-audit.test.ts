@@ -2,7 +2,7 @@
  * GraphQL over HTTP: graphql-http's server audit suite against the live server. Any "error" (a MUST
  * the server breaks) fails the test; the counts are printed. Apollo Server alone scores 55 ok,
  * 3 notice, 3 warn of 61: the three warnings are "SHOULD use 200 ... when accepting
- * application/json", which src/graphql/json-status.ts fixes with CSRF prevention still on.
+ * application/json", which src/graphql/json-status.ts fixes.
  */
 import { serverAudits } from 'graphql-http';
 import { useTestServer } from './support/use-test-server';

@@ -177,11 +177,16 @@ function cachedCost(document: DocumentNode, key: string, compute: () => number):
   return cost;
 }
 
-export function costLimitPlugin(config: Limits): ApolloServerPlugin {
+/** The operations of one HTTP request (a batch) share the limit: src/context.ts's requestCost sums their costs. */
+interface CostContext {
+  requestCost: { total: number };
+}
+
+export function costLimitPlugin(config: Limits): ApolloServerPlugin<CostContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operationName }) {
+        async didResolveOperation({ schema, document, request, operationName, contextValue }) {
           let cost: number;
           try {
             const variables = request.variables ?? {};
@@ -200,6 +205,15 @@ export function costLimitPlugin(config: Limits): ApolloServerPlugin {
                 `an aggregate ${SCAN_COST} + its rows x their selection).`,
             );
           }
+
+          const spent = contextValue.requestCost;
+          if (spent.total + cost > config.maxCost) {
+            throw validationFailed(
+              `Query cost limit of ${config.maxCost} exceeded by this batch: this operation costs ${cost}, ` +
+                `the ones before it ${spent.total} (MAX_QUERY_COST applies to the sum).`,
+            );
+          }
+          spent.total += cost;
         },
       };
     },

@@ -1,6 +1,6 @@
 /**
  * The express app: /graphql (Apollo, and GraphiQL for browsers), /healthz, /readyz, /metrics.
- * Every response of /graphql is JSON, refusals included.
+ * Every response of /graphql is JSON, refusals included; CORS applies to all of them.
  */
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -12,8 +12,10 @@ import type { Config } from '../config';
 import { Context, createContext } from '../context';
 import { Db } from '../db/db';
 import type { Logger } from '../logger';
-import { resolveRole } from './auth';
-import { httpErrorHandler, jsonBody } from './body';
+import { mayReadMetrics, resolveRole } from './auth';
+import { batchLimit, httpErrorHandler, jsonBody, sendGraphQLError } from './body';
+import { cors } from './cors';
+import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
 import type { Observability } from './observability';
 
@@ -73,14 +75,24 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
     }
   });
 
-  app.get('/metrics', observability.metricsHandler());
+  // With API_KEYS: a scraper's METRICS_KEY or an admin key (operation names and pool use are not for everyone).
+  const metricsAccess: express.RequestHandler = (req, res, next) => {
+    if (mayReadMetrics(config, req.headers.authorization)) return next();
+    res.setHeader('www-authenticate', 'Bearer');
+    sendGraphQLError(res, 401, '/metrics needs Authorization: Bearer <key> with METRICS_KEY or an admin key', { code: 'UNAUTHENTICATED' });
+  };
+  app.get('/metrics', metricsAccess, observability.metricsHandler());
 
+  // Before GraphiQL's page, so that it varies by Origin too; preflights end here, unlogged.
+  app.use('/graphql', cors(config));
   mountGraphiql(app);
 
   app.use(
     '/graphql',
     observability.requestLog(),
+    getCaching(),
     ...jsonBody(config),
+    batchLimit(config),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { role, sentKey } = resolveRole(config, req.headers.authorization);

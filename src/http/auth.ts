@@ -14,6 +14,9 @@ function keyDigests(keys: Map<string, Role>) {
   return list;
 }
 
+/** The key of an `Authorization: Bearer <key>` header. */
+const bearerKey = (header: string | undefined) => /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1].trim();
+
 /**
  * The caller's role from `Authorization: Bearer <key>`. Keys are compared as SHA-256 digests (equal
  * lengths whatever was sent) with timingSafeEqual, against every configured key without stopping
@@ -22,12 +25,20 @@ function keyDigests(keys: Map<string, Role>) {
  */
 export function resolveRole(config: Pick<Config, 'apiKeys'>, header: string | undefined): { role: Role | null; sentKey: boolean } {
   if (config.apiKeys.size === 0) return { role: 'admin', sentKey: Boolean(header) };
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return { role: null, sentKey: Boolean(header) };
-  const given = digest(match[1].trim());
+  const key = bearerKey(header);
+  if (key === undefined) return { role: null, sentKey: Boolean(header) };
+  const given = digest(key);
   let role: Role | null = null;
   for (const k of keyDigests(config.apiKeys)) {
     if (timingSafeEqual(k.digest, given)) role = k.role;
   }
   return { role, sentKey: true };
+}
+
+/** Who may read /metrics: a scraper with METRICS_KEY, or an admin (every caller of an open server). */
+export function mayReadMetrics(config: Pick<Config, 'apiKeys' | 'metricsKey'>, header: string | undefined): boolean {
+  const admin = resolveRole(config, header).role === 'admin';
+  const key = bearerKey(header);
+  const scraper = config.metricsKey !== undefined && key !== undefined && timingSafeEqual(digest(config.metricsKey), digest(key));
+  return admin || scraper;
 }

@@ -35,6 +35,29 @@ export function jsonBody(config: Pick<Config, 'bodyLimitBytes'>): RequestHandler
   return [requireJson, express.json({ limit: config.bodyLimitBytes, strict: true }), ensureBody];
 }
 
+/**
+ * A POST body that is an array is a batch of operations: refused unless ALLOW_BATCHING is on, and
+ * then at most MAX_BATCH_OPERATIONS of them (their summed cost is capped in src/graphql/limits.ts).
+ */
+export function batchLimit(config: Pick<Config, 'operationBatching' | 'maxBatchOperations'>): RequestHandler {
+  return (req, res, next) => {
+    const body: unknown = req.body;
+    if (!Array.isArray(body)) return next();
+    if (!config.operationBatching) {
+      return sendGraphQLError(res, 400, 'Operation batching is off on this server: send one operation per request (ALLOW_BATCHING).');
+    }
+    if (body.length > config.maxBatchOperations) {
+      return sendGraphQLError(
+        res,
+        400,
+        `A batch holds at most ${config.maxBatchOperations} operations (MAX_BATCH_OPERATIONS), this one has ${body.length}`,
+        { limit: config.maxBatchOperations },
+      );
+    }
+    next();
+  };
+}
+
 interface BodyParserError {
   status?: number;
   statusCode?: number;

@@ -26,7 +26,8 @@ export const ASSET_PREFIX = '/graphiql/';
 // Anonymous on purpose: GraphiQL learns a new operation name from the editor after a debounce, so a
 // query typed over a named default and run at once would be sent with the old, unknown name.
 const DEFAULT_QUERY = `# Recent insights.
-# Keys: when the server has API_KEYS, add {"Authorization": "Bearer <key>"} under Headers.
+# Keys: when the server has API_KEYS, add {"Authorization": "Bearer <key>"} under Headers,
+# then reload the schema (the circling arrows on the left, or Shift+Ctrl+R).
 {
   insights(first: 5) {
     totalCount

@@ -94,14 +94,15 @@ export class Observability {
     return {
       async requestDidStart() {
         return {
-          async willSendResponse({ contextValue, operationName, response }) {
+          async willSendResponse({ contextValue, operationName, response, requestIsBatched }) {
             const slot = (contextValue as unknown as Record<symbol, Slot | undefined>)[SLOT];
             if (!slot) return;
             const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-            slot.note = {
-              operation: operationName ?? '(anonymous)',
-              codes: errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')),
-            };
+            const codes = errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+            // A batch is one request: one label, and the error codes of all its operations.
+            slot.note = requestIsBatched
+              ? { operation: '(batch)', codes: [...(slot.note?.codes ?? []), ...codes] }
+              : { operation: operationName ?? '(anonymous)', codes };
           },
         };
       },
