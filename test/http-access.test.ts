@@ -5,33 +5,19 @@
  */
 import { loadConfig } from '../src/config';
 import { rowCounts } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import type { TestServer } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
 const KEYS = { reader: 'reader-key-http-0123456789', writer: 'writer-key-http-0123456789', admin: 'admin-key-http-0123456789' };
 const METRICS_KEY = 'scraper-key-0123456789';
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
-let db: TestDb;
-let keyed: TestServer;
-let open: TestServer;
-let closed: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDb('http_access');
-  const apiKeys = Object.entries(KEYS)
-    .map(([role, key]) => `${role}:${key}`)
-    .join(',');
-  keyed = await startTestServer(db.url, { API_KEYS: apiKeys, METRICS_KEY, QUERY_STATS: '0' });
-  open = await startTestServer(db.url, { QUERY_STATS: '0' });
-  closed = await startTestServer(db.url, { INTROSPECTION: 'off', QUERY_STATS: '0' });
-});
-afterAll(async () => {
-  await keyed?.stop();
-  await open?.stop();
-  await closed?.stop();
-  await db?.drop();
-});
+const apiKeys = Object.entries(KEYS)
+  .map(([role, key]) => `${role}:${key}`)
+  .join(',');
+const { db, server: keyed, serve } = useTestServer('http_access', { API_KEYS: apiKeys, METRICS_KEY, QUERY_STATS: '0' });
+const open = serve({ QUERY_STATS: '0' });
+const closed = serve({ INTROSPECTION: 'off', QUERY_STATS: '0' });
 
 interface Answer {
   status: number;

@@ -8,40 +8,30 @@ import { parse } from 'graphql';
 import { queryCost } from '../src/graphql/limits';
 import { buildAppSchema } from '../src/schema';
 import { factories } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import type { TestServer } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
 const KEY = 'reader-key-batch-0123456789';
 const LIST = 'query List($n: Int) { insights(first: $n) { nodes { topic } } }';
 const COUNT = 'query Count { insights { totalCount } }';
 
-let db: TestDb;
-let off: TestServer;
+const { db, server: off, serve, startServer } = useTestServer('http_batch', { QUERY_STATS: '0' });
+const keyed = serve({ QUERY_STATS: '0', ALLOW_BATCHING: '1', API_KEYS: `reader:${KEY}` });
 let on: TestServer;
-let keyed: TestServer;
 let listCost: number;
 
 beforeAll(async () => {
-  db = await createTestDb('http_batch');
   const f = factories(db.pool);
   await f.insight({ topic: 'batched one', score: 0.1 });
   await f.insight({ topic: 'batched two', score: 0.2 });
   listCost = queryCost({ schema: await buildAppSchema(), query: parse(LIST), variables: { n: 50 } });
-  off = await startTestServer(db.url, { QUERY_STATS: '0' });
   // Two 50-item lists fit under the limit, three do not.
-  on = await startTestServer(db.url, {
+  on = await startServer({
     QUERY_STATS: '0',
     ALLOW_BATCHING: '1',
     MAX_BATCH_OPERATIONS: '3',
     MAX_QUERY_COST: String(2 * listCost + 1),
   });
-  keyed = await startTestServer(db.url, { QUERY_STATS: '0', ALLOW_BATCHING: '1', API_KEYS: `reader:${KEY}` });
-});
-afterAll(async () => {
-  await off?.stop();
-  await on?.stop();
-  await keyed?.stop();
-  await db?.drop();
 });
 
 async function batch(server: TestServer, body: unknown, headers: Record<string, string> = {}) {

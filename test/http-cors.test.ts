@@ -7,8 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { factories } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import { useTestServer } from './support/use-test-server';
 
 const APP = 'http://app.example.test:5173';
 const ADMIN = 'https://admin.example.test';
@@ -18,20 +17,11 @@ const ALLOWED_HEADERS = [
   'apollographql-client-name, apollographql-client-version',
 ].join(', ');
 
-let db: TestDb;
-let keyed: TestServer;
-let open: TestServer;
+const { db, server: keyed, serve } = useTestServer('cors', { API_KEYS: `reader:${KEY}`, CORS_ORIGINS: `${APP}, ${ADMIN}` });
+const open = serve({ CORS_ORIGINS: '*', CORS_MAX_AGE_SECONDS: '60', QUERY_STATS: '0' });
 
 beforeAll(async () => {
-  db = await createTestDb('cors');
   await factories(db.pool).insight({ topic: 'cors', score: 0.5 });
-  keyed = await startTestServer(db.url, { API_KEYS: `reader:${KEY}`, CORS_ORIGINS: `${APP}, ${ADMIN}` });
-  open = await startTestServer(db.url, { CORS_ORIGINS: '*', CORS_MAX_AGE_SECONDS: '60', QUERY_STATS: '0' });
-});
-afterAll(async () => {
-  await keyed?.stop();
-  await open?.stop();
-  await db?.drop();
 });
 
 const preflight = (url: string, origin: string, method = 'POST', headers = 'authorization, content-type') =>

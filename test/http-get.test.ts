@@ -6,8 +6,8 @@
  */
 import { loadConfig } from '../src/config';
 import { factories } from './support/factories';
-import { startTestServer, TestServer } from './support/server';
-import { createTestDb, TestDb } from './support/test-db';
+import type { TestServer } from './support/server';
+import { useTestServer } from './support/use-test-server';
 
 const KEY = 'reader-key-get-0123456789';
 // The Accept headers these clients send with a GET (and nothing else: no content-type, no Apollo header).
@@ -25,25 +25,14 @@ const DATA = {
   },
 };
 
-let db: TestDb;
-let keyed: TestServer;
-let open: TestServer;
-let publicCache: TestServer;
+const { db, server: keyed, serve } = useTestServer('http_get', { API_KEYS: `reader:${KEY}`, QUERY_STATS: '0' });
+const open = serve({ QUERY_STATS: '0' });
+const publicCache = serve({ QUERY_STATS: '0', HTTP_PUBLIC_MAX_AGE: '30' });
 
 beforeAll(async () => {
-  db = await createTestDb('http_get');
   const f = factories(db.pool);
   await f.insight({ topic: 'get a', score: 0.75 });
   await f.insight({ topic: 'get b', score: 0.25 });
-  keyed = await startTestServer(db.url, { API_KEYS: `reader:${KEY}`, QUERY_STATS: '0' });
-  open = await startTestServer(db.url, { QUERY_STATS: '0' });
-  publicCache = await startTestServer(db.url, { QUERY_STATS: '0', HTTP_PUBLIC_MAX_AGE: '30' });
-});
-afterAll(async () => {
-  await keyed?.stop();
-  await open?.stop();
-  await publicCache?.stop();
-  await db?.drop();
 });
 
 const getUrl = (server: TestServer, query: string, variables?: object, operationName?: string) => {

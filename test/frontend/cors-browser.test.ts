@@ -8,8 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { factories } from '../support/factories';
-import { startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import type { TestServer } from '../support/server';
+import { useTestServer } from '../support/use-test-server';
 import { browserTest, HAS_CHROMIUM, launchChromium } from './chromium';
 
 const KEY = 'reader-key-browser-0123456789';
@@ -27,28 +27,25 @@ async function pageServer(title: string): Promise<{ origin: string; close(): Pro
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-let db: TestDb;
+const { db, startServer, cleanup } = useTestServer('cors_browser', null);
 let api: TestServer;
 let allowed: Awaited<ReturnType<typeof pageServer>>;
 let unlisted: Awaited<ReturnType<typeof pageServer>>;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  db = await createTestDb('cors_browser');
   const f = factories(db.pool);
   await f.insight({ topic: 'from another origin', score: 0.7 });
   await f.insight({ topic: 'read by the page', score: 0.2 });
   allowed = await pageServer('frontend');
   unlisted = await pageServer('elsewhere');
-  api = await startTestServer(db.url, { API_KEYS: `reader:${KEY},writer:${WRITER}`, CORS_ORIGINS: allowed.origin, QUERY_STATS: '0' });
+  api = await startServer({ API_KEYS: `reader:${KEY},writer:${WRITER}`, CORS_ORIGINS: allowed.origin, QUERY_STATS: '0' });
   if (HAS_CHROMIUM) browser = await launchChromium();
 });
-afterAll(async () => {
+cleanup(async () => {
   await browser?.close();
   await allowed?.close();
   await unlisted?.close();
-  await api?.stop();
-  await db?.drop();
 });
 
 interface Outcome {

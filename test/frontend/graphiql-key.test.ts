@@ -7,28 +7,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { factories } from '../support/factories';
-import { startTestServer, TestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
+import { useTestServer } from '../support/use-test-server';
 import { browserTest, graphiqlResult, HAS_CHROMIUM, isLocal, launchChromium } from './chromium';
 
 const KEY = 'reader-key-graphiql-0123456789';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 
-let db: TestDb;
-let server: TestServer;
+const { db, server, cleanup } = useTestServer('graphiql_key', { API_KEYS: `reader:${KEY}`, QUERY_STATS: '0' });
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  db = await createTestDb('graphiql_key');
   await factories(db.pool).insight({ topic: 'behind a key', score: 0.6 });
-  server = await startTestServer(db.url, { API_KEYS: `reader:${KEY}`, QUERY_STATS: '0' });
   if (HAS_CHROMIUM) browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
-});
+cleanup(() => browser?.close());
 
 /** Types into a CodeMirror editor over what it holds, then reads it back (it closes brackets and quotes as they open). */
 async function typeInto(page: Page, selector: string, text: string): Promise<string> {
