@@ -3,7 +3,7 @@ import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { RunStatus } from '../../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
-import { NotBefore, StorableJson, StorableText, TrimmedText } from '../../graphql/validators';
+import { NotBefore, TrimmedText } from '../../graphql/validators';
 
 @ArgsType()
 export class AgentRunsArgs extends ConnectionArgs {
@@ -35,11 +35,9 @@ export class RecordAgentRunInput {
   executionTime?: number | null;
 
   @Field(() => String, { nullable: true })
-  @StorableText()
   error?: string | null;
 
   @Field(() => JSONScalar, { nullable: true })
-  @StorableJson()
   details?: unknown;
 }
 
