@@ -7,7 +7,8 @@ import { NotBefore, TrimmedText } from '../../graphql/validators';
 
 @ArgsType()
 export class AgentRunsArgs extends ConnectionArgs {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The exact name; 1 to 500 characters after trimming, as names are stored.' })
+  @TrimmedText(500)
   agentName?: string | null;
 
   @Field(() => RunStatus, { nullable: true })
