@@ -1,13 +1,16 @@
 /**
  * Bad-input sweep: hundreds of generated malformed requests (broken JSON, wrong content types and
  * methods, wrong variable types, huge and negative numbers, unknown enum values, deep nesting,
- * megabyte strings, invalid cursors, IDs, dates and time zones, mutations over GET). Each must get a
- * 4xx or a GraphQL error with extensions.code (never INTERNAL_SERVER_ERROR), never a 5xx or a stack
- * trace, and the database's row counts must not change.
+ * megabyte strings, invalid cursors, IDs, dates and time zones, mutations over GET, and the values
+ * of ./bad-input.values.ts). Each must get a 4xx or a GraphQL error with extensions.code (never
+ * INTERNAL_SERVER_ERROR), never a 5xx or a stack trace, and the database's row counts must not
+ * change; a case with `expect` must get exactly that one BAD_USER_INPUT error.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { encodeCursor } from '../src/db/sql/keyset';
 import { factories, rowCounts } from './support/factories';
 import { useTestServer } from './support/use-test-server';
+import { Case, gqlCase, json, valueCases } from './bad-input.values';
 
 const { db, server } = useTestServer('badinput');
 
@@ -21,19 +24,6 @@ beforeAll(async () => {
   await f.run();
 });
 
-interface Case {
-  kind: string;
-  name: string;
-  method?: string;
-  /** Raw body (a string is sent as is). */
-  body?: string;
-  headers?: Record<string, string>;
-  /** Query string for GET. */
-  search?: string;
-}
-
-const json = (v: unknown) => JSON.stringify(v);
-const gqlCase = (kind: string, name: string, query: string, variables?: unknown): Case => ({ kind, name, body: json({ query, variables }) });
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const MB = 'x'.repeat(1024 * 1024);
 
@@ -91,7 +81,6 @@ function cases(): Case[] {
   for (const v of ['abc', [0.5], { x: 1 }, true]) {
     out.push(gqlCase('variable types / numbers', `minScore=${json(v)}`, 'query($m: Float) { insights(minScore: $m) { totalCount } }', { m: v }));
   }
-  // (`minScore: 1e999` is not here: graphql-js reads that literal as Infinity, a valid Float for it.)
   for (const lit of ['"0.5"', 'NaN', 'Infinity', '[1]', 'true']) {
     out.push(gqlCase('literals / numbers', `minScore: ${lit}`, `{ communityUsers(filter: { minScore: ${lit} }) { totalCount } }`));
   }
@@ -193,6 +182,7 @@ function cases(): Case[] {
   for (const input of ['{ topic: "" }', '{ topic: "   " }', `{ topic: "${'t'.repeat(501)}" }`, '{ topic: "x", score: 2 }', '{ topic: "x", score: -1 }', '{}', 'null']) {
     out.push(gqlCase('mutations', `createInsight ${input.slice(0, 40)}`, `mutation { createInsight(input: ${input}) { id } }`));
   }
+  out.push(...valueCases());
   return out;
 }
 
@@ -227,6 +217,11 @@ test('at least 200 malformed requests: 4xx or a coded GraphQL error, never a 5xx
       const code = e?.extensions?.code;
       if (typeof code !== 'string') problems.push(`no code ${label}`);
       if (code === 'INTERNAL_SERVER_ERROR') problems.push(`internal ${label}`);
+    }
+    if (c.expect) {
+      const { argumentName, field, problem } = c.expect;
+      const wanted = [[{ code: 'BAD_USER_INPUT', argumentName, fields: [field] }, `Invalid input: ${field}: ${problem}`]];
+      if (!isDeepStrictEqual(errors.map((e) => [e.extensions, e.message]), wanted)) problems.push(`not ${json(wanted)} ${label}`);
     }
     if (res.status < 400 && res.status !== 200) problems.push(`odd status ${label}`);
   }

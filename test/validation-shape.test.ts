@@ -68,7 +68,7 @@ const CASES: Case[] = [
   ['an agent input', 'mutation($i: RecomputeEngagementInput) { recomputeEngagementScores(input: $i) { usersScored } }',
     () => ({ i: { windowDays: 0 } }), 'input', 'input.windowDays', 'must be between 1 and 3650, got 0'],
   ['another agent input', 'mutation($i: TuneStrategyInput) { tuneStrategy(input: $i) { id } }', () => ({ i: { learningRate: 0 } }),
-    'input', 'input.learningRate', 'must be a positive number'],
+    'input', 'input.learningRate', 'must not be less than 0.000001'],
   // Checks that need the database: the same shape, from the same function.
   ['a referenced row that does not exist', 'mutation($i: CreateContentPlanInput!) { createContentPlan(input: $i) { id } }',
     () => ({ i: { title: 't', format: 'VIDEO', platform: 'X', insightId: '999999' } }),

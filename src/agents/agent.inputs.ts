@@ -3,11 +3,11 @@
  * is BAD_USER_INPUT naming the field, and no run is recorded. An explicit null means "not given"
  * (the default applies), as for an omitted field or input.
  */
-import { IsPositive, Max, ValidateNested } from 'class-validator';
+import { IsPositive, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { Platform } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
-import { IntRange } from '../graphql/validators';
+import { IntRange, NotBefore } from '../graphql/validators';
 import { MAX_WINDOW_DAYS } from '../modules/analytics/analytics.inputs';
 
 @InputType()
@@ -38,10 +38,13 @@ export class PerformanceSnapshotInput {
   asOf?: Date | null;
 }
 
+/** Smaller rates would move no weight anyway, and their products underflow double precision (an error in PostgreSQL). */
+export const MIN_LEARNING_RATE = 1e-6;
+
 @InputType()
 export class TuneStrategyInput {
-  @Field(() => Float, { nullable: true, defaultValue: 0.3 })
-  @IsPositive()
+  @Field(() => Float, { nullable: true, defaultValue: 0.3, description: `${MIN_LEARNING_RATE} to 1.` })
+  @Min(MIN_LEARNING_RATE)
   @Max(1)
   learningRate?: number | null;
 }
@@ -51,7 +54,8 @@ export class AnalyzeAgentsInput {
   @Field(() => DateTimeScalar, { nullable: true })
   since?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Not before `since`.' })
+  @NotBefore('since')
   until?: Date | null;
 }
 
@@ -89,6 +93,7 @@ export class AgentPerformanceArgs {
   @Field(() => DateTimeScalar, { nullable: true })
   since?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Not before `since`.' })
+  @NotBefore('since')
   until?: Date | null;
 }

@@ -1,3 +1,4 @@
+/// <reference lib="es2024.string" />
 /**
  * The one validation path for arguments. Every field takes its arguments as one @ArgsType class;
  * the rules are class-validator decorators (built-ins and ./validators.ts) on that class and on its
@@ -9,13 +10,16 @@
  *   extensions: { code: 'BAD_USER_INPUT', argumentName: 'input', fields: ['input.topic', ...] }
  *   message:    'Invalid input: input.topic: must be at most 500 characters after trimming; ...'
  *
+ * Besides its class's rules, every given value must be storable (`storableProblem`): that rule holds
+ * for every string, number and key of every argument, inside JSON too, so no field can forget it.
+ *
  * validateArgs does not go through class-validator's validate(), which builds a ValidationError
  * tree and a promise per object: it compiles, once per class, a synchronous checker from
  * class-validator's metadata that calls each constraint's validate function directly, so that the
  * 5,000 items of recordInteractions cost about what a hand-written loop over them costs.
  */
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
-import type { ValidatorFn } from 'type-graphql';
+import { getMetadataStorage as graphqlMetadata, ValidatorFn } from 'type-graphql';
 import { BadUserInputError } from '../errors';
 
 export interface Problem {
@@ -67,7 +71,13 @@ interface PropertyRules {
   nested: boolean;
 }
 
-const compiled = new Map<Function, PropertyRules[]>();
+interface ClassRules {
+  rules: PropertyRules[];
+  /** The class's other GraphQL fields: a value given to one is checked for storability alone. */
+  unruled: string[];
+}
+
+const compiled = new Map<Function, ClassRules>();
 
 /**
  * Null and absent values are not checked (GraphQL already refuses null for a required argument or
@@ -75,12 +85,14 @@ const compiled = new Map<Function, PropertyRules[]>();
  * a list item; paths are built only for a problem or a nested object, never per checked value.
  */
 function checkObject(object: Record<string, unknown>, type: Function, base: string, index: number, out: Problem[]): void {
-  let rules = compiled.get(type);
-  if (!rules) compiled.set(type, (rules = compile(type)));
-  for (const rule of rules) {
+  let forClass = compiled.get(type);
+  if (!forClass) compiled.set(type, (forClass = compile(type)));
+  for (const rule of forClass.rules) {
     const value = object[rule.property];
     for (const c of rule.defined) check(c, object, value, base, index, rule.property, -1, out);
     if (value === null || value === undefined) continue;
+    // A value that cannot be stored gets that one problem, not a second one from its rules.
+    if (!rule.nested && !storable(value, base, index, rule.property, out)) continue;
     if (rule.conditions.length && !rule.conditions.every((holds) => holds(object, value))) continue;
     for (const c of rule.constraints) {
       if (c.each && Array.isArray(value)) value.forEach((item, i) => check(c, object, item, base, index, rule.property, i, out));
@@ -88,7 +100,57 @@ function checkObject(object: Record<string, unknown>, type: Function, base: stri
     }
     if (rule.nested) checkNested(value, pathOf(base, index, rule.property), out);
   }
+  for (const property of forClass.unruled) {
+    const value = object[property];
+    if (value !== null && value !== undefined) storable(value, base, index, property, out);
+  }
 }
+
+/** Whether the value may be stored; if not, its problem is added with the path down to the offending part. */
+function storable(value: unknown, base: string, index: number, property: string, out: Problem[]): boolean {
+  const p = storableProblem(value, 0);
+  if (p) out.push({ path: pathOf(base, index, property) + p.path, problem: p.problem });
+  return !p;
+}
+
+/** How deep JSON (and any other value) may nest: bounds this walk and PostgreSQL's jsonb recursion. */
+const MAX_VALUE_DEPTH = 100;
+
+const TOO_DEEP: Problem = { path: '', problem: `must not nest deeper than ${MAX_VALUE_DEPTH} levels` };
+const NOT_FINITE: Problem = { path: '', problem: 'must be a finite number' };
+const NUL: Problem = { path: '', problem: 'must not contain the NUL character (U+0000)' };
+const LONE_SURROGATE: Problem = { path: '', problem: 'must be well-formed UTF-16 (it holds a lone surrogate, half of a pair)' };
+
+/**
+ * What any value given to any argument must be, whatever its field: text that PostgreSQL can store
+ * and that means one thing (no NUL, which text cannot hold; no lone surrogate, which jsonb refuses
+ * and text turns into U+FFFD, so that "a\uD800" and "a\uDBFF" would be one handle), finite numbers
+ * (a Float literal 1e999 reads as Infinity), and at most MAX_VALUE_DEPTH levels of lists and
+ * objects. The first problem, with its path below the value (`.notes[2]`, or '' for the value itself).
+ */
+function storableProblem(value: unknown, depth: number): Problem | null {
+  if (typeof value === 'string') return value.isWellFormed() ? (value.includes('\u0000') ? NUL : null) : LONE_SURROGATE;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : NOT_FINITE;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return null;
+  if (depth >= MAX_VALUE_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = storableProblem(value[i], depth + 1);
+      if (p) return p === TOO_DEEP ? p : { path: `[${i}]${p.path}`, problem: p.problem };
+    }
+    return null;
+  }
+  for (const key in value) {
+    const k = storableProblem(key, depth);
+    if (k) return { path: '', problem: `has a key that ${k.problem}: ${quote(key)}` };
+    const p = storableProblem((value as Record<string, unknown>)[key], depth + 1);
+    if (p) return p === TOO_DEEP ? p : { path: `${keyPath(key)}${p.path}`, problem: p.problem };
+  }
+  return null;
+}
+
+/** A JSON key as a path step: `.name`, or `["odd key"]`. */
+const keyPath = (key: string): string => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
 function pathOf(base: string, index: number, property: string, item = -1): string {
   const object = index < 0 ? base : `${base}[${index}]`;
@@ -115,10 +177,10 @@ function checkNested(value: unknown, path: string, out: Problem[]): void {
   }
 }
 
-function compile(type: Function): PropertyRules[] {
+function compile(type: Function): ClassRules {
   const storage = getMetadataStorage();
   const byProperty = storage.groupByPropertyName(storage.getTargetValidationMetadatas(type, '', false, false));
-  return Object.entries(byProperty).map(([property, metadatas]) => {
+  const rules = Object.entries(byProperty).map(([property, metadatas]) => {
     const rules: PropertyRules = { property, defined: [], conditions: [], constraints: [], nested: false };
     for (const m of metadatas) {
       if (m.type === ValidationTypes.NESTED_VALIDATION) rules.nested = true;
@@ -140,6 +202,18 @@ function compile(type: Function): PropertyRules[] {
     }
     return rules;
   });
+  const ruled = new Set(rules.map((r) => r.property));
+  return { rules, unruled: fieldNames(type).filter((name) => !ruled.has(name)) };
+}
+
+/** The GraphQL fields of an input or args class, its parents' included (ConnectionArgs' first, after). */
+function fieldNames(type: Function): string[] {
+  const fields = graphqlMetadata().fields;
+  const names = new Set<string>();
+  for (let t = type; t && t !== Function.prototype; t = Object.getPrototypeOf(t)) {
+    for (const f of fields) if (f.target === t) names.add(f.name);
+  }
+  return [...names];
 }
 
 type Message = string | ((args: ValidationArguments) => string) | undefined;

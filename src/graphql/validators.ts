@@ -2,6 +2,8 @@
  * The project's own class-validator decorators, used beside the built-ins (Min, Max, IsPositive, ...)
  * on @ArgsType and @InputType classes and checked by validateArgs (./validation.ts). Each message
  * is the problem alone ("must be between 0 and 100, got 101"): the error puts the path in front.
+ * What every value must be (no NUL, well-formed UTF-16, finite, bounded nesting) needs no decorator:
+ * validateArgs checks it for every value given, before these rules.
  * Validation is synchronous: a rule that needs the database runs after validation, through invalidArgs.
  */
 import { IsDefined, registerDecorator, ValidationArguments } from 'class-validator';
@@ -92,10 +94,6 @@ function comparedWith(other: string, strict: boolean) {
 export const After = (other: string) => comparedWith(other, true);
 export const NotBefore = (other: string) => comparedWith(other, false);
 
-/** PostgreSQL text cannot hold U+0000: refuse it here instead of failing inside SQL. */
-const hasNul = (s: string): boolean => s.includes('\u0000');
-const NUL = 'must not contain the NUL character (U+0000)';
-
 /** Characters as PostgreSQL counts them (code points), not UTF-16 units. */
 function codePoints(s: string, stopAfter: number): number {
   if (s.length <= stopAfter) return s.length; // never more code points than units
@@ -106,7 +104,6 @@ function codePoints(s: string, stopAfter: number): number {
 
 function textProblem(value: unknown, max: number): string | null {
   if (typeof value !== 'string') return 'must be a string';
-  if (hasNul(value)) return NUL;
   const trimmed = value.trim();
   if (trimmed.length === 0) return 'must not be empty or only whitespace';
   if (codePoints(trimmed, max) > max) return `must be at most ${max} characters after trimming`;
@@ -116,31 +113,4 @@ function textProblem(value: unknown, max: number): string | null {
 /** A required name: 1..max characters after trimming (the service stores the trimmed text). */
 export function TrimmedText(max: number) {
   return rule('trimmedText', (v) => textProblem(v, max) === null, (a) => textProblem(a.value, max)!);
-}
-
-/** Free text (summary, url, ...): anything PostgreSQL text can store. */
-export function StorableText() {
-  return rule('storableText', (v) => typeof v === 'string' && !hasNul(v), () => NUL);
-}
-
-export const MAX_JSON_DEPTH = 100;
-
-/** Why a JSON value cannot go into a jsonb column, or null. Depth bounds PostgreSQL's recursion. */
-function jsonProblem(value: unknown, depth = 0): string | null {
-  if (depth > MAX_JSON_DEPTH) return `must not nest deeper than ${MAX_JSON_DEPTH} levels`;
-  if (typeof value === 'string') return hasNul(value) ? NUL : null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : 'must hold only finite numbers';
-  if (value === null || typeof value !== 'object') return null;
-  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
-  for (const [key, v] of entries) {
-    if (hasNul(key)) return NUL;
-    const p = jsonProblem(v, depth + 1);
-    if (p) return p;
-  }
-  return null;
-}
-
-/** A JSON value that jsonb accepts. */
-export function StorableJson() {
-  return rule('storableJson', (v) => jsonProblem(v) === null, (a) => jsonProblem(a.value)!);
 }

@@ -35,10 +35,13 @@ const BAD: [string, Record<string, unknown>, string, string | null][] = [
   ['snapshot', { windowDays: 0 }, 'windowDays', 'must be between 1 and 3650, got 0'],
   ['snapshot', { windowDays: 3651 }, 'windowDays', 'must be between 1 and 3650, got 3651'],
   ['snapshot', { platform: 'MYSPACE' }, 'platform', null],
-  ['tune', { learningRate: 0 }, 'learningRate', 'must be a positive number'],
-  ['tune', { learningRate: -0.1 }, 'learningRate', 'must be a positive number'],
+  ['tune', { learningRate: 0 }, 'learningRate', 'must not be less than 0.000001'],
+  ['tune', { learningRate: -0.1 }, 'learningRate', 'must not be less than 0.000001'],
+  ['tune', { learningRate: 5e-324 }, 'learningRate', 'must not be less than 0.000001'],
   ['tune', { learningRate: 1.0000001 }, 'learningRate', 'must not be greater than 1'],
   ['analyze', { since: '2026-13-01T00:00:00Z' }, 'since', null],
+  ['analyze', { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }, 'until',
+    'must not be before since (since 2026-01-02T00:00:00.000Z, got 2026-01-01T00:00:00.000Z)'],
 ];
 
 test.each(BAD)('%s with %j: BAD_USER_INPUT naming %s, no run recorded', async (name, input, field, problem) => {

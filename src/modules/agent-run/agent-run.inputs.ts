@@ -3,11 +3,12 @@ import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { RunStatus } from '../../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
-import { NotBefore, StorableJson, StorableText, TrimmedText } from '../../graphql/validators';
+import { NotBefore, TrimmedText } from '../../graphql/validators';
 
 @ArgsType()
 export class AgentRunsArgs extends ConnectionArgs {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The exact name; 1 to 500 characters after trimming, as names are stored.' })
+  @TrimmedText(500)
   agentName?: string | null;
 
   @Field(() => RunStatus, { nullable: true })
@@ -35,11 +36,9 @@ export class RecordAgentRunInput {
   executionTime?: number | null;
 
   @Field(() => String, { nullable: true })
-  @StorableText()
   error?: string | null;
 
   @Field(() => JSONScalar, { nullable: true })
-  @StorableJson()
   details?: unknown;
 }
 

@@ -13,7 +13,7 @@ export function listAgentRuns(db: Db, args: AgentRunsArgs): Promise<Page<AgentRu
     ...pageArgs(args, ORDER),
     filter: (p) => {
       const c: string[] = [];
-      if (args.agentName) c.push(`t.agent_name = ${p.add(args.agentName)}`);
+      if (args.agentName) c.push(`t.agent_name = ${p.add(args.agentName.trim())}`);
       if (args.status) c.push(`t.status = ${p.add(toDb(args.status))}`);
       return c;
     },

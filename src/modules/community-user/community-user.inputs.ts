@@ -3,7 +3,7 @@ import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { CommunityUserOrderField, Platform, SortDirection, Tier } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
-import { StorableText, TrimmedText } from '../../graphql/validators';
+import { TrimmedText } from '../../graphql/validators';
 
 @InputType()
 export class CommunityUserFilter {
@@ -57,7 +57,6 @@ export class UpsertCommunityUserInput {
   platform!: Platform;
 
   @Field(() => String, { nullable: true, description: 'Left out: an existing user keeps its display name; null clears it.' })
-  @StorableText()
   displayName?: string | null;
 }
 

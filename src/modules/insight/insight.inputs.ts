@@ -1,7 +1,7 @@
 import { Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
-import { StorableText, TrimmedText } from '../../graphql/validators';
+import { TrimmedText } from '../../graphql/validators';
 
 @ArgsType()
 export class InsightsArgs extends ConnectionArgs {
@@ -16,11 +16,9 @@ export class CreateInsightInput {
   topic!: string;
 
   @Field(() => String, { nullable: true })
-  @StorableText()
   summary?: string | null;
 
   @Field(() => String, { nullable: true })
-  @StorableText()
   source?: string | null;
 
   /** An explicit null means the default, like leaving it out. */

@@ -3,7 +3,7 @@ import { ArgsType, Field, Float, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { ContentFormat, ContentOrderField, Platform, SortDirection } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
-import { IsEntityId, StorableText } from '../../graphql/validators';
+import { IsEntityId } from '../../graphql/validators';
 
 @InputType()
 export class ContentFilter {
@@ -54,7 +54,6 @@ export class PublishContentInput {
   platform?: Platform | null;
 
   @Field(() => String, { nullable: true })
-  @StorableText()
   url?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
