@@ -49,7 +49,7 @@ export const quote = (s: string, n = 40): string => JSON.stringify(s.length > n 
 export const validateArgs: ValidatorFn = (value, type) => {
   if (value === null || typeof value !== 'object' || typeof type !== 'function') return;
   const problems: Problem[] = [];
-  checkObject(value as Record<string, unknown>, type, '', -1, problems);
+  checkObject(value as Record<string, unknown>, rulesOf(type), '', -1, problems);
   if (problems.length) throw invalidArgs(problems);
 };
 
@@ -84,9 +84,7 @@ const compiled = new Map<Function, ClassRules>();
  * field): a rule describes a value that was given. An object's path is `base`, or `base[index]` for
  * a list item; paths are built only for a problem or a nested object, never per checked value.
  */
-function checkObject(object: Record<string, unknown>, type: Function, base: string, index: number, out: Problem[]): void {
-  let forClass = compiled.get(type);
-  if (!forClass) compiled.set(type, (forClass = compile(type)));
+function checkObject(object: Record<string, unknown>, forClass: ClassRules, base: string, index: number, out: Problem[]): void {
   for (const rule of forClass.rules) {
     const value = object[rule.property];
     for (const c of rule.defined) check(c, object, value, base, index, rule.property, -1, out);
@@ -158,22 +156,43 @@ function pathOf(base: string, index: number, property: string, item = -1): strin
   return item < 0 ? path : `${path}[${item}]`;
 }
 
-function check(c: Constraint, object: object, value: unknown, base: string, index: number, property: string, item: number, out: Problem[]): void {
+/** `item` >= 0: the value is that item of a list the constraint checks item by item (`{ each: true }`). */
+function check(
+  c: Constraint, object: object, value: unknown, base: string, index: number, property: string, item: number, out: Problem[],
+): void {
   const args = c.args;
   args.object = object;
   args.value = value;
   if (!c.validate(value, args)) out.push({ path: pathOf(base, index, property, item), problem: c.message(args) });
 }
 
-/** Items of a list get their index in the path; type-graphql made each input object an instance of its class. */
+function rulesOf(type: Function): ClassRules {
+  let rules = compiled.get(type);
+  if (!rules) compiled.set(type, (rules = compile(type)));
+  return rules;
+}
+
+/**
+ * type-graphql made each input object an instance of its class; items of a list get their index in
+ * the path. The items of a list share one class: its rules are looked up when the prototype
+ * changes, not per item (type-graphql's instances are in dictionary mode, where even reading
+ * `constructor` is slow).
+ */
 function checkNested(value: unknown, path: string, out: Problem[]): void {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      if (item !== null && typeof item === 'object') checkObject(item, item.constructor, path, i, out);
+  if (!Array.isArray(value)) {
+    if (typeof value === 'object') checkObject(value as Record<string, unknown>, rulesOf((value as object).constructor), path, -1, out);
+    return;
+  }
+  let proto: object | null = null;
+  let rules: ClassRules = { rules: [], unruled: [] };
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (item === null || typeof item !== 'object') continue;
+    if (Object.getPrototypeOf(item) !== proto) {
+      proto = Object.getPrototypeOf(item);
+      rules = rulesOf(item.constructor);
     }
-  } else if (typeof value === 'object') {
-    checkObject(value as Record<string, unknown>, (value as object).constructor, path, -1, out);
+    checkObject(item, rules, path, i, out);
   }
 }
 

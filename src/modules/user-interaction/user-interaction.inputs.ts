@@ -6,22 +6,26 @@ import { IsEntityId, ListLength } from '../../graphql/validators';
 
 export const MAX_INTERACTIONS_PER_CALL = 5000;
 
-/** One item of recordInteractions. */
+/**
+ * One item of recordInteractions. Its fields are `declare`d (no class field definitions): type-graphql
+ * deletes an instance's undefined own fields that the input left out, which turns thousands of
+ * items into slow dictionary-mode objects; without own fields it has nothing to delete.
+ */
 @InputType()
 export class RecordInteractionInput {
   @Field(() => ID)
   @IsEntityId()
-  userId!: string;
+  declare userId: string;
 
   @Field(() => InteractionType)
-  type!: InteractionType;
+  declare type: InteractionType;
 
   @Field(() => ID, { nullable: true })
   @IsEntityId()
-  contentId?: string | null;
+  declare contentId?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
-  timestamp?: Date | null;
+  declare timestamp?: Date | null;
 }
 
 @ArgsType()
