@@ -24,6 +24,8 @@ export interface Config {
   agentWorkMem: string;
   /** Test only (refused with NODE_ENV=production): this agent's run fails after its first domain statement. */
   agentFailAfterFirstStatement: string | null;
+  /** How often `running` rows whose owner connection is gone are marked failed (src/agents/run-sweep.ts). */
+  runSweepIntervalMs: number;
   apiKeys: Map<string, Role>;
   maxDepth: number;
   maxAliases: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentStatementTimeoutMs: int(env, 'AGENT_STATEMENT_TIMEOUT_MS', 300000, 0),
     agentWorkMem: memory(env, 'AGENT_WORK_MEM', '64MB'),
     agentFailAfterFirstStatement: faultHook(env),
+    runSweepIntervalMs: int(env, 'RUN_SWEEP_INTERVAL_MS', 60000, 100),
     apiKeys: parseApiKeys(env.API_KEYS),
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),

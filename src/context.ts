@@ -3,6 +3,7 @@ import type { ResultCache } from './cache/result-cache';
 import type { Config, Role } from './config';
 import { Db, QueryStats } from './db/db';
 import { createLoaders, Loaders } from './loaders';
+import type { Logger } from './logger';
 
 export interface Context {
   db: Db;
@@ -18,6 +19,8 @@ export interface Context {
   resultCache: ResultCache;
   /** The server's configuration (agents read their timeout and work_mem from it). */
   config: Config;
+  /** The server's log (an agent run logs there a failure it could not record). */
+  log: Logger;
 }
 
 export interface ContextDeps {
@@ -26,10 +29,11 @@ export interface ContextDeps {
   sentKey: boolean;
   resultCache: ResultCache;
   config: Config;
+  log: Logger;
   /** false only for the benchmark's N+1 comparison (loaders that do not batch). */
   batch: boolean;
 }
 
-export function createContext({ db, role, sentKey, resultCache, config, batch }: ContextDeps): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config };
+export function createContext({ db, role, sentKey, resultCache, config, log, batch }: ContextDeps): Context {
+  return { db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config, log };
 }
