@@ -36,6 +36,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { AgentName, AgentRun, AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
+import { ABANDONED } from './run-sweep';
 
 /** First key of the two-key advisory locks: keeps the agents' locks apart from anyone else's. */
 export const AGENT_LOCK_CLASS = 0x41474e54; // 'AGNT'
@@ -138,15 +139,18 @@ function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * Ends a `running` row. Only a running one: a failure whose COMMIT did happen (the connection broke
- * while it answered) must not overwrite the success that committed with the domain writes.
+ * while it answered) must not overwrite the success that committed with the domain writes. A
+ * failure may replace the sweep's `abandoned` mark (the sweep can come first once the run's
+ * connection is closed): the run's own error says more.
  */
 async function finish(db: Db, id: number, status: 'success' | 'failure', error: string | null, result: unknown): Promise<AgentRun | null> {
   return db.one<AgentRun>(
     `UPDATE agent_logs t SET status = $2, finished_at = clock_timestamp(),
        execution_time = extract(epoch FROM clock_timestamp() - t.started_at)::float8 * 1000, error = $3,
        details = coalesce(t.details, '{}'::jsonb) || jsonb_build_object('result', $4::jsonb)
-     WHERE t.id = $1 AND t.status = 'running' RETURNING ${AGENT_RUN_COLUMNS}`,
-    [id, status, error, JSON.stringify(result)],
+     WHERE t.id = $1 AND (t.status = 'running' OR ($2 = 'failure' AND t.status = 'failure' AND t.error = $5))
+     RETURNING ${AGENT_RUN_COLUMNS}`,
+    [id, status, error, JSON.stringify(result), ABANDONED],
   );
 }
 
