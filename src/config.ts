@@ -22,10 +22,10 @@ export interface Config {
   agentStatementTimeoutMs: number;
   /** work_mem of an agent's transaction (SET LOCAL): its hash aggregates and sorts stay in memory. */
   agentWorkMem: string;
-  /** Test only (refused with NODE_ENV=production): this agent's run fails after its first domain statement. */
-  agentFailAfterFirstStatement: string | null;
   /** How often `running` rows whose owner connection is gone are marked failed (src/agents/run-sweep.ts). */
   runSweepIntervalMs: number;
+  /** Test only (refused with NODE_ENV=production): this agent's run fails after its first domain statement. */
+  agentFailAfterFirstStatement: string | null;
   apiKeys: Map<string, Role>;
   maxDepth: number;
   maxAliases: number;
@@ -106,8 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30000, 1),
     agentStatementTimeoutMs: int(env, 'AGENT_STATEMENT_TIMEOUT_MS', 300000, 0),
     agentWorkMem: memory(env, 'AGENT_WORK_MEM', '64MB'),
-    agentFailAfterFirstStatement: faultHook(env),
     runSweepIntervalMs: int(env, 'RUN_SWEEP_INTERVAL_MS', 60000, 100),
+    agentFailAfterFirstStatement: faultHook(env),
     apiKeys: parseApiKeys(env.API_KEYS),
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
     maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0),

@@ -17,10 +17,10 @@ export interface Context {
   cache: { hits: number; misses: number };
   /** The server's result cache (src/cache); shared across requests and, with Redis, instances. */
   resultCache: ResultCache;
-  /** The server's configuration (agents read their timeout and work_mem from it). */
-  config: Config;
   /** The server's log (an agent run logs there a failure it could not record). */
   log: Logger;
+  /** The server's configuration (agents read their timeout and work_mem from it). */
+  config: Config;
 }
 
 export interface ContextDeps {
@@ -28,12 +28,13 @@ export interface ContextDeps {
   role: Role | null;
   sentKey: boolean;
   resultCache: ResultCache;
-  config: Config;
   log: Logger;
+  config: Config;
   /** false only for the benchmark's N+1 comparison (loaders that do not batch). */
   batch: boolean;
 }
 
 export function createContext({ db, role, sentKey, resultCache, config, log, batch }: ContextDeps): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config, log };
+  const loaders = createLoaders(db, { batch });
+  return { db, stats: db.stats, loaders, role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config, log };
 }

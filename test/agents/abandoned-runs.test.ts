@@ -60,7 +60,9 @@ async function runWaitingOnLock(server: ChildServer): Promise<{ id: string; owne
   await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
   const pending = post(server, RECOMPUTE).catch((err: unknown) => err);
   await until('the run to wait on the lock', async () => {
-    const r = await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    const r = await holder.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
     return r.rows[0].n === 1;
   });
   const { rows } = await holder.query(`SELECT id::text, owner_pid FROM agent_logs WHERE status = 'running'`);
@@ -96,7 +98,8 @@ test('connection cut while the database refuses new ones: the failure cannot be 
     const run = await runWaitingOnLock(server);
     await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS false`);
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2`, [
-      db.name, (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+      db.name,
+      (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid,
     ]);
     const res = (await run.pending) as { errors?: any[] };
     expect(res.errors?.[0].extensions).toMatchObject({ reason: 'DATABASE_UNAVAILABLE', runId: run.id });
@@ -114,17 +117,20 @@ test('connection cut while the database refuses new ones: the failure cannot be 
   }
 });
 
-test('the sweep leaves live runs and other writers\' rows alone, and fails rows of the four agents that have no owner', async () => {
+test("the sweep leaves live runs and other writers' rows alone, and fails rows of the four agents that have no owner", async () => {
   const server = await spawn();
   const run = await runWaitingOnLock(server);
   await db.pool.query(
-    `INSERT INTO agent_logs (agent_name, status, started_at) VALUES ('StrategyTuningAgent', 'running', now()), ('MyExternalAgent', 'running', now())`,
+    `INSERT INTO agent_logs (agent_name, status, started_at)
+     VALUES ('StrategyTuningAgent', 'running', now()), ('MyExternalAgent', 'running', now())`,
   );
   const swept = await sweepAbandonedRuns(new Db(db.pool));
   const rows = await runRows(db.pool);
   expect(swept).toEqual([rows[1].id]);
   expect(rows.map((r) => [r.agent_name, r.status])).toEqual([
-    ['ConversionAgent', 'running'], ['StrategyTuningAgent', 'failure'], ['MyExternalAgent', 'running'],
+    ['ConversionAgent', 'running'],
+    ['StrategyTuningAgent', 'failure'],
+    ['MyExternalAgent', 'running'],
   ]);
   await holder.query('SELECT pg_advisory_unlock_all()');
   expect(((await run.pending) as { errors?: unknown }).errors).toBeUndefined();
@@ -143,14 +149,16 @@ describe('recordAgentRun', () => {
         expect(res.errors).toHaveLength(1);
         expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input', fields: ['input.status'] });
         expect(res.errors![0].message).toBe(
-          `Invalid input: input.status: must be SUCCESS or FAILURE for ${agentName.trim()}: only this server records its own agents' runs as RUNNING`,
+          `Invalid input: input.status: must be SUCCESS or FAILURE for ${agentName.trim()}: ` +
+            "only this server records its own agents' runs as RUNNING",
         );
       }
       expect(await runRows(db.pool)).toEqual([]);
       expect(ok(await server.gql(RECORD, { agentName: 'MyExternalAgent', status: 'RUNNING' })).recordAgentRun.status).toBe('RUNNING');
       expect(ok(await server.gql(RECORD, { agentName: 'ConversionAgent', status: 'SUCCESS' })).recordAgentRun.status).toBe('SUCCESS');
       expect((await runRows(db.pool)).map((r) => [r.agent_name, r.status])).toEqual([
-        ['MyExternalAgent', 'running'], ['ConversionAgent', 'success'],
+        ['MyExternalAgent', 'running'],
+        ['ConversionAgent', 'success'],
       ]);
     } finally {
       await server.stop();

@@ -49,7 +49,11 @@ test('metrics at their bounds, through the API: every aggregate answers exact va
     const c = await f().content({ contentPlanId: plan.id, publishedAt: published });
     const input = { contentId: String(c.id), views: 1e12, likes: 1e12, comments: 1e12, shares: 1e12, engagementRate: 1000 };
     expect(ok(await server.gql(UPDATE, { input })).updateContentMetrics).toEqual({
-      views: 1e12, likes: 1e12, comments: 1e12, shares: 1e12, engagementRate: 1000,
+      views: 1e12,
+      likes: 1e12,
+      comments: 1e12,
+      shares: 1e12,
+      engagementRate: 1000,
     });
   }
   expect(ok(await aggregates())).toEqual({
@@ -58,8 +62,11 @@ test('metrics at their bounds, through the API: every aggregate answers exact va
     bestPostingTimes: [{ posts: 3, avgViews: 1e12, avgEngagementRate: 1000 }],
   });
   expect(ok(await server.gql(SNAPSHOT)).createPerformanceSnapshot).toEqual({
-    contentCount: 3, totalImpressions: 3e12, avgEngagementRate: 1000,
-    byFormat: [{ contentCount: 3, impressions: 3e12 }], byPlatform: [{ platform: 'YOUTUBE', impressions: 3e12 }],
+    contentCount: 3,
+    totalImpressions: 3e12,
+    avgEngagementRate: 1000,
+    byFormat: [{ contentCount: 3, impressions: 3e12 }],
+    byPlatform: [{ platform: 'YOUTUBE', impressions: 3e12 }],
   });
 
   for (let i = 0; i < 2; i++) {
@@ -90,13 +97,21 @@ test('sums of views beyond SafeInt saturate at 2^53 - 1, in every read and in th
     bestPostingTimes: [{ posts: 10002, avgViews: (1e16 + 2 * MAX_SAFE) / 10002, avgEngagementRate: 0.5 }],
   });
   const snapshot = {
-    contentCount: 10002, totalImpressions: MAX_SAFE, avgEngagementRate: 0.5,
+    contentCount: 10002,
+    totalImpressions: MAX_SAFE,
+    avgEngagementRate: 0.5,
     byFormat: [{ contentCount: 10002, impressions: MAX_SAFE }],
-    byPlatform: [{ platform: 'YOUTUBE', impressions: MAX_SAFE }, { platform: 'TIKTOK', impressions: MAX_SAFE }],
+    byPlatform: [
+      { platform: 'YOUTUBE', impressions: MAX_SAFE },
+      { platform: 'TIKTOK', impressions: MAX_SAFE },
+    ],
   };
   expect(ok(await server.gql(SNAPSHOT)).createPerformanceSnapshot).toEqual(snapshot);
   const read = ok(await server.gql('{ latestPerformanceSnapshot { totalImpressions byPlatform { impressions } } }'));
-  expect(read.latestPerformanceSnapshot).toEqual({ totalImpressions: MAX_SAFE, byPlatform: [{ impressions: MAX_SAFE }, { impressions: MAX_SAFE }] });
+  expect(read.latestPerformanceSnapshot).toEqual({
+    totalImpressions: MAX_SAFE,
+    byPlatform: [{ impressions: MAX_SAFE }, { impressions: MAX_SAFE }],
+  });
 });
 
 function expectRefused(res: GqlResult, field: string, problem: string) {
@@ -118,8 +133,11 @@ test('values over the bounds are BAD_USER_INPUT naming the field, and write noth
     }
   }
   for (const value of [1000.0001, 1e308]) {
-    expectRefused(await server.gql(UPDATE, { input: { contentId: String(c.id), engagementRate: value } }), 'input.engagementRate',
-      'must not be greater than 1000');
+    expectRefused(
+      await server.gql(UPDATE, { input: { contentId: String(c.id), engagementRate: value } }),
+      'input.engagementRate',
+      'must not be greater than 1000',
+    );
   }
   expect(await stored()).toEqual(before);
 
@@ -141,6 +159,7 @@ test('an agent result the API cannot return fails the run before COMMIT: no snap
   expect((await db.pool.query('SELECT count(*)::int AS n FROM performance_snapshots')).rows[0].n).toBe(0);
   const run = (await db.pool.query('SELECT status, error FROM agent_logs WHERE id = $1', [Number(runId)])).rows[0];
   expect(run).toEqual({
-    status: 'failure', error: "the agent's result.avgEngagementRate is Infinity, which the API cannot return; nothing was written",
+    status: 'failure',
+    error: "the agent's result.avgEngagementRate is Infinity, which the API cannot return; nothing was written",
   });
 });

@@ -33,7 +33,9 @@ export class RecordAgentRunInput {
   @Field(() => RunStatus, { description: `RUNNING is refused for the server's own agents (${AGENT_NAMES.join(', ')}).` })
   @ValidateIf(ownAgent)
   @IsIn([RunStatus.SUCCESS, RunStatus.FAILURE], {
-    message: (a) => `must be SUCCESS or FAILURE for ${String((a.object as RecordAgentRunInput).agentName).trim()}: only this server records its own agents' runs as RUNNING`,
+    message: (a) =>
+      `must be SUCCESS or FAILURE for ${String((a.object as RecordAgentRunInput).agentName).trim()}: ` +
+      "only this server records its own agents' runs as RUNNING",
   })
   status!: RunStatus;
 
