@@ -124,6 +124,7 @@ async function recordFailure(db: Db, log: Logger, runId: number, error: string):
   }
   log.error({ runId, err: last }, 'could not record an agent run failure; the run sweep will mark it abandoned');
 }
+
 const queues = new Map<string, Promise<unknown>>();
 
 /** Runs `fn` after every earlier call with the same key has settled (an in-process FIFO). */
