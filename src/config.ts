@@ -24,6 +24,8 @@ export interface Config {
   agentStatementTimeoutMs: number;
   /** work_mem of an agent's transaction (SET LOCAL): its hash aggregates and sorts stay in memory. */
   agentWorkMem: string;
+  /** How often `running` rows whose owner connection is gone are marked failed (src/agents/run-sweep.ts). */
+  runSweepIntervalMs: number;
   /** Test only (refused with NODE_ENV=production): this agent's run fails after its first domain statement. */
   agentFailAfterFirstStatement: string | null;
   apiKeys: Map<string, Role>;
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readStatementTimeoutMs: int(env, 'READ_STATEMENT_TIMEOUT_MS', 30000, 1),
     agentStatementTimeoutMs: int(env, 'AGENT_STATEMENT_TIMEOUT_MS', 300000, 0),
     agentWorkMem: memory(env, 'AGENT_WORK_MEM', '64MB'),
+    runSweepIntervalMs: int(env, 'RUN_SWEEP_INTERVAL_MS', 60000, 100),
     agentFailAfterFirstStatement: faultHook(env),
     apiKeys,
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),

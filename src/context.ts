@@ -3,6 +3,7 @@ import type { ResultCache } from './cache/result-cache';
 import type { Config, Role } from './config';
 import { Db, QueryStats } from './db/db';
 import { createLoaders, Loaders } from './loaders';
+import type { Logger } from './logger';
 
 export interface Context {
   db: Db;
@@ -16,6 +17,8 @@ export interface Context {
   cache: { hits: number; misses: number };
   /** The server's result cache (src/cache); shared across requests and, with Redis, instances. */
   resultCache: ResultCache;
+  /** The server's log (an agent run logs there a failure it could not record). */
+  log: Logger;
   /** The server's configuration (agents read their timeout and work_mem from it). */
   config: Config;
   /** Shared by the operations of one HTTP request (a batch): their summed cost (src/graphql/limits.ts). */
@@ -27,12 +30,14 @@ export interface ContextDeps {
   role: Role | null;
   sentKey: boolean;
   resultCache: ResultCache;
+  log: Logger;
   config: Config;
   /** false only for the benchmark's N+1 comparison (loaders that do not batch). */
   batch: boolean;
 }
 
-export function createContext({ db, role, sentKey, resultCache, config, batch }: ContextDeps): Context {
+export function createContext({ db, role, sentKey, resultCache, config, log, batch }: ContextDeps): Context {
   const loaders = createLoaders(db, { batch });
-  return { db, stats: db.stats, loaders, role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config, requestCost: { total: 0 } };
+  const cache = { hits: 0, misses: 0 };
+  return { db, stats: db.stats, loaders, role, sentKey, cache, resultCache, config, log, requestCost: { total: 0 } };
 }

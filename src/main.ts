@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
+import { startRunSweep } from './agents/run-sweep';
 import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
 import { runMigrations } from './db/data-source';
@@ -52,6 +53,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     throw err;
   }
   await loadTimeZones(new Db(pool));
+  const runSweep = await startRunSweep(new Db(pool), config.runSweepIntervalMs, log);
 
   const resultCache = await createResultCache(config, log);
   const observability = new Observability({ log, pool, poolMax: config.poolMax });
@@ -85,6 +87,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
       clearTimeout(deadline);
       await apollo.stop();
       await resultCache.close();
+      runSweep.stop();
       // A statement cut off above still holds its connection until PostgreSQL answers; don't wait for it forever.
       await boundedWait(pool.end(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));
       if (embedded) await embedded.stop();

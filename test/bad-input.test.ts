@@ -183,6 +183,18 @@ function cases(): Case[] {
     out.push(gqlCase('mutations', `createInsight ${input.slice(0, 40)}`, `mutation { createInsight(input: ${input}) { id } }`));
   }
   out.push(...valueCases());
+  // Metrics over their bounds (each would break a sum or a mean), and a RUNNING run of the server's own agents.
+  const metrics = ['views: 1000000000001', 'likes: 9007199254740991', 'shares: 1000000000001', 'engagementRate: 1000.5',
+    'engagementRate: 1e308'];
+  for (const metric of metrics) {
+    const q = `mutation { updateContentMetrics(input: { contentId: "1", ${metric} }) { id } }`;
+    out.push(gqlCase('mutations', `updateContentMetrics ${metric}`, q));
+  }
+  for (const run of ['agentName: "ConversionAgent", status: RUNNING', 'agentName: " AnalyticsAgent ", status: RUNNING',
+    'agentName: "X", status: SUCCESS, executionTime: 1e308', 'agentName: "X", status: SUCCESS, executionTime: 10000000001']) {
+    const q = `mutation { recordAgentRun(input: { ${run}, startedAt: "2026-01-01T00:00:00Z" }) { id } }`;
+    out.push(gqlCase('mutations', `recordAgentRun ${run}`, q));
+  }
   return out;
 }
 

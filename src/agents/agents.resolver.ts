@@ -10,31 +10,34 @@ import {
 import { AgentAnalysis, AgentStats, EngagementRecompute } from './agent-stats.type';
 import { agentPerformance } from './analytics.agent';
 import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
+import type { AgentSettings } from './run-agent';
+
+const settings = (ctx: Context): AgentSettings => ({ ...ctx.config, log: ctx.log });
 
 @Resolver()
 export class AgentsResolver {
   @Authorized('admin')
   @Mutation(() => EngagementRecompute, { description: 'ConversionAgent: engagement scores and tiers for every community user.' })
   recomputeEngagementScores(@Args() { input }: RecomputeEngagementArgs, @Ctx() ctx: Context): Promise<EngagementRecompute> {
-    return recomputeEngagementScores(ctx.db, ctx.config, input ?? null);
+    return recomputeEngagementScores(ctx.db, settings(ctx), input ?? null);
   }
 
   @Authorized('admin')
   @Mutation(() => PerformanceSnapshot, { description: 'PerformanceAnalyticsAgent: a stored snapshot of content performance.' })
   createPerformanceSnapshot(@Args() { input }: PerformanceSnapshotArgs, @Ctx() ctx: Context): Promise<PerformanceSnapshot> {
-    return createPerformanceSnapshot(ctx.db, ctx.config, input ?? null);
+    return createPerformanceSnapshot(ctx.db, settings(ctx), input ?? null);
   }
 
   @Authorized('admin')
   @Mutation(() => Strategy, { description: 'StrategyTuningAgent: a new strategy version from the latest snapshot.' })
   tuneStrategy(@Args() { input }: TuneStrategyArgs, @Ctx() ctx: Context): Promise<StrategyRow> {
-    return tuneStrategy(ctx.db, ctx.config, input ?? null);
+    return tuneStrategy(ctx.db, settings(ctx), input ?? null);
   }
 
   @Authorized('admin')
   @Mutation(() => AgentAnalysis, { description: 'AnalyticsAgent: run statistics of every agent.' })
   analyzeAgentPerformance(@Args() { input }: AnalyzeAgentsArgs, @Ctx() ctx: Context): Promise<AgentAnalysis> {
-    return analyzeAgentPerformance(ctx.db, ctx.config, input ?? null);
+    return analyzeAgentPerformance(ctx.db, settings(ctx), input ?? null);
   }
 
   @Authorized('reader')

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db';
 import { Params } from '../db/sql/params';
+import { intCount } from '../db/sql/saturate';
 import type { AgentStats } from './agent-stats.type';
 
 /**
@@ -8,6 +9,8 @@ import type { AgentStats } from './agent-stats.type';
  * successfulRuns, failedRuns, successRate = successful / total, avgExecutionTime and the continuous
  * 95th percentile (percentile_cont(0.95)) of the non-null execution times, lastRunAt = latest
  * started_at; agents in code-point order of their names (COLLATE "C": independent of the locale).
+ * The counts saturate at 2^31 - 1 (GraphQL Int; agent_logs has an int8 key). The means cannot
+ * overflow: execution times are bounded (recordAgentRun) or measured.
  * `excludeRunId` leaves out the analysing run's own row (still `running` while it counts).
  *
  * One GROUP BY over agent_logs. Unbounded, PostgreSQL walks idx_agent_logs_agent_started, which
@@ -23,9 +26,9 @@ export function agentStatsSql(args: { since: Date | null; until: Date | null; ex
   if (args.excludeRunId !== null) conds.push(`l.id <> ${p.add(args.excludeRunId)}::int8`);
   const sql = `
     SELECT l.agent_name AS "agentName",
-           count(*)::int AS "totalRuns",
-           count(*) FILTER (WHERE l.status = 'success')::int AS "successfulRuns",
-           count(*) FILTER (WHERE l.status = 'failure')::int AS "failedRuns",
+           ${intCount('count(*)')} AS "totalRuns",
+           ${intCount("count(*) FILTER (WHERE l.status = 'success')")} AS "successfulRuns",
+           ${intCount("count(*) FILTER (WHERE l.status = 'failure')")} AS "failedRuns",
            (count(*) FILTER (WHERE l.status = 'success'))::float8 / count(*) AS "successRate",
            avg(l.execution_time) AS "avgExecutionTime",
            percentile_cont(0.95) WITHIN GROUP (ORDER BY l.execution_time) AS "p95ExecutionTime",

@@ -1,11 +1,13 @@
 import type { Db } from '../db/db';
+import { safeIntSum } from '../db/sql/saturate';
 import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/performance-snapshot/performance-snapshot.type';
 
 /**
  * PerformanceAnalyticsAgent (agents.md): a stored, never-changing snapshot of the published
  * content with `asOf - windowDays*24h <= published_at <= asOf` (and `platform` when given).
  *
- * contentCount = rows in scope; totalImpressions = sum of views with null as 0;
+ * contentCount = rows in scope; totalImpressions = sum of views with null as 0, saturated at
+ * 2^53 - 1 (SafeInt) like every impressions figure, so the stored snapshot always reads back;
  * avgEngagementRate = mean of the non-null rates (null when none). byFormat (the plan's format)
  * and byPlatform: one entry per value present, with the same three figures, ordered by
  * avgEngagementRate desc nulls last, contentCount desc, then the GraphQL enum name in code-point
@@ -28,7 +30,7 @@ WITH scope AS NOT MATERIALIZED (
     AND ($3::text IS NULL OR pc.platform = $3::text)
 ), figures AS (
   SELECT GROUPING(format) AS no_format, GROUPING(platform) AS no_platform, upper(format) AS format, upper(platform) AS platform,
-         count(*)::int AS content_count, coalesce(sum(views), 0)::int8 AS impressions, avg(engagement_rate) AS rate
+         count(*)::int AS content_count, ${safeIntSum('coalesce(sum(views), 0)')} AS impressions, avg(engagement_rate) AS rate
   FROM scope
   GROUP BY GROUPING SETS ((), (format), (platform))
 ), by_format AS (

@@ -1,23 +1,31 @@
 /**
- * The AgentRun lifecycle (agents.md "Every run is an AgentRun"), the same for every agent:
+ * The AgentRun lifecycle (docs/agents.md "Every run is an AgentRun"), the same for every agent, on
+ * ONE pooled connection taken when the run's turn comes (Db.session):
  *
  * 1. `agent_logs` row `running` inserted and committed at once (autocommit), so it is visible while
- *    the agent works; its `started_at` is the run's start (the default `asOf`).
- * 2. The agent's domain statements in ONE transaction, which first
+ *    the agent works; its `started_at` is the run's start (the default `asOf`). The row names its
+ *    owner: the connection's backend pid and start time. The run sweep (run-sweep.ts) marks a
+ *    `running` row failed once that backend is gone: a process killed mid-run leaves no row running.
+ * 2. The agent's domain statements in ONE transaction on that connection, which first
  *    - lifts the pool's 30 s read statement_timeout to AGENT_STATEMENT_TIMEOUT_MS (default 5 min,
  *      0 = none; SET LOCAL, so it ends with the transaction). It also bounds the wait for the lock
  *      below: a stuck run cannot make its successors queue forever;
  *    - sets work_mem (AGENT_WORK_MEM, default 64MB) so that the per-user hash aggregates and the
  *      percentile sorts stay in memory, and turns JIT off: the agents' statements are short
  *      scans over which JIT compilation costs more (~250 ms) than it saves;
+ *    - checks every second that the client is still there (client_connection_check_interval): the
+ *      backend of a killed process otherwise keeps its statement, and the lock, running to the end;
  *    - takes `pg_advisory_xact_lock(AGENT_LOCK_CLASS, hashtext(agent name))`: a second run of the same
  *      agent waits there, then runs on the first one's committed data; both succeed. The lock
  *      ends with the transaction, so a crashed connection cannot leave it held.
  *    Within one process, runs of an agent also queue in memory before taking a pooled connection,
  *    so that a burst of calls waits without holding connections that readers need; the advisory
  *    lock remains what serialises runs across processes.
- * 3. After COMMIT (or ROLLBACK) the row becomes `success` / `failure` with `finished_at` and
- *    `execution_time`, both from the database clock (`clock_timestamp() - started_at`), and `error`.
+ * 3. Still inside the transaction, the result is checked (checkResult) and the row becomes `success`
+ *    with `finished_at` and `execution_time` from the database clock (`clock_timestamp() - started_at`):
+ *    COMMIT makes the domain writes and the success visible together, or neither.
+ * 4. On failure the transaction rolls back, the run's connection is closed (Db.session) and the row
+ *    becomes `failure` with `error`, on a pooled connection, retried for a few seconds (recordFailure).
  *
  * A failure throws a GraphQL error carrying `extensions.runId`; a domain error keeps its code
  * (FAILED_PRECONDITION ...), anything else is INTERNAL_SERVER_ERROR, masked by format-error.ts
@@ -26,9 +34,9 @@
 import { GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import type { Db } from '../db/db';
-import { AgentRun, AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
-
-export type AgentName = 'ConversionAgent' | 'PerformanceAnalyticsAgent' | 'StrategyTuningAgent' | 'AnalyticsAgent';
+import type { Logger } from '../logger';
+import { AgentName, AgentRun, AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
+import { ABANDONED } from './run-sweep';
 
 /** First key of the two-key advisory locks: keeps the agents' locks apart from anyone else's. */
 export const AGENT_LOCK_CLASS = 0x41474e54; // 'AGNT'
@@ -39,8 +47,8 @@ export interface RunInfo {
   startedAt: Date;
 }
 
-/** What runAgent reads of the configuration. */
-export type AgentSettings = Pick<Config, 'agentStatementTimeoutMs' | 'agentWorkMem' | 'agentFailAfterFirstStatement'>;
+/** What runAgent reads of the configuration, and where it logs a failure it could not record. */
+export type AgentSettings = Pick<Config, 'agentStatementTimeoutMs' | 'agentWorkMem' | 'agentFailAfterFirstStatement'> & { log: Logger };
 
 export interface AgentOutcome<T> {
   result: T;
@@ -50,33 +58,71 @@ export interface AgentOutcome<T> {
 /** The run row comes back finished: an answer that shows the run takes it from here. */
 export async function runAgent<T>(
   db: Db,
-  config: AgentSettings,
+  settings: AgentSettings,
   name: AgentName,
   details: Record<string, unknown>,
   work: (tx: Db, run: RunInfo) => Promise<T>,
 ): Promise<AgentOutcome<T>> {
-  const started = await db.one<{ id: number; started_at: Date }>(
-    `INSERT INTO agent_logs (agent_name, status, started_at, details) VALUES ($1, 'running', now(), $2) RETURNING id, started_at`,
+  const started: { run?: RunInfo } = {};
+  try {
+    return await inTurn(name, () =>
+      db.session(async (conn) => {
+        const run = (started.run = await startRun(conn, name, details));
+        return conn.transaction(async (tx) => {
+          await tx.query(
+            `SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true), set_config('jit', 'off', true),
+                    set_config('client_connection_check_interval', '1000', true)`,
+            [String(settings.agentStatementTimeoutMs), settings.agentWorkMem],
+          );
+          await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, name]);
+          const result = await work(settings.agentFailAfterFirstStatement === name ? failAfterFirstStatement(tx) : tx, run);
+          checkResult(result);
+          const finished = await finish(tx, run.id, 'success', null, summary(result));
+          if (!finished) throw new Error('the run was marked abandoned while it worked; nothing was written');
+          return { result, run: finished };
+        });
+      }),
+    );
+  } catch (err) {
+    if (!started.run) throw err; // no row yet: nothing to record
+    await recordFailure(db, settings.log, started.run.id, err instanceof Error ? err.message : String(err));
+    throw withRunId(err, started.run.id);
+  }
+}
+
+/** The `running` row, owned by this connection's backend (pid and start time, which defeat pid reuse). */
+async function startRun(conn: Db, name: AgentName, details: Record<string, unknown>): Promise<RunInfo> {
+  const row = await conn.one<{ id: number; started_at: Date }>(
+    `INSERT INTO agent_logs (agent_name, status, started_at, details, owner_pid, owner_backend_start)
+     SELECT $1, 'running', now(), $2::jsonb, a.pid, a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
+     RETURNING id, started_at`,
     [name, JSON.stringify({ input: details })],
   );
-  const run: RunInfo = { id: Number(started!.id), startedAt: started!.started_at };
-  let result: T;
-  try {
-    result = await inTurn(name, () => db.transaction(async (tx) => {
-      await tx.query(
-        `SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true), set_config('jit', 'off', true)`,
-        [String(config.agentStatementTimeoutMs), config.agentWorkMem],
-      );
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, name]);
-      return work(config.agentFailAfterFirstStatement === name ? failAfterFirstStatement(tx) : tx, run);
-    }));
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    await finish(db, run.id, 'failure', message, null).catch(() => null);
-    throw withRunId(err, run.id);
+  return { id: Number(row!.id), startedAt: row!.started_at };
+}
+
+/** Pauses between attempts to record a failure: about 3 s in all, then the sweep's turn. */
+const FAILURE_RETRY_MS = [0, 100, 250, 500, 1000, 1500];
+
+/**
+ * The failure update must not be lost silently: the run's own connection may be what broke, so it
+ * is written on a pooled one, retried with backoff. If it still cannot be written (the database is
+ * away), it is logged, and the row stays `running` with an owner that is gone (the session closed
+ * it): the run sweep marks it failed once the database answers again.
+ */
+async function recordFailure(db: Db, log: Logger, runId: number, error: string): Promise<void> {
+  let last: unknown;
+  for (const [attempt, pause] of FAILURE_RETRY_MS.entries()) {
+    if (pause) await new Promise((r) => setTimeout(r, pause));
+    try {
+      await finish(db, runId, 'failure', error, null);
+      if (attempt > 0) log.info({ runId, attempts: attempt + 1 }, 'agent run failure recorded after retries');
+      return;
+    } catch (err) {
+      last = err;
+    }
   }
-  const finished = await finish(db, run.id, 'success', null, summary(result));
-  return { result, run: finished };
+  log.error({ runId, err: last }, 'could not record an agent run failure; the run sweep will mark it abandoned');
 }
 
 const queues = new Map<string, Promise<unknown>>();
@@ -92,15 +138,39 @@ function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-async function finish(db: Db, id: number, status: 'success' | 'failure', error: string | null, result: unknown): Promise<AgentRun> {
-  const row = await db.one<AgentRun>(
+/**
+ * Ends a `running` row. Only a running one: a failure whose COMMIT did happen (the connection broke
+ * while it answered) must not overwrite the success that committed with the domain writes. A
+ * failure may replace the sweep's `abandoned` mark (the sweep can come first once the run's
+ * connection is closed): the run's own error says more.
+ */
+async function finish(db: Db, id: number, status: 'success' | 'failure', error: string | null, result: unknown): Promise<AgentRun | null> {
+  return db.one<AgentRun>(
     `UPDATE agent_logs t SET status = $2, finished_at = clock_timestamp(),
        execution_time = extract(epoch FROM clock_timestamp() - t.started_at)::float8 * 1000, error = $3,
        details = coalesce(t.details, '{}'::jsonb) || jsonb_build_object('result', $4::jsonb)
-     WHERE t.id = $1 RETURNING ${AGENT_RUN_COLUMNS}`,
-    [id, status, error, JSON.stringify(result)],
+     WHERE t.id = $1 AND (t.status = 'running' OR ($2 = 'failure' AND t.status = 'failure' AND t.error = $5))
+     RETURNING ${AGENT_RUN_COLUMNS}`,
+    [id, status, error, JSON.stringify(result), ABANDONED],
   );
-  return row!;
+}
+
+/**
+ * Every number of a result must serialize: finite (GraphQL Float) and within the safe integer range
+ * (the Int and SafeInt figures are saturated in SQL, the floats bounded by the write limits,
+ * docs/api.md "Writes"). Checked before COMMIT, so a result the client could not be given is
+ * a failed run that wrote nothing, not a committed one reported as an error.
+ */
+function checkResult(value: unknown, path = 'result'): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+      throw new Error(`the agent's ${path} is ${value}, which the API cannot return; nothing was written`);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkResult(v, `${path}[${i}]`));
+  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) checkResult(v, `${path}.${k}`);
+  }
 }
 
 /** What the run row keeps of a result: its scalar fields (ids and counts), not whole lists. */

@@ -17,8 +17,9 @@ export class Db {
   constructor(
     private readonly pool: Pool,
     readonly stats: QueryStats = newStats(),
-    /** The transaction's own connection, on the Db that `transaction` hands to its callback. */
+    /** The one connection of a `session`, or of a `transaction` (handed to its callback). */
     private readonly client: PoolClient | null = null,
+    private readonly inTransaction = false,
   ) {}
 
   async query<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -38,13 +39,32 @@ export class Db {
   }
 
   /**
-   * Runs `fn` in one transaction on one pooled connection; rolls back when it throws.
-   * BEGIN/COMMIT count as statements: they are round trips too.
+   * Runs `fn` on one pooled connection: its statements autocommit, and `transaction` on it runs on
+   * that same connection. When `fn` throws, the connection is closed instead of going back to the
+   * pool: the state it was left in is unknown (and an agent run's row names it as its owner).
+   */
+  async session<T>(fn: (conn: Db) => Promise<T>): Promise<T> {
+    if (this.client) throw new Error('already on one connection');
+    const client = await this.pool.connect();
+    let failed: Error | undefined;
+    try {
+      return await fn(new Db(this.pool, this.stats, client));
+    } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(failed);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction on one pooled connection (the session's, on a session); rolls back
+   * when it throws. BEGIN/COMMIT count as statements: they are round trips too.
    */
   async transaction<T>(fn: (tx: Db) => Promise<T>, isolation?: 'READ COMMITTED' | 'REPEATABLE READ'): Promise<T> {
-    if (this.client) throw new Error('nested transactions are not supported');
-    const client = await this.pool.connect();
-    const tx = new Db(this.pool, this.stats, client);
+    if (this.inTransaction) throw new Error('nested transactions are not supported');
+    const client = this.client ?? (await this.pool.connect());
+    const tx = new Db(this.pool, this.stats, client, true);
     let broken: Error | undefined;
     try {
       await tx.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
@@ -60,7 +80,7 @@ export class Db {
       );
       throw err;
     } finally {
-      client.release(broken);
+      if (!this.client) client.release(broken);
     }
   }
 }

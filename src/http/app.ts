@@ -98,7 +98,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
         const { role, sentKey } = resolveRole(config, req.headers.authorization);
         // The benchmark's N+1 comparison: loaders without batching, only when BENCH_ALLOW_UNBATCHED=1.
         const unbatched = config.allowBatchingSwitch && req.headers['x-bench-unbatched'] === '1';
-        const ctx = createContext({ db: new Db(pool), role, sentKey, resultCache, config, batch: !unbatched });
+        const ctx = createContext({ db: new Db(pool), role, sentKey, resultCache, config, log, batch: !unbatched });
         observability.attach(res, ctx);
         return ctx;
       },

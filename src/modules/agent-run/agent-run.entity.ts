@@ -3,6 +3,8 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'agent_logs' })
 @Index('idx_agent_logs_agent_started', ['agentName', 'startedAt'])
 @Index('idx_agent_logs_started_at_id', ['startedAt', 'id'])
+// The run sweep's rows (src/agents/run-sweep.ts): the few still running, whatever the table's size.
+@Index('idx_agent_logs_running', ['agentName'], { where: `"status" = 'running'` })
 @Check('chk_agent_logs_status', `"status" IN ('running', 'success', 'failure')`)
 export class AgentRunEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
@@ -28,4 +30,14 @@ export class AgentRunEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   details!: unknown;
+
+  /**
+   * The backend (pid and its start time, which defeats pid reuse) of the connection that runs this
+   * server's agent run; null for rows written by recordAgentRun. Not in the API.
+   */
+  @Column({ name: 'owner_pid', type: 'integer', nullable: true })
+  ownerPid!: number | null;
+
+  @Column({ name: 'owner_backend_start', type: 'timestamptz', nullable: true })
+  ownerBackendStart!: Date | null;
 }

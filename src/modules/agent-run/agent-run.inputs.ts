@@ -1,9 +1,15 @@
-import { Min, ValidateNested } from 'class-validator';
+import { IsIn, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { RunStatus } from '../../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
 import { NotBefore, TrimmedText } from '../../graphql/validators';
+import { AGENT_NAMES } from './agent-run.type';
+
+/** Milliseconds: about 115 days, longer than any run; keeps every sum and mean of execution times finite. */
+export const MAX_EXECUTION_TIME_MS = 1e10;
+
+const ownAgent = (o: RecordAgentRunInput): boolean => (AGENT_NAMES as readonly string[]).includes(o.agentName?.trim());
 
 @ArgsType()
 export class AgentRunsArgs extends ConnectionArgs {
@@ -21,7 +27,17 @@ export class RecordAgentRunInput {
   @TrimmedText(500)
   agentName!: string;
 
-  @Field(() => RunStatus)
+  /**
+   * A `running` row of one of the server's own agents would look like a run of this server: the run
+   * sweep would mark it abandoned at once, and until then it would count in agentPerformance.
+   */
+  @Field(() => RunStatus, { description: `RUNNING is refused for the server's own agents (${AGENT_NAMES.join(', ')}).` })
+  @ValidateIf(ownAgent)
+  @IsIn([RunStatus.SUCCESS, RunStatus.FAILURE], {
+    message: (a) =>
+      `must be SUCCESS or FAILURE for ${String((a.object as RecordAgentRunInput).agentName).trim()}: ` +
+      "only this server records its own agents' runs as RUNNING",
+  })
   status!: RunStatus;
 
   @Field(() => DateTimeScalar)
@@ -31,8 +47,12 @@ export class RecordAgentRunInput {
   @NotBefore('startedAt')
   finishedAt?: Date | null;
 
-  @Field(() => Float, { nullable: true, description: 'Milliseconds. Default: finishedAt - startedAt when both are given.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: `Milliseconds, 0 to ${MAX_EXECUTION_TIME_MS}. Default: finishedAt - startedAt when both are given.`,
+  })
   @Min(0)
+  @Max(MAX_EXECUTION_TIME_MS)
   executionTime?: number | null;
 
   @Field(() => String, { nullable: true })

@@ -30,6 +30,10 @@ export class AgentRun {
   details!: unknown;
 }
 
+/** This server's own agents (src/agents): only the server records their runs as `running`. */
+export const AGENT_NAMES = ['ConversionAgent', 'PerformanceAnalyticsAgent', 'StrategyTuningAgent', 'AnalyticsAgent'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
 export const AgentRunConnection = connectionType('AgentRun', AgentRun);
 
 export const AGENT_RUN_COLUMNS = `t.id::text AS id, t.agent_name AS "agentName", upper(t.status) AS status, t.started_at AS "startedAt",

@@ -6,6 +6,7 @@
 import type { Db } from '../../db/db';
 import { contentFilter } from '../../db/sql/content-filter';
 import { Params } from '../../db/sql/params';
+import { safeIntSum } from '../../db/sql/saturate';
 import { contentScope } from '../published-content/published-content.service';
 import type { ContentBreakdownArgs } from './analytics.inputs';
 import { ContentBreakdownRow, ContentDimension } from './analytics.type';
@@ -39,7 +40,7 @@ export async function contentBreakdown(db: Db, args: ContentBreakdownArgs & { ti
   const limit = p.add(args.first);
   const rows = await db.query<Partial<ContentBreakdownRow>>(
     `SELECT ${keys.map((k, i) => `${dims[i].out(k)} AS "${dims[i].alias}"`).join(', ')},
-            count(*)::int AS "contentCount", coalesce(sum(t.views), 0)::int8 AS impressions,
+            count(*)::int AS "contentCount", ${safeIntSum('coalesce(sum(t.views), 0)')} AS impressions,
             avg(t.engagement_rate) AS "avgEngagementRate"
        FROM ${filter.from}
       ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}

@@ -14,6 +14,7 @@
 import type { Db } from '../../db/db';
 import { contentFilter } from '../../db/sql/content-filter';
 import { Params } from '../../db/sql/params';
+import { safeIntSum } from '../../db/sql/saturate';
 import { TimeBucket } from '../../graphql/enums';
 import { invalidArgs } from '../../graphql/validation';
 import { contentScope } from '../published-content/published-content.service';
@@ -80,7 +81,7 @@ export async function engagementTimeSeries(db: Db, args: EngagementTimeSeriesArg
      ),
      series AS (${u.series(tz)}),
      agg AS (
-       SELECT ${u.rowKey(tz)} AS k, count(*)::int AS n, coalesce(sum(t.views), 0)::int8 AS impressions,
+       SELECT ${u.rowKey(tz)} AS k, count(*)::int AS n, ${safeIntSum('coalesce(sum(t.views), 0)')} AS impressions,
               avg(t.engagement_rate) AS er
          FROM ${filter.from}
         WHERE ${conds.join(' AND ')} AND (SELECT buckets FROM b) <= ${MAX_BUCKETS}

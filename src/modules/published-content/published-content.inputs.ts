@@ -1,9 +1,17 @@
-import { Min, ValidateNested } from 'class-validator';
+import { Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { ContentFormat, ContentOrderField, Platform, SortDirection } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
-import { IsEntityId } from '../../graphql/validators';
+import { IntRange, IsEntityId } from '../../graphql/validators';
+
+/**
+ * Bounds of the metrics (docs/api.md "Writes"): far above any real item (no post has had a trillion
+ * views; a rate is a ratio that may exceed 1, not by a million), and low enough that the aggregates
+ * over them stay exact or saturate cleanly instead of failing.
+ */
+export const MAX_METRIC_COUNT = 1e12;
+export const MAX_ENGAGEMENT_RATE = 1000;
 
 @InputType()
 export class ContentFilter {
@@ -66,24 +74,28 @@ export class UpdateContentMetricsInput {
   @IsEntityId()
   contentId!: string;
 
-  @Field(() => SafeIntScalar, { nullable: true })
-  @Min(0)
+  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @IntRange(0, MAX_METRIC_COUNT)
   views?: number | null;
 
-  @Field(() => SafeIntScalar, { nullable: true })
-  @Min(0)
+  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @IntRange(0, MAX_METRIC_COUNT)
   likes?: number | null;
 
-  @Field(() => SafeIntScalar, { nullable: true })
-  @Min(0)
+  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @IntRange(0, MAX_METRIC_COUNT)
   comments?: number | null;
 
-  @Field(() => SafeIntScalar, { nullable: true })
-  @Min(0)
+  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @IntRange(0, MAX_METRIC_COUNT)
   shares?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Default: (likes + comments + shares) / views when views > 0.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: `0 to ${MAX_ENGAGEMENT_RATE}. Default: (likes + comments + shares) / views when views > 0.`,
+  })
   @Min(0)
+  @Max(MAX_ENGAGEMENT_RATE)
   engagementRate?: number | null;
 }
 
