@@ -1,4 +1,4 @@
-/** The few typed errors of the API, each with its `extensions.code` (api.md "Errors"). */
+/** The few typed errors of the API, each with its `extensions.code` (docs/api.md "Errors"). */
 import { GraphQLError } from 'graphql';
 
 /** Built by invalidArgs (src/graphql/validation.ts) only, so that every argument error has one shape. */

@@ -4,7 +4,7 @@ import { intCount } from '../db/sql/saturate';
 import type { AgentStats } from './agent-stats.type';
 
 /**
- * AnalyticsAgent (agents.md), also the `agentPerformance` query: per agent name, the runs whose
+ * AnalyticsAgent (docs/agents.md), also the `agentPerformance` query: per agent name, the runs whose
  * started_at is within [since, until] (each bound optional, inclusive): totalRuns (any status),
  * successfulRuns, failedRuns, successRate = successful / total, avgExecutionTime and the continuous
  * 95th percentile (percentile_cont(0.95)) of the non-null execution times, lastRunAt = latest

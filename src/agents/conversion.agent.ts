@@ -2,7 +2,7 @@ import type { Db } from '../db/db';
 import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-user/tier-distribution';
 
 /**
- * ConversionAgent (agents.md): every community user's engagement score and tier, from the
+ * ConversionAgent (docs/agents.md): every community user's engagement score and tier, from the
  * interactions in the window `asOf - windowDays*24h <= timestamp <= asOf`.
  *
  * score(u) = sum of weight(type) * decay over u's interactions in the window, 0 with none, where

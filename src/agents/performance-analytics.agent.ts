@@ -3,7 +3,7 @@ import { safeIntSum } from '../db/sql/saturate';
 import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/performance-snapshot/performance-snapshot.type';
 
 /**
- * PerformanceAnalyticsAgent (agents.md): a stored, never-changing snapshot of the published
+ * PerformanceAnalyticsAgent (docs/agents.md): a stored, never-changing snapshot of the published
  * content with `asOf - windowDays*24h <= published_at <= asOf` (and `platform` when given).
  *
  * contentCount = rows in scope; totalImpressions = sum of views with null as 0, saturated at

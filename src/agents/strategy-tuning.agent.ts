@@ -4,7 +4,7 @@ import { ContentFormat, Platform } from '../graphql/enums';
 import { StrategyRow, STRATEGY_COLUMNS } from '../modules/strategy/strategy.type';
 
 /**
- * StrategyTuningAgent (agents.md): version N+1 of the format and platform weights, moved towards
+ * StrategyTuningAgent (docs/agents.md): version N+1 of the format and platform weights, moved towards
  * the newest snapshot over every platform (platform IS NULL) by `learningRate`.
  *
  * previous_f = the current strategy's (highest version) weight, or 1/9 with no strategy yet;

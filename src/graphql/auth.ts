@@ -1,5 +1,5 @@
 /**
- * Access (api.md "Access"): roles reader < writer < admin through type-graphql @Authorized.
+ * Access (docs/api.md "Access"): roles reader < writer < admin through type-graphql @Authorized.
  * A request without a role (keys configured, none or an unknown one sent) is UNAUTHENTICATED;
  * a role below the field's is FORBIDDEN. The resolver never runs (type-graphql checks before it
  * validates or resolves arguments), so a refused request reads and writes nothing.

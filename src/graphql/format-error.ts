@@ -1,5 +1,5 @@
 /**
- * Error masking (api.md "Errors"): user mistakes keep their message and code; anything unexpected
+ * Error masking (docs/api.md "Errors"): user mistakes keep their message and code; anything unexpected
  * becomes INTERNAL_SERVER_ERROR "Internal server error" with no stack, SQL or table names unless
  * NODE_ENV=development. The full error always goes to the server log. Database troubles a client can
  * act on (unreachable, no free connection in time, statement timeout) stay INTERNAL_SERVER_ERROR

@@ -1,5 +1,5 @@
 /**
- * Keyset pagination (api.md "Pagination"): `WHERE (key, id) < (cursorKey, cursorId)`, never OFFSET,
+ * Keyset pagination (docs/api.md "Pagination"): `WHERE (key, id) < (cursorKey, cursorId)`, never OFFSET,
  * so a deep page costs what the first one does. A cursor is base64url JSON `[keyText, id]`; the key
  * travels as PostgreSQL's own text form of the value (`col::text`), so timestamps keep their
  * microseconds and floats their exact value, and every row comes exactly once.
@@ -10,7 +10,7 @@ export interface KeysetOrder {
   /** Qualified SQL column of the sort key, from code only (never from input). */
   key: string;
   keyCast: KeyCast;
-  /** Nullable keys sort nulls last in both directions (api.md). */
+  /** Nullable keys sort nulls last in both directions (docs/api.md). */
   nullable: boolean;
   id: string;
   desc: boolean;

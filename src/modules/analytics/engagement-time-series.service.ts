@@ -1,5 +1,5 @@
 /**
- * engagementTimeSeries (api.md "Reads"): content bucketed by published_at in an IANA time zone,
+ * engagementTimeSeries (docs/api.md "Reads"): content bucketed by published_at in an IANA time zone,
  * every bucket from the one holding `from` to the one holding the last instant before `to`, empty
  * ones filled by generate_series; at most 1000 buckets. One statement: the bucket count is computed
  * in it, and when it is over the limit the scan is skipped and only the count comes back.

@@ -1,4 +1,4 @@
-/** tierDistribution (api.md): every tier in rank order with its user count, zeros included. */
+/** tierDistribution (docs/api.md): every tier in rank order with its user count, zeros included. */
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Db } from '../../db/db';
 import { Tier, TIER_ORDER, toDb } from '../../graphql/enums';

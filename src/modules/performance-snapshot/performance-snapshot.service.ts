@@ -5,7 +5,7 @@ import { ConnectionArgs, pageArgs } from '../../graphql/args';
 import { Platform, toDb } from '../../graphql/enums';
 import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from './performance-snapshot.type';
 
-// createdAt DESC (api.md), on idx_performance_snapshots_created_at_id.
+// createdAt DESC (docs/api.md), on idx_performance_snapshots_created_at_id.
 const ORDER: KeysetOrder = { key: 't.created_at', keyCast: 'timestamptz', nullable: false, id: 't.id', desc: true };
 
 export function listPerformanceSnapshots(db: Db, args: ConnectionArgs): Promise<Page<PerformanceSnapshot>> {

@@ -4,7 +4,7 @@ import { Page, rootPage } from '../../db/sql/pages';
 import { ConnectionArgs, pageArgs } from '../../graphql/args';
 import { StrategyRow, STRATEGY_COLUMNS } from './strategy.type';
 
-// version DESC (api.md); versions are unique (uq_strategies_version), the id only completes the cursor.
+// version DESC (docs/api.md); versions are unique (uq_strategies_version), the id only completes the cursor.
 const ORDER: KeysetOrder = { key: 't.version', keyCast: 'int8', nullable: false, id: 't.id', desc: true };
 
 export function listStrategies(db: Db, args: ConnectionArgs): Promise<Page<StrategyRow>> {
