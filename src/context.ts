@@ -1,4 +1,4 @@
-/** Per-request context: the caller's role, the counted Db, the loaders and the query stats. */
+/** Per-request context: the caller's role, the counted Db, the loaders, the query stats and the writes. */
 import type { ResultCache } from './cache/result-cache';
 import type { Config, Role } from './config';
 import { Db, QueryStats } from './db/db';
@@ -18,6 +18,13 @@ export interface Context {
   resultCache: ResultCache;
   /** The server's configuration (agents read their timeout and work_mem from it). */
   config: Config;
+  /**
+   * The Mutation fields of this request that may have written: recorded by the mutation wrapper,
+   * emptied when the operation's transaction rolls back, and invalidated in the cache (src/cache).
+   */
+  writes: Set<string>;
+  /** Moves the rest of the request onto `db` (a mutation operation's transaction), loaders included. */
+  useDb(db: Db): void;
 }
 
 export interface ContextDeps {
@@ -31,5 +38,13 @@ export interface ContextDeps {
 }
 
 export function createContext({ db, role, sentKey, resultCache, config, batch }: ContextDeps): Context {
-  return { db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config };
+  return {
+    db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config,
+    writes: new Set(),
+    // `this`: Apollo runs each request on a shallow copy of the context it is given.
+    useDb(next) {
+      this.db = next;
+      this.loaders = createLoaders(next, { batch });
+    },
+  };
 }

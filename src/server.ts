@@ -7,6 +7,7 @@ import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
 import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules } from './graphql/limits';
+import { mutationOperationPlugin } from './graphql/mutation-operation';
 import type { Observability } from './http/observability';
 import type { Logger } from './logger';
 import { buildAppSchema } from './schema';
@@ -42,12 +43,14 @@ function queryStatsPlugin(): ApolloServerPlugin<Context> {
 }
 
 /** Every Apollo plugin of the app. */
-function plugins({ config, observability }: ServerDeps): ApolloServerPlugin<Context>[] {
+function plugins({ config, observability }: ServerDeps, formatError: ReturnType<typeof makeFormatError>): ApolloServerPlugin<Context>[] {
   return [
     // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
     // from src/http/graphiql.ts.
     ApolloServerPluginLandingPageDisabled(),
     costLimitPlugin(config),
+    // Its transaction ends in executionDidEnd, before any willSendResponse (the cache's invalidation below).
+    mutationOperationPlugin(formatError),
     jsonStatusPlugin(),
     ...(config.queryStats ? [queryStatsPlugin()] : []),
     cacheInvalidationPlugin(),
@@ -62,6 +65,12 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
   const { config, log } = deps;
   const schema = await buildAppSchema();
   const development = config.nodeEnv === 'development';
+  const formatError = makeFormatError({
+    development,
+    log: (err, msg) => log.error({ err }, msg),
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    statementTimeoutMs: config.readStatementTimeoutMs,
+  });
   return new ApolloServer<Context>({
     schema,
     introspection: true, // GraphiQL needs it; the schema is the public contract anyway
@@ -73,12 +82,7 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
     // A document of a million tokens costs parse and validation time before any limit looks at it.
     parseOptions: { maxTokens: config.maxTokens },
     validationRules: limitRules(config),
-    formatError: makeFormatError({
-      development,
-      log: (err, msg) => log.error({ err }, msg),
-      connectionTimeoutMs: config.connectionTimeoutMs,
-      statementTimeoutMs: config.readStatementTimeoutMs,
-    }),
-    plugins: plugins(deps),
+    formatError,
+    plugins: plugins(deps, formatError),
   });
 }
