@@ -12,17 +12,17 @@ let server: TestServer;
 
 beforeAll(async () => {
   db = await createTestDb('agents_analytics');
-  server = await startTestServer(db.url);
+  // Rows are reset with SQL behind the API's back, which no cache can know of: this server's cache,
+  // at the smallest CACHE_MAX_BYTES, keeps no answer (each is over a tenth of the budget), so every
+  // agentPerformance here is computed from the rows.
+  server = await startTestServer(db.url, { CACHE_MAX_BYTES: '1024' });
 });
 afterAll(async () => {
   await server?.stop();
   await db?.drop();
 });
-// Rows are reset with SQL behind the API's back: a mutation operation then invalidates the
-// result cache that agentPerformance reads through (src/cache), as any write through the API does.
 beforeEach(async () => {
   await resetTables(db.pool);
-  await server.gql('mutation { __typename }');
 });
 
 const STATS = 'agentName totalRuns successfulRuns failedRuns successRate avgExecutionTime p95ExecutionTime lastRunAt';
