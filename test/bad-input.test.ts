@@ -201,6 +201,15 @@ function cases(): Case[] {
   for (const input of ['{ topic: "" }', '{ topic: "   " }', `{ topic: "${'t'.repeat(501)}" }`, '{ topic: "x", score: 2 }', '{ topic: "x", score: -1 }', '{}', 'null']) {
     out.push(gqlCase('mutations', `createInsight ${input.slice(0, 40)}`, `mutation { createInsight(input: ${input}) { id } }`));
   }
+  // Operations of several Mutation fields: a later field that fails rolls the earlier ones back; an agent runs alone.
+  for (const [q, vars] of [
+    ['mutation { a: createInsight(input: { topic: "kept?" }) { id } b: createInsight(input: { topic: "" }) { id } }', undefined],
+    [`mutation { a: createContentPlan(input: { title: "kept?", format: VIDEO, platform: X }) { id }
+      b: publishContent(input: { contentPlanId: "999999" }) { id } }`, undefined],
+    ['mutation { a: createInsight(input: { topic: "x" }) { id } b: tuneStrategy { version } }', undefined],
+    ['mutation { a: analyzeAgentPerformance { since } b: analyzeAgentPerformance { since } }', undefined],
+    ['mutation($s: Boolean!) { a: createInsight(input: { topic: "x" }) @skip(if: $s) { id } b: createInsight(input: { topic: "y" }) { id } }', { s: 'yes' }],
+  ] as [string, unknown][]) out.push(gqlCase('mutation operations', q.slice(0, 60), q, vars));
   return out;
 }
 
