@@ -39,7 +39,14 @@ export interface ContextDeps {
 
 export function createContext({ db, role, sentKey, resultCache, config, batch }: ContextDeps): Context {
   return {
-    db, stats: db.stats, loaders: createLoaders(db, { batch }), role, sentKey, cache: { hits: 0, misses: 0 }, resultCache, config,
+    db,
+    stats: db.stats,
+    loaders: createLoaders(db, { batch }),
+    role,
+    sentKey,
+    cache: { hits: 0, misses: 0 },
+    resultCache,
+    config,
     writes: new Set(),
     // `this`: Apollo runs each request on a shallow copy of the context it is given.
     useDb(next) {

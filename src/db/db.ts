@@ -23,7 +23,7 @@ export class Db {
     private readonly tx: Transaction | null = null,
   ) {}
 
-  async query<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     const started = performance.now();
     this.stats.sqlQueries += 1;
     try {
@@ -34,7 +34,7 @@ export class Db {
     }
   }
 
-  async one<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R | null> {
+  async one<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R | null> {
     const rows = await this.query<R>(sql, params);
     return rows[0] ?? null;
   }
@@ -44,7 +44,7 @@ export class Db {
    * a transaction PostgreSQL would refuse every later statement: there it runs under a SAVEPOINT,
    * rolled back to when it fails (two more round trips). Elsewhere it is a plain query.
    */
-  recoverable<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  recoverable<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     return this.tx ? this.tx.savepoint(() => this.query<R>(sql, params)) : this.query<R>(sql, params);
   }
 

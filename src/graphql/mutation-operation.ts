@@ -13,8 +13,15 @@
  */
 import type { ApolloServerPlugin, GraphQLRequestContextExecutionDidStart } from '@apollo/server';
 import {
-  defaultFieldResolver, DocumentNode, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLFormattedError,
-  GraphQLSchema, Kind, OperationDefinitionNode,
+  defaultFieldResolver,
+  DocumentNode,
+  FragmentDefinitionNode,
+  getVariableValues,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  Kind,
+  OperationDefinitionNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
 import type { Context } from '../context';
@@ -59,7 +66,10 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 /** `formatError`: the server's own, for an error of COMMIT (it masks and logs like any other). */
 export function mutationOperationPlugin(formatError: FormatError): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // Each operation of a batch runs on its own shallow copy of the request's context: its own
+      // writes, so that one rolling back forgets only its own.
+      contextValue.writes = new Set();
       let fields: string[] = [];
       return {
         async didResolveOperation({ schema, document, operation, request }) {
@@ -140,7 +150,10 @@ async function finish(
     } catch (err) {
       outcome = databaseTrouble(err) === 'DATABASE_UNAVAILABLE' ? 'UNKNOWN' : 'ROLLED_BACK';
       // Masked and logged as any other error; the response had none, since it is committed only then.
-      const formatted = formatError({ message: err instanceof Error ? err.message : String(err), extensions: { code: 'INTERNAL_SERVER_ERROR' } }, err);
+      const formatted = formatError(
+        { message: err instanceof Error ? err.message : String(err), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        err,
+      );
       if (result) result.errors = [formatted];
     }
   }

@@ -37,7 +37,9 @@ beforeAll(async () => {
   db = await createTestDb('cache_deps');
   const f = factories(db.pool);
   const plan = await f.plan();
-  contentId = String((await f.content({ contentPlanId: plan.id, publishedAt: new Date(Date.now() - DAY), views: 100, engagementRate: 0.1 })).id);
+  contentId = String(
+    (await f.content({ contentPlanId: plan.id, publishedAt: new Date(Date.now() - DAY), views: 100, engagementRate: 0.1 })).id,
+  );
   userId = String((await f.user()).id);
   await f.run({ agentName: 'ConversionAgent' });
 });
@@ -92,10 +94,19 @@ describe.each(backends)('%s backend', (_name, backend) => {
       [UPDATE_METRICS, { id: '999999', views: 1 }, as('writer'), 'BAD_USER_INPUT'],
       ['mutation { recomputeEngagementScores { usersScored } }', {}, as('writer'), 'FORBIDDEN'],
       // A write that rolls back with the field after it, and an agent mix refused before running.
-      [`mutation ($id: ID!) { a: updateContentMetrics(input: { contentId: $id, views: 5 }) { views }
-         b: recordInteractions(input: [{ userId: "999999", type: VIEW }]) { inserted } }`, { id: contentId }, as('writer'), 'BAD_USER_INPUT'],
-      ['mutation { a: createInsight(input: { topic: "x" }) { id } b: analyzeAgentPerformance { since } }', {}, as('admin'),
-        'GRAPHQL_VALIDATION_FAILED'],
+      [
+        `mutation ($id: ID!) { a: updateContentMetrics(input: { contentId: $id, views: 5 }) { views }
+         b: recordInteractions(input: [{ userId: "999999", type: VIEW }]) { inserted } }`,
+        { id: contentId },
+        as('writer'),
+        'BAD_USER_INPUT',
+      ],
+      [
+        'mutation { a: createInsight(input: { topic: "x" }) { id } b: analyzeAgentPerformance { since } }',
+        {},
+        as('admin'),
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
     ];
     for (const [query, variables, headers, code] of attempts) {
       const res = await server.gql(query, variables, headers);
@@ -128,7 +139,8 @@ describe.each(backends)('%s backend', (_name, backend) => {
 
   test('a failed agent run invalidates agentPerformance (its run row) and nothing that reads other tables', async () => {
     await warm(server);
-    const failedBefore = (await db.pool.query(`SELECT count(*)::int AS n FROM agent_logs WHERE agent_name = 'StrategyTuningAgent'`)).rows[0].n;
+    const failedBefore = (await db.pool.query(`SELECT count(*)::int AS n FROM agent_logs WHERE agent_name = 'StrategyTuningAgent'`)).rows[0]
+      .n;
     const res = await server.gql('mutation { tuneStrategy { version } }', {}, as('admin')); // no snapshot yet: it fails
     expect(res.errors![0].extensions).toMatchObject({ code: 'FAILED_PRECONDITION', runId: expect.any(String) });
     expect(await hitsAndMisses(server)).toEqual({ hits: FIELDS.filter((f) => f !== 'agentPerformance'), misses: ['agentPerformance'] });
@@ -141,7 +153,9 @@ describe.each(backends)('%s backend', (_name, backend) => {
     const res = await server.gql(
       `mutation ($h: String!) { a: upsertCommunityUser(input: { handle: $h, platform: X }) { id }
         b: recordAgentRun(input: { agentName: "Outside", status: SUCCESS, startedAt: "2026-01-01T00:00:00Z" }) { id } }`,
-      { h: `deps-${Math.random().toString(36).slice(2, 8)}` }, as('writer'));
+      { h: `deps-${Math.random().toString(36).slice(2, 8)}` },
+      as('writer'),
+    );
     ok(res);
     expect(res.extensions!.transaction).toBe('COMMITTED');
     expect(await hitsAndMisses(server)).toEqual({ hits: CONTENT_FIELDS, misses: ['tierDistribution', 'agentPerformance'] });

@@ -59,7 +59,10 @@ const TWO_INGESTS = `mutation ($good: [RecordInteractionInput!]!, $bad: [RecordI
 describe('a failing field rolls back the whole operation', () => {
   test('a good recordInteractions before a refused one is not written, and the response says so', async () => {
     const res = await writesNothing(TWO_INGESTS, {
-      good: [{ userId, contentId, type: 'VIEW' }, { userId, type: 'LIKE' }],
+      good: [
+        { userId, contentId, type: 'VIEW' },
+        { userId, type: 'LIKE' },
+      ],
       bad: [{ userId: '999999', type: 'VIEW' }],
     });
     expect(res.data).toBeNull();
@@ -83,7 +86,10 @@ describe('a failing field rolls back the whole operation', () => {
 
   test('without a role, nothing runs: no statement at all, not even BEGIN', async () => {
     const res = await writesNothing(
-      `mutation { a: createInsight(input: { topic: "x" }) { id } b: createInsight(input: { topic: "y" }) { id } }`, {}, 'reader');
+      `mutation { a: createInsight(input: { topic: "x" }) { id } b: createInsight(input: { topic: "y" }) { id } }`,
+      {},
+      'reader',
+    );
     expect(codes(res)).toEqual(['FORBIDDEN']);
     expect(res.data).toBeNull();
     expect(stats(res).sqlQueries).toBe(0);
@@ -95,7 +101,8 @@ describe('a failing field rolls back the whole operation', () => {
     for (const res of results) expect(res.extensions!.transaction).toBe('ROLLED_BACK');
     expect(await poolInUse()).toEqual({ inUse: 0, waiting: 0 });
     const open = await db.pool.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
     expect(open.rows[0].n).toBe(0);
     // The pool still serves: the same operation with good items commits.
     const good = await server.gql(TWO_INGESTS, { good: bad.good, bad: bad.good }, as('writer'));
@@ -109,7 +116,9 @@ describe('a good operation commits every field, in one transaction', () => {
       `mutation ($i: ID!) {
         a: createContentPlan(input: { insightId: $i, title: "first", format: VIDEO, platform: YOUTUBE }) { id }
         b: createContentPlan(input: { insightId: $i, title: "second", format: IMAGE, platform: X }) { id } }`,
-      { i: insightId }, as('writer'));
+      { i: insightId },
+      as('writer'),
+    );
     const data = ok(res);
     expect(res.extensions!.transaction).toBe('COMMITTED');
     expect(stats(res).sqlQueries).toBe(4); // BEGIN, two INSERTs, COMMIT
@@ -128,7 +137,9 @@ describe('a good operation commits every field, in one transaction', () => {
         c: createContentPlan(input: { insightId: $i, title: "third", format: VIDEO, platform: YOUTUBE }) { id }
         d: createContentPlan(input: { insightId: $i, title: "fourth", format: VIDEO, platform: YOUTUBE }) {
           insight { contentPlans(first: 100) { totalCount } } } }`,
-      { h: handle, i: insightId }, as('writer'));
+      { h: handle, i: insightId },
+      as('writer'),
+    );
     const data = ok(res);
     expect(data.b).toEqual({ id: data.a.id, displayName: 'Set by a' });
     expect(data.d.insight.contentPlans.totalCount).toBe(before + 2);
@@ -158,11 +169,23 @@ describe('single-field mutations run as before', () => {
 
 describe('an agent mutation runs alone', () => {
   const refusals: [string, string, keyof typeof KEYS][] = [
-    ['after an ingest, with a writer key', `mutation { a: createInsight(input: { topic: "x" }) { id } b: tuneStrategy { version } }`, 'writer'],
-    ['before an ingest, with an admin key', `mutation { b: analyzeAgentPerformance { since } a: createInsight(input: { topic: "x" }) { id } }`, 'admin'],
+    [
+      'after an ingest, with a writer key',
+      `mutation { a: createInsight(input: { topic: "x" }) { id } b: tuneStrategy { version } }`,
+      'writer',
+    ],
+    [
+      'before an ingest, with an admin key',
+      `mutation { b: analyzeAgentPerformance { since } a: createInsight(input: { topic: "x" }) { id } }`,
+      'admin',
+    ],
     ['twice', `mutation { a: analyzeAgentPerformance { since } b: analyzeAgentPerformance { since } }`, 'admin'],
-    ['through a fragment', `mutation { ...A } fragment A on Mutation { recordAgentRun(input: { agentName: "x", status: SUCCESS,
-      startedAt: "2026-01-01T00:00:00Z" }) { id } recomputeEngagementScores { usersScored } }`, 'admin'],
+    [
+      'through a fragment',
+      `mutation { ...A } fragment A on Mutation { recordAgentRun(input: { agentName: "x", status: SUCCESS,
+      startedAt: "2026-01-01T00:00:00Z" }) { id } recomputeEngagementScores { usersScored } }`,
+      'admin',
+    ],
   ];
   test.each(refusals)('refused before anything runs: %s', async (_name, query, role) => {
     const res = await writesNothing(query, {}, role);
@@ -175,7 +198,9 @@ describe('an agent mutation runs alone', () => {
   test('alone (another field skipped), it runs and records its run', async () => {
     const res = await server.gql(
       `mutation ($skip: Boolean!) { a: createInsight(input: { topic: "x" }) @skip(if: $skip) { id } b: analyzeAgentPerformance { run { status } } }`,
-      { skip: true }, as('admin'));
+      { skip: true },
+      as('admin'),
+    );
     expect(ok(res).b.run.status).toBe('SUCCESS');
     expect(res.extensions!.transaction).toBeUndefined();
   });
@@ -220,8 +245,9 @@ describe('Db transactions', () => {
     const topic = `recovered-${Math.random()}`;
     const tx = new Db(pool).begin();
     await tx.db.query(`INSERT INTO insights (topic) VALUES ($1)`, [topic]);
-    await expect(tx.db.recoverable(`INSERT INTO content_plans (insight_id, title, format, platform) VALUES (-1, 't', 'video', 'x')`))
-      .rejects.toMatchObject({ code: '23503' });
+    await expect(
+      tx.db.recoverable(`INSERT INTO content_plans (insight_id, title, format, platform) VALUES (-1, 't', 'video', 'x')`),
+    ).rejects.toMatchObject({ code: '23503' });
     expect(await tx.db.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
     await tx.commit();
     expect((await pool.query(`SELECT count(*)::int AS n FROM insights WHERE topic = $1`, [topic])).rows[0].n).toBe(1);
