@@ -22,6 +22,7 @@ import {
   GraphQLSchema,
   Kind,
   OperationDefinitionNode,
+  TypeNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields';
 import type { Context } from '../context';
@@ -114,13 +115,19 @@ function mutationFields(
 ): string[] | null {
   const type = schema.getMutationType();
   if (!type) return [];
-  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+  // Only @skip and @include decide which fields run, and they take Booleans: coercing the other
+  // variables too would coerce recordInteractions' 5,000 items twice.
+  const booleans = (operation.variableDefinitions ?? []).filter((d) => isBoolean(d.type));
+  const { coerced } = getVariableValues(schema, booleans, variables ?? {}, { maxErrors: 1 });
   if (!coerced) return null;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const collected = collectFields(schema, fragments, coerced, type, operation.selectionSet);
   return [...collected.values()].map((nodes) => nodes[0].name.value).filter((name) => name !== '__typename');
 }
+
+const isBoolean = (type: TypeNode): boolean =>
+  type.kind === Kind.NON_NULL_TYPE ? isBoolean(type.type) : type.kind === Kind.NAMED_TYPE && type.name.value === 'Boolean';
 
 /** What became of the operation's transaction: `extensions.transaction` of its response. */
 type Outcome = 'COMMITTED' | 'ROLLED_BACK' | 'UNKNOWN';
