@@ -1,4 +1,4 @@
-/** Per-request context: the caller's role, the counted Db, the loaders and the query stats. */
+/** Per-request context: the caller's role, the counted Db, the loaders, the query stats and the writes. */
 import type { ResultCache } from './cache/result-cache';
 import type { Config, Role } from './config';
 import { Db, QueryStats } from './db/db';
@@ -23,6 +23,13 @@ export interface Context {
   config: Config;
   /** Shared by the operations of one HTTP request (a batch): their summed cost (src/graphql/limits.ts). */
   requestCost: { total: number };
+  /**
+   * The Mutation fields of this request that may have written: recorded by the mutation wrapper,
+   * emptied when the operation's transaction rolls back, and invalidated in the cache (src/cache).
+   */
+  writes: Set<string>;
+  /** Moves the rest of the request onto `db` (a mutation operation's transaction), loaders included. */
+  useDb(db: Db): void;
 }
 
 export interface ContextDeps {
@@ -37,7 +44,22 @@ export interface ContextDeps {
 }
 
 export function createContext({ db, role, sentKey, resultCache, config, log, batch }: ContextDeps): Context {
-  const loaders = createLoaders(db, { batch });
-  const cache = { hits: 0, misses: 0 };
-  return { db, stats: db.stats, loaders, role, sentKey, cache, resultCache, config, log, requestCost: { total: 0 } };
+  return {
+    db,
+    stats: db.stats,
+    loaders: createLoaders(db, { batch }),
+    role,
+    sentKey,
+    cache: { hits: 0, misses: 0 },
+    resultCache,
+    config,
+    log,
+    requestCost: { total: 0 },
+    writes: new Set(),
+    // `this`: Apollo runs each request on a shallow copy of the context it is given.
+    useDb(next) {
+      this.db = next;
+      this.loaders = createLoaders(next, { batch });
+    },
+  };
 }

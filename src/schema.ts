@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { authChecker } from './graphql/auth';
-import { resetLoadersAfterMutations } from './graphql/reset-loaders';
+import { wrapMutationFields } from './graphql/mutation-operation';
 import { DateTimeScalar } from './graphql/scalars';
 import { validateArgs } from './graphql/validation';
 // type-graphql lists fields in the order their classes load: these imports set the order of schema.graphql.
@@ -58,5 +58,5 @@ export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<Gr
     validateFn: validateArgs,
     emitSchemaFile: opts.emitTo ? { path: opts.emitTo, sortedSchema: false } : false,
   });
-  return resetLoadersAfterMutations(schema);
+  return wrapMutationFields(schema);
 }

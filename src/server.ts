@@ -8,6 +8,7 @@ import { makeFormatError } from './graphql/format-error';
 import { introspectionPlugin } from './graphql/introspection';
 import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules } from './graphql/limits';
+import { mutationOperationPlugin } from './graphql/mutation-operation';
 import { publicCachePlugin } from './http/get-caching';
 import type { Observability } from './http/observability';
 import type { Logger } from './logger';
@@ -44,13 +45,15 @@ function queryStatsPlugin(): ApolloServerPlugin<Context> {
 }
 
 /** Every Apollo plugin of the app. */
-function plugins({ config, observability }: ServerDeps): ApolloServerPlugin<Context>[] {
+function plugins({ config, observability }: ServerDeps, formatError: ReturnType<typeof makeFormatError>): ApolloServerPlugin<Context>[] {
   return [
     // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
     // from src/http/graphiql.ts.
     ApolloServerPluginLandingPageDisabled(),
     introspectionPlugin(config),
     costLimitPlugin(config),
+    // Its transaction ends in executionDidEnd, before any willSendResponse (the cache's invalidation below).
+    mutationOperationPlugin(formatError),
     jsonStatusPlugin(),
     publicCachePlugin(config),
     ...(config.queryStats ? [queryStatsPlugin()] : []),
@@ -66,6 +69,12 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
   const { config, log } = deps;
   const schema = await buildAppSchema();
   const development = config.nodeEnv === 'development';
+  const formatError = makeFormatError({
+    development,
+    log: (err, msg) => log.error({ err }, msg),
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    statementTimeoutMs: config.readStatementTimeoutMs,
+  });
   return new ApolloServer<Context>({
     schema,
     // Who may introspect is INTROSPECTION's business (src/graphql/introspection.ts), per caller.
@@ -84,12 +93,7 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
     // A document of a million tokens costs parse and validation time before any limit looks at it.
     parseOptions: { maxTokens: config.maxTokens },
     validationRules: limitRules(config),
-    formatError: makeFormatError({
-      development,
-      log: (err, msg) => log.error({ err }, msg),
-      connectionTimeoutMs: config.connectionTimeoutMs,
-      statementTimeoutMs: config.readStatementTimeoutMs,
-    }),
-    plugins: plugins(deps),
+    formatError,
+    plugins: plugins(deps, formatError),
   });
 }

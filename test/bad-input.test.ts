@@ -195,6 +195,15 @@ function cases(): Case[] {
     const q = `mutation { recordAgentRun(input: { ${run}, startedAt: "2026-01-01T00:00:00Z" }) { id } }`;
     out.push(gqlCase('mutations', `recordAgentRun ${run}`, q));
   }
+  // Operations of several Mutation fields: a later field that fails rolls the earlier ones back; an agent runs alone.
+  for (const [q, vars] of [
+    ['mutation { a: createInsight(input: { topic: "kept?" }) { id } b: createInsight(input: { topic: "" }) { id } }', undefined],
+    [`mutation { a: createContentPlan(input: { title: "kept?", format: VIDEO, platform: X }) { id }
+      b: publishContent(input: { contentPlanId: "999999" }) { id } }`, undefined],
+    ['mutation { a: createInsight(input: { topic: "x" }) { id } b: tuneStrategy { version } }', undefined],
+    ['mutation { a: analyzeAgentPerformance { since } b: analyzeAgentPerformance { since } }', undefined],
+    ['mutation($s: Boolean!) { a: createInsight(input: { topic: "x" }) @skip(if: $s) { id } b: createInsight(input: { topic: "y" }) { id } }', { s: 'yes' }],
+  ] as [string, unknown][]) out.push(gqlCase('mutation operations', q.slice(0, 60), q, vars));
   return out;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The aggregate reads' result cache: `cached(ctx, 'field', args, compute)` answers from the cache
  * or computes, stores and counts (ctx.cache.hits / misses, reported in extensions.queryStats).
+ * An answer is invalidated by writes to the tables its field reads (dependencies.ts).
  * A request computes at most MAX_AGGREGATES_PER_REQUEST answers; cached ones are free.
  * Answers travel as JSON on hits and misses alike (Dates become ISO strings, which the DateTime
  * scalar serializes the same way), so a resolver sees one shape whatever the cache did.
@@ -10,6 +11,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
 import { cacheKey } from './cache-key';
+import { CachedField, READS } from './dependencies';
 import { RedisResultCache } from './redis-result-cache';
 import { MemoryResultCache, ResultCache } from './result-cache';
 
@@ -23,9 +25,10 @@ export async function createResultCache(config: Config, log: Logger): Promise<Re
   return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
 }
 
-export async function cached<T>(ctx: Context, field: string, args: unknown, compute: () => Promise<T>): Promise<T> {
+export async function cached<T>(ctx: Context, field: CachedField, args: unknown, compute: () => Promise<T>): Promise<T> {
   const key = cacheKey(field, args);
-  const { generation, value } = await ctx.resultCache.get(key);
+  const tables = READS[field];
+  const { generation, value } = await ctx.resultCache.get(key, tables);
   if (value !== undefined) {
     ctx.cache.hits += 1;
     return JSON.parse(value) as T;
@@ -42,6 +45,6 @@ export async function cached<T>(ctx: Context, field: string, args: unknown, comp
   }
   ctx.cache.misses += 1;
   const json = JSON.stringify(await compute());
-  if (generation !== null) await ctx.resultCache.set(generation, key, json);
+  if (generation !== null) await ctx.resultCache.set(key, tables, generation, json);
   return JSON.parse(json) as T;
 }

@@ -1,21 +1,21 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST } from 'graphql';
 import type { Context } from '../context';
+import { tablesWrittenBy } from './dependencies';
 
 /**
- * Bumps the cache generation after EVERY mutation operation (ingest or agent, succeeded or failed:
- * a failed agent run still writes its agent_logs row), awaited in willSendResponse, i.e. before
- * the response leaves: once a client has the answer to its write, no instance serves an older read.
- * The operation comes from the parsed document, so even a mutation that failed validation counts.
+ * After a request whose Mutation fields may have written (ctx.writes, recorded by the mutation
+ * wrapper, src/graphql/mutation-operation.ts: a field refused by auth or validation is not there, a
+ * failed agent run is, a rolled-back operation leaves none), bumps the generations of the tables
+ * they write, awaited in willSendResponse, i.e. after COMMIT and before the response leaves: once a
+ * client has the answer to its write, no instance serves an older read of those tables.
  */
 export function cacheInvalidationPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ document, request, contextValue }) {
-          if (!document || !contextValue?.resultCache) return;
-          const operation = getOperationAST(document, request.operationName);
-          if (operation?.operation === 'mutation') await contextValue.resultCache.invalidate();
+        async willSendResponse({ contextValue }) {
+          if (!contextValue?.writes?.size || !contextValue.resultCache) return;
+          await contextValue.resultCache.invalidate(tablesWrittenBy(contextValue.writes));
         },
       };
     },

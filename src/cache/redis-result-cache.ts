@@ -1,8 +1,9 @@
 /**
- * The shared cache: several server instances on one Redis. Keys are
- * `<prefix>r:<generation>:<field>:<digest>`; `<prefix>gen` is the generation that every instance
- * INCRs after a mutation, so a write through one instance invalidates the answers of all of them.
- * Redis trouble never fails a read: the read computes (and logs once per outage).
+ * The shared cache: several server instances on one Redis. `<prefix>gen:<table>` is the generation
+ * of a table, which every instance INCRs after a write to it, so a write through one instance
+ * invalidates the answers of all of them; answers are `<prefix>e:<generations>:<field>:<digest>`,
+ * under the generations of the tables they read, joined with dots. Redis trouble never fails a
+ * read: the read computes (and logs once per outage).
  */
 import Redis from 'ioredis';
 import type { Logger } from '../logger';
@@ -11,19 +12,29 @@ import type { CacheLookup, ResultCache } from './result-cache';
 const BYPASS: CacheLookup = { generation: null, value: undefined };
 
 /**
- * The generation and the entry under it in one round trip. The entry's key is built inside the
- * script, which a single Redis (or a replicated one) allows; Redis Cluster would need hash tags.
+ * The generations of the tables (KEYS) and the entry under them in one round trip. The entry's key
+ * is built inside the script, which a single Redis (or a replicated one) allows; Redis Cluster
+ * would need hash tags.
  */
-const LOOKUP = `local g = redis.call('GET', KEYS[1]) or '0'
-return {g, redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])}`;
+const LOOKUP = `local g = {}
+for i, key in ipairs(KEYS) do g[i] = redis.call('GET', key) or '0' end
+local gen = table.concat(g, '.')
+return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2])}`;
 
-type LookupRedis = Redis & { cacheLookup(genKey: string, entryPrefix: string, key: string): Promise<[string, string | null]> };
+/** One round trip for the tables of a whole mutation operation. */
+const INVALIDATE = `for _, key in ipairs(KEYS) do redis.call('INCR', key) end
+return #KEYS`;
+
+// Without a fixed numberOfKeys, ioredis takes the number of keys as the first argument.
+type LookupRedis = Redis & {
+  cacheLookup(...args: (string | number)[]): Promise<[string, string | null]>;
+  cacheInvalidate(...args: (string | number)[]): Promise<number>;
+};
 
 export class RedisResultCache implements ResultCache {
-  private readonly genKey: string;
   private healthy = true;
-  /** An invalidation failed: until an INCR succeeds, answers stored before it may be stale. */
-  private owesInvalidation = false;
+  /** Tables whose invalidation failed: until an INCR succeeds, answers that read them may be stale. */
+  private readonly owed = new Set<string>();
 
   private constructor(
     private readonly redis: LookupRedis,
@@ -31,7 +42,6 @@ export class RedisResultCache implements ResultCache {
     private readonly ttlSeconds: number,
     private readonly log: Logger,
   ) {
-    this.genKey = `${prefix}gen`;
     redis.on('error', (err: Error) => this.down(err));
     redis.on('ready', () => void this.up());
   }
@@ -45,7 +55,8 @@ export class RedisResultCache implements ResultCache {
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
-    redis.defineCommand('cacheLookup', { numberOfKeys: 1, lua: LOOKUP });
+    redis.defineCommand('cacheLookup', { lua: LOOKUP });
+    redis.defineCommand('cacheInvalidate', { lua: INVALIDATE });
     const cache = new RedisResultCache(redis as LookupRedis, opts.prefix, opts.ttlSeconds, opts.log);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, opts.waitMs ?? 2000);
@@ -61,11 +72,11 @@ export class RedisResultCache implements ResultCache {
     return cache;
   }
 
-  async get(key: string): Promise<CacheLookup> {
-    if (this.owesInvalidation || this.redis.status !== 'ready') return BYPASS;
+  async get(key: string, tables: readonly string[]): Promise<CacheLookup> {
+    if (this.redis.status !== 'ready' || tables.some((t) => this.owed.has(t))) return BYPASS;
     try {
       // A nil entry ends the Lua table early: a miss comes back as [generation].
-      const [generation, value] = await this.redis.cacheLookup(this.genKey, `${this.prefix}r:`, key);
+      const [generation, value] = await this.redis.cacheLookup(tables.length, ...this.genKeys(tables), `${this.prefix}e:`, key);
       return { generation, value: value ?? undefined };
     } catch (err) {
       this.down(err as Error);
@@ -73,21 +84,22 @@ export class RedisResultCache implements ResultCache {
     }
   }
 
-  async set(generation: string, key: string, value: string): Promise<void> {
+  async set(key: string, _tables: readonly string[], generation: string, value: string): Promise<void> {
     try {
-      await this.redis.set(`${this.prefix}r:${generation}:${key}`, value, 'EX', this.ttlSeconds);
+      await this.redis.set(`${this.prefix}e:${generation}:${key}`, value, 'EX', this.ttlSeconds);
     } catch (err) {
       this.down(err as Error);
     }
   }
 
-  async invalidate(): Promise<void> {
+  async invalidate(tables: readonly string[]): Promise<void> {
+    if (!tables.length) return;
     try {
-      await this.redis.incr(this.genKey);
-      this.owesInvalidation = false;
+      await this.redis.cacheInvalidate(tables.length, ...this.genKeys(tables));
+      for (const t of tables) this.owed.delete(t);
     } catch (err) {
-      // Reads on this instance bypass the cache until Redis is back and the INCR has gone through.
-      this.owesInvalidation = true;
+      // Reads of these tables on this instance bypass the cache until Redis is back and the INCR has gone through.
+      for (const t of tables) this.owed.add(t);
       this.down(err as Error);
     }
   }
@@ -100,6 +112,10 @@ export class RedisResultCache implements ResultCache {
     }
   }
 
+  private genKeys(tables: readonly string[]): string[] {
+    return tables.map((t) => `${this.prefix}gen:${t}`);
+  }
+
   private down(err: Error): void {
     if (!this.healthy) return;
     this.healthy = false;
@@ -107,7 +123,7 @@ export class RedisResultCache implements ResultCache {
   }
 
   private async up(): Promise<void> {
-    if (this.owesInvalidation) await this.invalidate();
+    if (this.owed.size) await this.invalidate([...this.owed]);
     if (!this.healthy) this.log.info({}, 'result cache: Redis is back');
     this.healthy = true;
   }

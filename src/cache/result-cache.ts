@@ -1,23 +1,25 @@
 /**
- * The result cache of the aggregate reads. Every entry is stored under the generation that was
- * current BEFORE its answer was computed; every mutation bumps the generation (invalidation-plugin.ts), so an
- * answer computed before a write can never be found after it, even if it is stored late.
+ * The result cache of the aggregate reads. The cache keeps a generation per table, bumped by every
+ * write to it (invalidation-plugin.ts, src/cache/dependencies.ts); an answer belongs to the
+ * generations of the tables it reads, as they were BEFORE it was computed, so an answer computed
+ * before a write is never found after it, even if it is stored late.
  */
 import { LRUCache } from 'lru-cache';
 
 export interface CacheLookup {
-  /** The generation read with the value; null when the backend is unusable (then nothing is stored). */
+  /** The generations read with the value; null when the backend is unusable (then nothing is stored). */
   generation: string | null;
   /** The stored JSON text, or undefined on a miss. */
   value: string | undefined;
 }
 
 export interface ResultCache {
-  get(key: string): Promise<CacheLookup>;
-  /** Stores `value` under `generation`; a generation that is no longer current is never read again. */
-  set(generation: string, key: string, value: string): Promise<void>;
-  /** Makes every stored answer unreachable (on every instance that shares the backend). */
-  invalidate(): Promise<void>;
+  /** The answer stored under `key`, unless one of `tables` (those it reads) was written since. */
+  get(key: string, tables: readonly string[]): Promise<CacheLookup>;
+  /** Stores `value`, computed after `get` answered `generation`; a write to `tables` in between makes it unreachable. */
+  set(key: string, tables: readonly string[], generation: string, value: string): Promise<void>;
+  /** Makes every stored answer that reads one of `tables` unreachable (on every instance that shares the backend). */
+  invalidate(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,18 +34,19 @@ export interface MemoryCacheOptions {
 /**
  * One process's cache: an LRU bounded by bytes, whose entries expire after the TTL. Expired entries
  * are swept on a timer, so their memory goes back even when nothing looks them up; an answer larger
- * than a tenth of the budget is not stored (one huge answer would flush everything else).
+ * than a tenth of the budget is not stored (one huge answer would flush everything else). An answer
+ * that reads a table written since goes when it is next looked up, or with the LRU or the TTL.
  */
 export class MemoryResultCache implements ResultCache {
-  private generation = 0;
-  private readonly entries: LRUCache<string, string>;
+  private readonly generations = new Map<string, number>();
+  private readonly entries: LRUCache<string, Entry>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(opts: MemoryCacheOptions) {
-    this.entries = new LRUCache<string, string>({
+    this.entries = new LRUCache<string, Entry>({
       maxSize: opts.maxBytes,
       maxEntrySize: Math.max(1, Math.floor(opts.maxBytes / 10)),
-      sizeCalculation: (value, key) => Math.max(1, (key.length + value.length) * 2),
+      sizeCalculation: (entry, key) => Math.max(1, (key.length + entry.value.length) * 2),
       ttl: opts.ttlMs,
       ttlResolution: 0, // read the clock at every check rather than reuse a reading for 1 ms
       ...(opts.clock ? { perf: opts.clock } : {}),
@@ -61,22 +64,34 @@ export class MemoryResultCache implements ResultCache {
     return this.entries.size;
   }
 
-  async get(key: string): Promise<CacheLookup> {
-    return { generation: String(this.generation), value: this.entries.get(key) };
+  async get(key: string, tables: readonly string[]): Promise<CacheLookup> {
+    const generation = this.generationOf(tables);
+    const entry = this.entries.get(key);
+    if (entry && entry.generation !== generation) this.entries.delete(key); // read a table written since: its memory goes now
+    return { generation, value: entry?.generation === generation ? entry.value : undefined };
   }
 
-  async set(generation: string, key: string, value: string): Promise<void> {
-    if (generation !== String(this.generation)) return; // computed before a write: already stale
-    this.entries.set(key, value);
+  async set(key: string, tables: readonly string[], generation: string, value: string): Promise<void> {
+    if (generation !== this.generationOf(tables)) return; // computed before a write: already stale
+    this.entries.set(key, { generation, value });
   }
 
-  async invalidate(): Promise<void> {
-    this.generation += 1;
-    this.entries.clear();
+  async invalidate(tables: readonly string[]): Promise<void> {
+    for (const table of tables) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
   }
+
+  private generationOf(tables: readonly string[]): string {
+    return tables.map((t) => this.generations.get(t) ?? 0).join('.');
+  }
+}
+
+interface Entry {
+  /** The generations of the tables it reads when it was computed. */
+  generation: string;
+  value: string;
 }

@@ -4,7 +4,7 @@
  * (entities, migrations, CLI); queries talk to pg directly so that a nested read costs one round
  * trip per loader batch and no ORM hydration.
  */
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 
 export interface QueryStats {
   sqlQueries: number;
@@ -13,29 +13,41 @@ export interface QueryStats {
 
 export const newStats = (): QueryStats => ({ sqlQueries: 0, sqlTimeMs: 0 });
 
+type Isolation = 'READ COMMITTED' | 'REPEATABLE READ';
+
 export class Db {
   constructor(
     private readonly pool: Pool,
     readonly stats: QueryStats = newStats(),
-    /** The one connection of a `session`, or of a `transaction` (handed to its callback). */
+    /** Set on the Db of a transaction (`begin`, `transaction`): every statement runs in it. */
+    private readonly tx: Transaction | null = null,
+    /** The one connection of a `session`: its statements autocommit, its transactions run on it. */
     private readonly client: PoolClient | null = null,
-    private readonly inTransaction = false,
   ) {}
 
-  async query<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     const started = performance.now();
     this.stats.sqlQueries += 1;
     try {
-      const res = await (this.client ?? this.pool).query<R>(sql, params);
+      const res = this.tx ? await this.tx.query<R>(sql, params) : await (this.client ?? this.pool).query<R>(sql, params);
       return res.rows;
     } finally {
       this.stats.sqlTimeMs += performance.now() - started;
     }
   }
 
-  async one<R extends QueryResultRow = Record<string, any>>(sql: string, params: unknown[] = []): Promise<R | null> {
+  async one<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R | null> {
     const rows = await this.query<R>(sql, params);
     return rows[0] ?? null;
+  }
+
+  /**
+   * A statement whose failure the caller handles and then goes on (to name what was wrong, say). In
+   * a transaction PostgreSQL would refuse every later statement: there it runs under a SAVEPOINT,
+   * rolled back to when it fails (two more round trips). Elsewhere it is a plain query.
+   */
+  recoverable<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.tx ? this.tx.savepoint(() => this.query<R>(sql, params)) : this.query<R>(sql, params);
   }
 
   /**
@@ -44,11 +56,11 @@ export class Db {
    * pool: the state it was left in is unknown (and an agent run's row names it as its owner).
    */
   async session<T>(fn: (conn: Db) => Promise<T>): Promise<T> {
-    if (this.client) throw new Error('already on one connection');
+    if (this.client || this.tx) throw new Error('already on one connection');
     const client = await this.pool.connect();
     let failed: Error | undefined;
     try {
-      return await fn(new Db(this.pool, this.stats, client));
+      return await fn(new Db(this.pool, this.stats, null, client));
     } catch (err) {
       failed = err instanceof Error ? err : new Error(String(err));
       throw err;
@@ -58,29 +70,129 @@ export class Db {
   }
 
   /**
-   * Runs `fn` in one transaction on one pooled connection (the session's, on a session); rolls back
-   * when it throws. BEGIN/COMMIT count as statements: they are round trips too.
+   * A transaction on this Db's pool (or its session's connection) and stats that the caller ends with
+   * commit() or rollback(). Its connection is taken, and BEGIN sent, with its first statement: one
+   * that runs none costs nothing.
    */
-  async transaction<T>(fn: (tx: Db) => Promise<T>, isolation?: 'READ COMMITTED' | 'REPEATABLE READ'): Promise<T> {
-    if (this.inTransaction) throw new Error('nested transactions are not supported');
-    const client = this.client ?? (await this.pool.connect());
-    const tx = new Db(this.pool, this.stats, client, true);
-    let broken: Error | undefined;
+  begin(isolation?: Isolation): Transaction {
+    return new Transaction(this.pool, this.stats, isolation, this.client);
+  }
+
+  /**
+   * Runs `fn` in one transaction on one pooled connection; rolls back when it throws. On the Db of a
+   * transaction already (a mutation operation's, src/graphql/mutation-operation.ts), `fn` runs in that
+   * one: no nested BEGIN, and any error rolls all of it back. BEGIN/COMMIT count as statements: they
+   * are round trips too.
+   */
+  async transaction<T>(fn: (tx: Db) => Promise<T>, isolation?: Isolation): Promise<T> {
+    if (this.tx) return fn(this);
+    const tx = this.begin(isolation);
+    let result: T;
     try {
-      await tx.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
-      const result = await fn(tx);
-      await tx.query('COMMIT');
+      result = await fn(tx.db);
+    } catch (err) {
+      await tx.rollback();
+      throw err;
+    }
+    await tx.commit();
+    return result;
+  }
+}
+
+/** One transaction on one pooled connection, begun lazily (Db.begin). */
+export class Transaction {
+  /** The Db whose statements run in this transaction. */
+  readonly db: Db;
+  private client: PoolClient | null = null;
+  private opening: Promise<PoolClient> | null = null;
+  /** A statement failed: PostgreSQL refuses every later one, and would turn COMMIT into a silent ROLLBACK. */
+  private failed = false;
+  private ended = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly stats: QueryStats,
+    private readonly isolation?: Isolation,
+    /** A session's connection: used instead of a pooled one, and left to the session to release. */
+    private readonly sessionClient: PoolClient | null = null,
+  ) {
+    this.db = new Db(pool, stats, this);
+  }
+
+  /** Db.query's way in: the first statement takes the connection and sends BEGIN ahead of itself. */
+  async query<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<QueryResult<R>> {
+    if (this.ended) throw new Error('the transaction has ended');
+    try {
+      const client = await (this.opening ??= this.open());
+      return await client.query<R>(sql, params);
+    } catch (err) {
+      this.failed = true;
+      throw err;
+    }
+  }
+
+  /** Runs `fn` under a SAVEPOINT: when it throws, the transaction goes on as it was before. */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const failedBefore = this.failed;
+    await this.db.query('SAVEPOINT recoverable');
+    try {
+      const result = await fn();
+      await this.db.query('RELEASE SAVEPOINT recoverable');
       return result;
     } catch (err) {
-      // A ROLLBACK that fails means the connection is gone or unusable: release(err) destroys it
-      // instead of handing it to the next request.
-      broken = await tx.query('ROLLBACK').then(
-        () => undefined,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      );
+      await this.db.query('ROLLBACK TO SAVEPOINT recoverable');
+      this.failed = failedBefore;
       throw err;
-    } finally {
-      if (!this.client) client.release(broken);
     }
+  }
+
+  /** COMMIT if a statement ran. After a failed statement it rolls back and throws instead. */
+  async commit(): Promise<void> {
+    if (this.failed) {
+      await this.rollback();
+      throw new Error('not committed: a statement of the transaction failed, so it was rolled back');
+    }
+    if (!(await this.connection())) return this.end();
+    try {
+      await this.db.query('COMMIT');
+    } catch (err) {
+      this.end(err as Error);
+      throw err;
+    }
+    this.end();
+  }
+
+  /** ROLLBACK if a statement ran; never throws. A connection that cannot roll back is closed, not reused. */
+  async rollback(): Promise<void> {
+    if (this.ended) return;
+    if (!(await this.connection())) return this.end();
+    const broken = await this.db.query('ROLLBACK').then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
+    this.end(broken);
+  }
+
+  private async open(): Promise<PoolClient> {
+    const client = this.sessionClient ?? (await this.pool.connect());
+    this.client = client;
+    this.stats.sqlQueries += 1; // BEGIN is a round trip too (its time counts in the first statement's)
+    await client.query(this.isolation ? `BEGIN ISOLATION LEVEL ${this.isolation}` : 'BEGIN');
+    return client;
+  }
+
+  /** The connection once it is taken (a failed BEGIN still leaves it), or null when no statement ran. */
+  private async connection(): Promise<PoolClient | null> {
+    await this.opening?.catch(() => undefined);
+    return this.client;
+  }
+
+  /** release(err) destroys the connection instead of handing it to the next request. */
+  private end(broken?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    // A session's connection is the session's to release (closed when its callback throws).
+    if (this.sessionClient) return;
+    this.client?.release(broken);
   }
 }

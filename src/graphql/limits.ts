@@ -141,7 +141,8 @@ const AGGREGATE_ROWS: Record<string, (args: Record<string, unknown>) => number> 
   tierDistribution: () => TIER_ORDER.length,
   agentPerformance: () => 10,
 };
-const AGENT_MUTATIONS = new Set(['recomputeEngagementScores', 'createPerformanceSnapshot', 'tuneStrategy', 'analyzeAgentPerformance']);
+/** The agent mutations: each runs alone in its operation (src/graphql/mutation-operation.ts). */
+export const AGENT_MUTATIONS = new Set(['recomputeEngagementScores', 'createPerformanceSnapshot', 'tuneStrategy', 'analyzeAgentPerformance']);
 
 export const aggregateEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (type.name === 'Query' && AGGREGATE_ROWS[field.name]) return SCAN_COST + AGGREGATE_ROWS[field.name](args) * childComplexity;
@@ -155,7 +156,7 @@ export function queryCost(args: { schema: GraphQLSchema; query: DocumentNode; va
   return getComplexity({ ...args, estimators: ESTIMATORS });
 }
 
-const validationFailed = (message: string) =>
+export const validationFailed = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 
 /**

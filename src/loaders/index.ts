@@ -1,7 +1,7 @@
 /**
  * Per-request DataLoaders: every relation and nested connection of the schema loads through one of
  * these, so a request's statement count depends on its shape, never on how many rows it returns.
- * Created lazily per request (never at module level); reset after every mutation (src/graphql/reset-loaders.ts).
+ * Created lazily per request (never at module level); reset after every mutation (src/graphql/mutation-operation.ts).
  */
 import type { Db } from '../db/db';
 import type { AgentRun } from '../modules/agent-run/agent-run.type';

@@ -59,13 +59,17 @@ test.each(BAD)('%s with %j: BAD_USER_INPUT naming %s, no run recorded', async (n
 });
 
 test('the bounds themselves are accepted', async () => {
-  const res = ok(await server.gql(`mutation {
-    a: recomputeEngagementScores(input: {windowDays: 3650, halfLifeDays: 3650}) { windowDays halfLifeDays }
-    b: recomputeEngagementScores(input: {windowDays: 1, halfLifeDays: 0.000001}) { windowDays halfLifeDays }
-    c: createPerformanceSnapshot(input: {windowDays: 3650}) { windowDays }
-    d: createPerformanceSnapshot(input: {windowDays: 1, platform: X}) { windowDays platform }
-    e: tuneStrategy(input: {learningRate: 1}) { learningRate }
-  }`));
+  // One operation each: an agent mutation runs alone in its operation (docs/api.md "Mutation operations").
+  const res: Record<string, unknown> = {};
+  for (const field of [
+    'a: recomputeEngagementScores(input: {windowDays: 3650, halfLifeDays: 3650}) { windowDays halfLifeDays }',
+    'b: recomputeEngagementScores(input: {windowDays: 1, halfLifeDays: 0.000001}) { windowDays halfLifeDays }',
+    'c: createPerformanceSnapshot(input: {windowDays: 3650}) { windowDays }',
+    'd: createPerformanceSnapshot(input: {windowDays: 1, platform: X}) { windowDays platform }',
+    'e: tuneStrategy(input: {learningRate: 1}) { learningRate }',
+  ]) {
+    Object.assign(res, ok(await server.gql(`mutation { ${field} }`)));
+  }
   expect(res).toEqual({
     a: { windowDays: 3650, halfLifeDays: 3650 },
     b: { windowDays: 1, halfLifeDays: 0.000001 },

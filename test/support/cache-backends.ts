@@ -7,16 +7,17 @@ import { describeRedis, redisAvailable, redisPrefixes, REDIS_TEST_URL } from './
 import type { ServerEnv, TestServer } from './server';
 import type { TestEnv } from './use-test-server';
 
-export function useCacheBackends(serve: TestEnv['serve'], label: string) {
+/** `base`: what every server of the matrix runs with besides its backend (API keys, say). */
+export function useCacheBackends(serve: TestEnv['serve'], label: string, base: ServerEnv = {}) {
   const prefixes = redisPrefixes(label);
   afterAll(() => prefixes.cleanup());
-  const onRedis = (): ServerEnv => ({ REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefixes.next() });
+  const onRedis = (): ServerEnv => ({ ...base, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefixes.next() });
   return {
     /** A fresh key prefix, for a server or a cache that a test builds itself. */
     prefix: prefixes.next,
     /** `cases` once per backend, each in a describe of its own with a server of that backend. */
     each(cases: (server: TestServer) => void): void {
-      const backends: [string, () => ServerEnv][] = [['memory', () => ({})]];
+      const backends: [string, () => ServerEnv][] = [['memory', () => ({ ...base })]];
       if (redisAvailable()) backends.push(['redis', onRedis]);
       describe.each(backends)('%s backend', (_name, backend) => cases(serve(backend())));
     },

@@ -6,7 +6,7 @@ import type { GqlResult, TestServer } from '../support/server';
 const TABLES = ['insights', 'content_plans', 'published_content', 'community_users', 'user_interactions', 'agent_logs'];
 
 /** Every row of every written table, hashed: proves that nothing was inserted OR updated. */
-async function fingerprint(pool: Pool): Promise<Record<string, string>> {
+export async function fingerprint(pool: Pool): Promise<Record<string, string>> {
   const r = await pool.query(
     `SELECT ${TABLES.map((t) => `(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM ${t} x) AS ${t}`).join(', ')}`,
   );

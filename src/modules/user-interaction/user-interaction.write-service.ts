@@ -55,7 +55,8 @@ export async function recordInteractions(db: Db, items: RecordInteractionInput[]
   const contentIds = `{${contents.join(',')}}`;
   if (outOfRange) throw await unknownRefs(db, userIds, contentIds); // no int4 key can match
   try {
-    await db.query(INSERT_SQL, [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`]);
+    // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
+    await db.recoverable(INSERT_SQL, [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`]);
   } catch (err) {
     const fk = violatedForeignKey(err);
     if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, userIds, contentIds);

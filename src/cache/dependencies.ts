@@ -1,0 +1,51 @@
+/**
+ * Which tables each cached answer reads and each mutation writes: the cache keeps one generation
+ * per table, so a write invalidates exactly the answers that read what it wrote (docs/api.md
+ * "Result cache"). A new cached field must be listed in READS (cached() takes only these names); a
+ * new Mutation field belongs in WRITES (a test checks the schema against it; until then it counts
+ * as writing every table).
+ */
+
+export const TABLES = [
+  'insights',
+  'content_plans',
+  'published_content',
+  'community_users',
+  'user_interactions',
+  'agent_logs',
+  'performance_snapshots',
+  'strategies',
+] as const;
+export type Table = (typeof TABLES)[number];
+
+/** The tables each cached aggregate reads (content_plans: the format and insight filters and groups). */
+export const READS = {
+  engagementTimeSeries: ['published_content', 'content_plans'],
+  contentBreakdown: ['published_content', 'content_plans'],
+  bestPostingTimes: ['published_content', 'content_plans'],
+  tierDistribution: ['community_users'],
+  agentPerformance: ['agent_logs'],
+} as const satisfies Record<string, readonly Table[]>;
+export type CachedField = keyof typeof READS;
+
+/** The tables each Mutation field writes; an agent writes its run row in agent_logs, also when it fails. */
+export const WRITES: Record<string, readonly Table[]> = {
+  createInsight: ['insights'],
+  createContentPlan: ['content_plans'],
+  publishContent: ['content_plans', 'published_content'],
+  updateContentMetrics: ['published_content'],
+  upsertCommunityUser: ['community_users'],
+  recordInteractions: ['user_interactions'],
+  recordAgentRun: ['agent_logs'],
+  recomputeEngagementScores: ['agent_logs', 'community_users'],
+  createPerformanceSnapshot: ['agent_logs', 'performance_snapshots'],
+  tuneStrategy: ['agent_logs', 'strategies'],
+  analyzeAgentPerformance: ['agent_logs'],
+};
+
+/** The tables that these Mutation fields write, each once. */
+export function tablesWrittenBy(fields: Iterable<string>): Table[] {
+  const tables = new Set<Table>();
+  for (const field of fields) for (const table of WRITES[field] ?? TABLES) tables.add(table);
+  return [...tables];
+}
