@@ -88,9 +88,9 @@ function binaryDir(): string {
 }
 
 /** Runs a binary to its end; its stderr's last lines make the error when it fails. */
-function run(file: string, args: string[], runAs: RunAs | null): Promise<void> {
+function run(file: string, args: string[], runAs: RunAs | null, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...runAs, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(file, args, { ...runAs, cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     children.add(child);
     let err = '';
     child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-2000)));
@@ -120,6 +120,7 @@ async function initdb(bin: string, databaseDir: string, runAs: RunAs | null, log
       path.join(bin, 'initdb'),
       [`--pgdata=${databaseDir}`, `--username=${USER}`, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
       runAs,
+      path.dirname(databaseDir), // a folder the postgres user can reach (it resolves its own path from there)
     );
   } catch (err) {
     fs.rmSync(databaseDir, { recursive: true, force: true });
@@ -155,20 +156,11 @@ function canListen(port: number): Promise<boolean> {
  * Ctrl-C in the terminal reaches only the app, which finishes its requests before stopping it.
  */
 function startServer(bin: string, databaseDir: string, port: number, runAs: RunAs | null, logFile: string) {
-  const args = [
-    '-D',
-    databaseDir,
-    '-p',
-    String(port),
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'unix_socket_directories=',
-    '-c',
-    'lc_messages=C',
-  ];
+  const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'lc_messages=C'];
+  const args = ['-D', databaseDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])];
   const proc = spawn(path.join(bin, 'postgres'), args, {
     ...runAs,
+    cwd: path.dirname(databaseDir),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_ALL: 'C' },
