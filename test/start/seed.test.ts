@@ -1,0 +1,103 @@
+/**
+ * `npm run seed`: data anchored at now by default (a pinned --anchor gives the same rows again), the
+ * four agents run at the end so that the README's CHAMPION example answers at once, and a database
+ * that holds rows is refused unless --reset, which lists what it deletes first.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestServer } from '../support/server';
+import { createTestDb, TestDb } from '../support/test-db';
+import { root } from './helpers';
+
+jest.setTimeout(120_000);
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await createTestDb('seed');
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+function seed(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: db.url },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, stderr })));
+}
+
+const SIZE = ['--users', '300', '--interactions', '15000', '--content', '300', '--logs', '300'];
+
+const one = async (sql: string) => (await db.pool.query(sql)).rows[0];
+
+/** The README's GraphQL example that lists CHAMPION users. */
+function readmeChampionQuery(): string {
+  const blocks = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const query = blocks.find((b) => b.includes('tier: CHAMPION'));
+  if (!query) throw new Error('README.md has no GraphQL example with tier: CHAMPION');
+  return query;
+}
+
+test('seeded now, agents run: the README CHAMPION example returns rows at once', async () => {
+  const before = Date.now();
+  const run = await seed(...SIZE);
+  expect(run.code).toBe(0);
+  const anchor = /anchor (\S+) \(--anchor \1 makes these rows again\)/.exec(run.stderr)![1];
+  expect(Date.parse(anchor)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+  expect(Date.parse(anchor)).toBeLessThanOrEqual(Date.now());
+  for (const agent of ['ConversionAgent', 'PerformanceAnalyticsAgent', 'StrategyTuningAgent', 'AnalyticsAgent']) {
+    expect(run.stderr).toMatch(new RegExp(`^${agent}: .* \\(\\d+ ms\\)$`, 'm'));
+  }
+  const newest = await one('SELECT max(timestamp) AS t FROM user_interactions');
+  expect(newest.t.getTime()).toBeLessThanOrEqual(Date.parse(anchor));
+  expect(newest.t.getTime()).toBeGreaterThan(Date.parse(anchor) - 86_400_000);
+  // Ids after the 300 seeded logs: the runs of the agents, one each.
+  const runs = await one(`SELECT count(*)::int AS runs, count(DISTINCT agent_name)::int AS agents FROM agent_logs WHERE id > 300`);
+  expect(runs).toEqual({ runs: 4, agents: 4 });
+
+  const server = await startTestServer(db.url);
+  try {
+    const answer = await server.gql(readmeChampionQuery());
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.communityUsers.nodes.length).toBeGreaterThan(0);
+    const latest = await server.gql('{ latestPerformanceSnapshot { contentCount } currentStrategy { version } }');
+    expect(latest.data.latestPerformanceSnapshot.contentCount).toBeGreaterThan(0);
+    expect(latest.data.currentStrategy.version).toBe(1);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a database with rows is refused; --reset lists and replaces them; a pinned anchor gives the same rows', async () => {
+  const counts = await one('SELECT (SELECT count(*) FROM community_users)::int AS users, (SELECT count(*) FROM agent_logs)::int AS logs');
+  const refused = await seed(...SIZE);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/already holds rows \(insights \d+, .*community_users 300, .*\): add --reset to delete them and seed/);
+  expect(await one('SELECT (SELECT count(*) FROM community_users)::int AS users, (SELECT count(*) FROM agent_logs)::int AS logs')).toEqual(
+    counts,
+  );
+
+  const fingerprint = () =>
+    one(`SELECT md5(string_agg(user_id || ':' || interaction_type || ':' || timestamp, ',' ORDER BY id)) AS h FROM user_interactions`);
+  const pinned = ['--anchor', '2025-06-01T12:00:00Z', '--no-agents', '--reset'];
+  const reset = await seed(...SIZE, ...pinned);
+  expect(reset.code).toBe(0);
+  expect(reset.stderr).toMatch(
+    /deleting every row of .*: insights \d+, .*community_users 300, .*agent_logs 304, performance_snapshots 1, strategies 1\n/,
+  );
+  expect(reset.stderr.indexOf('--reset: deleting')).toBeLessThan(reset.stderr.indexOf('seeded '));
+  expect(reset.stderr).not.toContain('ConversionAgent:'); // --no-agents
+  expect(await one('SELECT count(*)::int AS n FROM agent_logs')).toEqual({ n: 300 });
+  expect((await one('SELECT max(timestamp) AS t FROM user_interactions')).t.getTime()).toBeLessThanOrEqual(
+    Date.parse('2025-06-01T12:00:00Z'),
+  );
+  const first = await fingerprint();
+
+  expect((await seed(...SIZE, ...pinned)).code).toBe(0);
+  expect(await fingerprint()).toEqual(first);
+});
