@@ -1,29 +1,51 @@
 /**
- * `npm run seed`: data anchored at now by default (a pinned --anchor gives the same rows again), the
- * four agents run at the end so that the README's CHAMPION example answers at once, and a database
- * that holds rows is refused unless --reset, which lists what it deletes first.
+ * `npm run seed` on the embedded PostgreSQL, as a new user runs it: data anchored at now by default
+ * (a pinned --anchor gives the same rows again), the four agents run at the end so that the README's
+ * CHAMPION example answers at once, and a database that holds rows is refused unless --reset, which
+ * lists what it deletes first. Seeds started while the server runs share it.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Pool } from 'pg';
+import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded';
+import { freePort } from '../support/net';
 import { startTestServer } from '../support/server';
-import { createTestDb, TestDb } from '../support/test-db';
-import { root } from './helpers';
+import { cleanUp, root, tempDir } from './helpers';
 
 jest.setTimeout(120_000);
 
-let db: TestDb;
+// The seed as a new user runs it: on the embedded PostgreSQL of `npm start` (DATABASE_URL unset).
+const dir = tempDir('creator-seed-', 0o755);
+const env = { DATA_DIR: path.join(dir, 'data'), EMBEDDED_PG_PORT: '' };
+let embedded: EmbeddedDatabase | null = null;
+let pool: Pool;
 beforeAll(async () => {
-  db = await createTestDb('seed');
+  env.EMBEDDED_PG_PORT = String(await freePort());
 });
 afterAll(async () => {
-  await db?.drop();
+  await pool?.end();
+  await embedded?.stop();
+  cleanUp(dir);
 });
 
+/** The embedded server of the data folder, started here; seeds run while it runs share it. */
+async function database(): Promise<Pool> {
+  embedded ??= await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: Number(env.EMBEDDED_PG_PORT), database: EMBEDDED_DATABASE });
+  if (!pool) {
+    pool = new Pool({ connectionString: embedded.url, max: 2 });
+    // pool.end() lets go of its clients before their sockets close: PostgreSQL's shutdown may still reach one.
+    pool.on('error', () => undefined);
+  }
+  return pool;
+}
+
 function seed(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL;
   const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed.ts', ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: db.url },
+    env: childEnv,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -33,7 +55,7 @@ function seed(...args: string[]): Promise<{ code: number | null; stderr: string 
 
 const SIZE = ['--users', '300', '--interactions', '15000', '--content', '300', '--logs', '300'];
 
-const one = async (sql: string) => (await db.pool.query(sql)).rows[0];
+const one = async (sql: string) => (await (await database()).query(sql)).rows[0];
 
 /** The README's GraphQL example that lists CHAMPION users. */
 function readmeChampionQuery(): string {
@@ -60,7 +82,7 @@ test('seeded now, agents run: the README CHAMPION example returns rows at once',
   const runs = await one(`SELECT count(*)::int AS runs, count(DISTINCT agent_name)::int AS agents FROM agent_logs WHERE id > 300`);
   expect(runs).toEqual({ runs: 4, agents: 4 });
 
-  const server = await startTestServer(db.url);
+  const server = await startTestServer(embedded!.url);
   try {
     const answer = await server.gql(readmeChampionQuery());
     expect(answer.errors).toBeUndefined();
