@@ -1,16 +1,19 @@
 /**
  * `npm run seed` on the embedded PostgreSQL, as a new user runs it: data anchored at now by default
- * (a pinned --anchor gives the same rows again), the four agents run at the end so that the README's
- * CHAMPION example answers at once, and a database that holds rows is refused unless --reset, which
- * lists what it deletes first. Seeds started while the server runs share it.
+ * (a pinned --anchor gives exactly the generator's rows for it), the four agents run at the end so
+ * that the README's CHAMPION example answers at once, and a database that holds rows is refused
+ * unless --reset, which lists what it deletes first. Seeds started while the server runs share it.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded';
 import { freePort } from '../support/net';
 import { startTestServer } from '../support/server';
+import { parseSeedArgs } from '../../scripts/seed';
+import { interactionRows } from '../../scripts/seed/rows';
 import { cleanUp, root, tempDir } from './helpers';
 
 jest.setTimeout(120_000);
@@ -95,7 +98,7 @@ test('seeded now, agents run: the README CHAMPION example returns rows at once',
   }
 });
 
-test('a database with rows is refused; --reset lists and replaces them; a pinned anchor gives the same rows', async () => {
+test('a database with rows is refused; --reset lists and replaces them; a pinned anchor gives its exact rows', async () => {
   const counts = await one('SELECT (SELECT count(*) FROM community_users)::int AS users, (SELECT count(*) FROM agent_logs)::int AS logs');
   const refused = await seed(...SIZE);
   expect(refused.code).toBe(1);
@@ -104,10 +107,8 @@ test('a database with rows is refused; --reset lists and replaces them; a pinned
     counts,
   );
 
-  const fingerprint = () =>
-    one(`SELECT md5(string_agg(user_id || ':' || interaction_type || ':' || timestamp, ',' ORDER BY id)) AS h FROM user_interactions`);
-  const pinned = ['--anchor', '2025-06-01T12:00:00Z', '--no-agents', '--reset'];
-  const reset = await seed(...SIZE, ...pinned);
+  const pinned = [...SIZE, '--anchor', '2025-06-01T12:00:00Z', '--no-agents', '--reset'];
+  const reset = await seed(...pinned);
   expect(reset.code).toBe(0);
   expect(reset.stderr).toMatch(
     /deleting every row of .*: insights \d+, .*community_users 300, .*agent_logs 304, performance_snapshots 1, strategies 1\n/,
@@ -115,11 +116,13 @@ test('a database with rows is refused; --reset lists and replaces them; a pinned
   expect(reset.stderr.indexOf('--reset: deleting')).toBeLessThan(reset.stderr.indexOf('seeded '));
   expect(reset.stderr).not.toContain('ConversionAgent:'); // --no-agents
   expect(await one('SELECT count(*)::int AS n FROM agent_logs')).toEqual({ n: 300 });
-  expect((await one('SELECT max(timestamp) AS t FROM user_interactions')).t.getTime()).toBeLessThanOrEqual(
-    Date.parse('2025-06-01T12:00:00Z'),
+  // Exactly the rows the generator makes for that anchor, in COPY's text form.
+  const expected = createHash('md5')
+    .update([...interactionRows(parseSeedArgs(pinned).spec)].join(''))
+    .digest('hex');
+  const stored = await one(
+    `SELECT md5(string_agg(concat_ws(E'\\t', id, user_id, coalesce(content_id::text, '\\N'), interaction_type,
+       to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) || E'\\n', '' ORDER BY id)) AS h FROM user_interactions`,
   );
-  const first = await fingerprint();
-
-  expect((await seed(...SIZE, ...pinned)).code).toBe(0);
-  expect(await fingerprint()).toEqual(first);
+  expect(stored.h).toBe(expected);
 });
