@@ -1,29 +1,44 @@
 /**
- * npm run seed -- --users N --interactions M --content C --logs L [--seed S] [--anchor ISO] [--keep-indexes]
+ * npm run seed -- [--users N --interactions M --content C --logs L --seed S]
+ *                  [--anchor ISO] [--reset] [--no-agents] [--keep-indexes]
  *
- * Replaces every row of the database (DATABASE_URL, else the embedded PostgreSQL that `npm start`
- * uses) with a deterministic dataset: same arguments, same rows. Migrations run first.
+ * Fills the database (DATABASE_URL, else the embedded PostgreSQL that `npm start` uses) with a
+ * generated dataset whose timestamps end at --anchor (default: now), then runs the four agents once.
+ * Same arguments and anchor, same rows. A database that holds rows is left alone unless --reset.
  */
 import 'reflect-metadata';
+import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { runMigrations } from '../src/db/data-source';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded';
+import { describeError } from '../src/startup-error';
+import { runAgents } from './seed/agents';
+import { TABLES } from './seed/load';
 import { seedDatabase } from './seed/seed-db';
 import type { SeedSpec } from './seed/rows';
 
-/** The default "now" of the dataset: fixed so that a seed is reproducible. */
-export const DEFAULT_ANCHOR = '2026-11-28T00:00:00.000Z';
+const USAGE = `usage: npm run seed -- [--users N] [--interactions M] [--content C] [--logs L] [--seed S]
+                       [--anchor ISO] [--reset] [--no-agents] [--keep-indexes]
+  Loads a generated dataset whose timestamps end at --anchor (default: now; pass the anchor it
+  prints to make the same rows again), then runs the four agents once (--no-agents skips them).
+  A database that already holds rows is refused; --reset deletes them first (it lists them).
+  Database: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR.`;
 
-const USAGE = `usage: npm run seed -- --users N --interactions M --content C --logs L [--seed S] [--anchor ISO] [--keep-indexes]
-  Deletes every row of the eight tables, then loads the generated dataset (timestamps up to --anchor,
-  default ${DEFAULT_ANCHOR}). Database: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR.`;
+export interface SeedArgs {
+  spec: SeedSpec;
+  keepIndexes: boolean;
+  reset: boolean;
+  agents: boolean;
+}
 
-export function parseSeedArgs(argv: string[]): { spec: SeedSpec; keepIndexes: boolean } {
+const FLAGS = ['--keep-indexes', '--reset', '--no-agents'];
+
+export function parseSeedArgs(argv: string[], now = new Date()): SeedArgs {
   const vals: Record<string, string> = {};
-  let keepIndexes = false;
+  const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--keep-indexes') keepIndexes = true;
+    if (FLAGS.includes(a)) flags.add(a);
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else if (a.startsWith('--') && i + 1 < argv.length) vals[a.slice(2)] = argv[++i];
     else throw new Error(`unexpected argument "${a}"\n${USAGE}`);
@@ -36,9 +51,10 @@ export function parseSeedArgs(argv: string[]): { spec: SeedSpec; keepIndexes: bo
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${raw}"`);
     return n;
   };
-  const anchorRaw = vals.anchor ?? DEFAULT_ANCHOR;
+  const anchorRaw = vals.anchor;
   delete vals.anchor;
-  const anchor = new Date(anchorRaw);
+  // Whole seconds: the anchor printed for reproducing the run is exactly the one used.
+  const anchor = anchorRaw === undefined ? new Date(Math.floor(now.getTime() / 1000) * 1000) : new Date(anchorRaw);
   if (Number.isNaN(anchor.getTime())) throw new Error(`--anchor must be an ISO date-time, got "${anchorRaw}"`);
   const spec: SeedSpec = {
     users: count('users', 1000),
@@ -51,24 +67,56 @@ export function parseSeedArgs(argv: string[]): { spec: SeedSpec; keepIndexes: bo
   const unknown = Object.keys(vals);
   if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
   if (spec.interactions > 0 && spec.users === 0) throw new Error('--interactions needs --users > 0');
-  return { spec, keepIndexes };
+  return { spec, keepIndexes: flags.has('--keep-indexes'), reset: flags.has('--reset'), agents: !flags.has('--no-agents') };
 }
 
+/** Rows per table, only the tables that hold some. */
+async function heldRows(url: string): Promise<[string, number][]> {
+  const client = new Client({ connectionString: url, application_name: 'seed' });
+  await client.connect();
+  try {
+    const { rows } = await client.query(TABLES.map((t) => `SELECT '${t}' AS t, count(*)::bigint AS n FROM ${t}`).join(' UNION ALL '));
+    return rows.map((r): [string, number] => [r.t, Number(r.n)]).filter(([, n]) => n > 0);
+  } finally {
+    await client.end();
+  }
+}
+
+const where = (url: string) => {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+};
+
 async function main() {
-  const { spec, keepIndexes } = parseSeedArgs(process.argv.slice(2));
+  const { spec, keepIndexes, reset, agents } = parseSeedArgs(process.argv.slice(2));
+  const say = (line: string) => process.stderr.write(`${line}\n`);
   const config = loadConfig();
   if (config.nodeEnv === 'production') throw new Error('refusing to seed (and so truncate) with NODE_ENV=production');
   let embedded: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
-    process.stderr.write(`DATABASE_URL is not set: using the embedded PostgreSQL under ${config.dataDir}\n`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, database: EMBEDDED_DATABASE, whenRunning: 'share' });
+    say(`DATABASE_URL is not set: using the embedded PostgreSQL under ${config.dataDir}`);
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPort,
+      database: EMBEDDED_DATABASE,
+      whenRunning: 'share',
+      log: say,
+    });
     url = embedded.url;
   }
   try {
     await runMigrations(url, 'seed-migrations'); // the seed needs the exact schema
+    const held = await heldRows(url);
+    const list = held.map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ');
+    if (held.length && !reset) {
+      throw new Error(`${where(url)} already holds rows (${list}): add --reset to delete them and seed, or point DATABASE_URL elsewhere`);
+    }
+    if (held.length) say(`--reset: deleting every row of ${where(url)}: ${list}`);
+    say(`anchor ${spec.anchor.toISOString()} (--anchor ${spec.anchor.toISOString()} makes these rows again)`);
     const report = await seedDatabase(url, spec, { keepIndexes });
-    process.stderr.write(`phases (ms): ${JSON.stringify(report.phases)}\n`);
+    say(`phases (ms): ${JSON.stringify(report.phases)}`);
+    if (agents) await runAgents(url, say);
   } finally {
     if (embedded) await embedded.stop();
   }
@@ -76,7 +124,7 @@ async function main() {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(describeError(err));
     process.exit(1);
   });
 }

@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { Pool } from 'pg';
 import type { DestinationStream } from 'pino';
 import { startRunSweep } from './agents/run-sweep';
 import { createResultCache } from './cache';
@@ -16,8 +17,9 @@ import { createPool } from './db/pool';
 import { loadTimeZones } from './db/time-zones';
 import { createHttpApp, Lifecycle } from './http/app';
 import { Observability } from './http/observability';
-import { createLogger } from './logger';
+import { createLogger, Logger } from './logger';
 import { createApolloServer } from './server';
+import { databaseStartupError, describeError, startupMessage, StartupError } from './startup-error';
 
 export interface StartOptions {
   /** Where the JSON log lines go (stdout by default); tests read them. */
@@ -33,47 +35,93 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     log.warn({}, 'API_KEYS is not set: the API is open to everyone (every caller is admin)');
   }
 
-  let embedded: EmbeddedDatabase | null = null;
-  let url = config.databaseUrl;
-  if (!url) {
-    log.info({ dataDir: config.dataDir, port: config.embeddedPort }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, database: EMBEDDED_DATABASE });
-    url = embedded.url;
-  }
-
-  if (config.migrationsRun) {
-    const ran = await runMigrations(url);
-    if (ran.length) log.info({ migrations: ran }, 'migrations applied');
-  }
-  const pool = createPool(url, config, log);
+  // What start-up has made so far, undone in reverse order when a later step fails.
+  const undo: (() => Promise<unknown>)[] = [];
   try {
-    await pool.query('SELECT 1'); // a database that cannot be reached fails the start, not the first request
+    let embedded: EmbeddedDatabase | null = null;
+    let url = config.databaseUrl;
+    if (!url) {
+      log.info({ dataDir: config.dataDir, port: config.embeddedPort }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+      const db = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPort,
+        database: EMBEDDED_DATABASE,
+        log: (msg) => log.info({}, msg),
+      });
+      undo.push(db.stop);
+      embedded = db;
+      url = db.url;
+    }
+
+    const pool = createPool(url, config, log);
+    undo.push(() => pool.end());
+    try {
+      if (config.migrationsRun) {
+        const ran = await runMigrations(url);
+        if (ran.length) log.info({ migrations: ran }, 'migrations applied');
+      }
+      await pool.query('SELECT 1'); // a database that cannot be reached fails the start, not the first request
+    } catch (err) {
+      const fix = embedded ? `see ${config.dataDir}/postgresql.log` : 'check DATABASE_URL, or unset it to use the embedded PostgreSQL';
+      throw databaseStartupError(err, url, fix);
+    }
+    await loadTimeZones(new Db(pool));
+    const runSweep = await startRunSweep(new Db(pool), config.runSweepIntervalMs, log);
+    undo.push(async () => runSweep.stop());
+
+    const resultCache = await createResultCache(config, log);
+    undo.push(() => resultCache.close());
+    const observability = new Observability({ log, pool, poolMax: config.poolMax });
+    const apollo = await createApolloServer({ config, log, observability });
+    await apollo.start();
+    undo.push(() => apollo.stop());
+    const lifecycle = new Lifecycle();
+    const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });
+    const server = await listen(app, config.port);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    log.info({ port, embedded: Boolean(embedded) }, `serving GraphQL at http://localhost:${port}/graphql`);
+    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, pool, embedded });
+    return { server, port, pool, url, log, stop };
   } catch (err) {
-    await pool.end();
+    for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
   }
-  await loadTimeZones(new Db(pool));
-  const runSweep = await startRunSweep(new Db(pool), config.runSweepIntervalMs, log);
+}
 
-  const resultCache = await createResultCache(config, log);
-  const observability = new Observability({ log, pool, poolMax: config.poolMax });
-  const apollo = await createApolloServer({ config, log, observability });
-  await apollo.start();
-  const lifecycle = new Lifecycle();
-  const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, () => resolve(s));
+/** Listens on the port, or fails naming it: never a "serving" line for a server that does not listen. */
+function listen(app: ReturnType<typeof createHttpApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      server.close();
+      if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${port} is in use (PORT)`));
+      else if (err.code === 'EACCES') reject(new StartupError(`port ${port} needs more privileges than this user has (PORT)`));
+      else reject(new StartupError(`cannot listen on port ${port}: ${describeError(err)} (PORT)`));
+    });
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ port, embedded: Boolean(embedded) }, `serving GraphQL at http://localhost:${port}/graphql`);
+}
 
+interface Running {
+  config: Config;
+  log: Logger;
+  server: Server;
+  lifecycle: Lifecycle;
+  apollo: { stop(): Promise<void> };
+  resultCache: { close(): Promise<void> };
+  runSweep: { stop(): void };
+  pool: Pool;
+  embedded: EmbeddedDatabase | null;
+}
+
+/**
+ * Graceful stop: refuse new connections, let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS,
+ * then cut them), close the pool, stop the embedded database. Called twice, it stops once.
+ */
+function graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, pool, embedded }: Running): () => Promise<void> {
   let stopping: Promise<void> | null = null;
-  /**
-   * Graceful stop: refuse new connections, let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS,
-   * then cut them), close the pool, stop the embedded database.
-   */
-  const stop = () =>
+  return () =>
     (stopping ??= (async () => {
       lifecycle.startDraining(); // /readyz: 503; responses still to come close their connection
       log.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
@@ -93,7 +141,6 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
       if (embedded) await embedded.stop();
       log.info({}, 'stopped');
     })());
-  return { server, port, pool, stop, url, log };
 }
 
 async function boundedWait(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
@@ -105,28 +152,37 @@ async function boundedWait(work: Promise<unknown>, ms: number, onTimeout: () => 
 }
 
 if (require.main === module) {
+  // Signals are handled from the first line: one that comes during start-up exits at once, and the
+  // 'exit' hook of db/embedded.ts stops the embedded PostgreSQL it may have started.
+  let running: Awaited<ReturnType<typeof start>> | null = null;
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    if (!running) {
+      console.error(`cannot start: stopped by ${signal} during start-up`);
+      process.exit(1);
+    }
+    const { log, stop } = running;
+    log.info({ signal }, 'signal received');
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, `shutdown after ${signal} failed`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   start()
-    .then(({ stop, log }) => {
+    .then((app) => {
+      running = app;
       // A stray rejection is a bug to log, not a reason to drop every in-flight request.
-      process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
-      let signalled = false;
-      const onSignal = (signal: string) => {
-        if (signalled) return;
-        signalled = true;
-        log.info({ signal }, 'signal received');
-        stop().then(
-          () => process.exit(0),
-          (err) => {
-            log.error({ err }, `shutdown after ${signal} failed`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', () => onSignal('SIGINT'));
-      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled promise rejection'));
     })
     .catch((err) => {
-      console.error(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(startupMessage(err));
       process.exit(1);
     });
 }
