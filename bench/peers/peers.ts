@@ -10,7 +10,7 @@ import { BENCH_KEY, ChildServer, spawnServer, startServer } from '../../scripts/
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const PEERS_DIR = __dirname;
 
-export type PeerKey = 'ours' | 'pg4' | 'pg5' | 'floor';
+export type PeerKey = 'ours' | 'base' | 'pg4' | 'pg5' | 'floor';
 
 /** One content of the read, normalised: numbers as numbers, formats in lower case, no insight as null. */
 export interface ReadRow {
@@ -98,21 +98,26 @@ const PG4_QUERY = postgraphileQuery('id', 'ID_DESC');
 // Amber's `id` is the global node id and `rowId` the column; it offers orderings on indexed columns only.
 const PG5_QUERY = postgraphileQuery('rowId', 'PRIMARY_KEY_DESC');
 
+/** Ours from a checkout (its dist/ built): this one, or BENCH_BASE_ROOT's for a before/after. */
+function oursAt(root: string) {
+  return async (o: StartOptions): Promise<RunningPeer> => {
+    const s = await startServer({
+      root, databaseUrl: o.databaseUrl, port: o.port, logFile: o.logFile,
+      // Production settings: no per-request statistics outside the check, no log lines.
+      env: { LOG_LEVEL: 'silent', QUERY_STATS: o.check ? '1' : '0', BENCH_ALLOW_UNBATCHED: '0' },
+    });
+    return { pid: s.pid, url: s.url, stop: s.stop };
+  };
+}
+
+const BASE_ROOT = process.env.BENCH_BASE_ROOT;
+
 export const PEERS: Peer[] = [
-  {
-    key: 'ours',
-    label: 'ours',
-    query: OURS_QUERY,
-    rows: oursRows,
-    async start(o) {
-      const s = await startServer({
-        root: ROOT, databaseUrl: o.databaseUrl, port: o.port, logFile: o.logFile,
-        // Production settings: no per-request statistics outside the check, no log lines.
-        env: { LOG_LEVEL: 'silent', QUERY_STATS: o.check ? '1' : '0', BENCH_ALLOW_UNBATCHED: '0' },
-      });
-      return { pid: s.pid, url: s.url, stop: s.stop };
-    },
-  },
+  { key: 'ours', label: 'ours', query: OURS_QUERY, rows: oursRows, start: oursAt(ROOT) },
+  // `--servers ours,base,...` with BENCH_BASE_ROOT=<another checkout>: the same read on an earlier commit.
+  ...(BASE_ROOT
+    ? [{ key: 'base' as const, label: `ours at ${path.basename(BASE_ROOT)}`, query: OURS_QUERY, rows: oursRows, start: oursAt(BASE_ROOT) }]
+    : []),
   {
     key: 'pg4',
     get label() {

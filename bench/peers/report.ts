@@ -19,7 +19,7 @@ export interface PeersRun {
 
 const START = '<!-- bench:peers:start -->';
 const END = '<!-- bench:peers:end -->';
-const COLORS: Record<PeerKey, string> = { ours: '#2ca02c', pg4: '#1f77b4', pg5: '#9467bd', floor: '#7f7f7f' };
+const COLORS: Record<PeerKey, string> = { ours: '#2ca02c', base: '#98df8a', pg4: '#1f77b4', pg5: '#9467bd', floor: '#7f7f7f' };
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -94,10 +94,15 @@ test('connection cut while the database refuses new ones: the failure cannot be 
   try {
     const run = await runWaitingOnLock(server);
     await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS false`);
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2`, [
-      db.name,
-      (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid,
-    ]);
+    // Until none is left: a connection that passed the ALLOW_CONNECTIONS check just before it may not show yet.
+    const holderPid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await until('every server connection to be cut', async () => {
+      const { rows } = await admin.query(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> $2`,
+        [db.name, holderPid],
+      );
+      return rows[0].n === 0;
+    });
     const res = (await run.pending) as { errors?: any[] };
     expect(res.errors?.[0].extensions).toMatchObject({ reason: 'DATABASE_UNAVAILABLE', runId: run.id });
     const notRecorded = server.lines.find((l) => l.msg === 'could not record an agent run failure; the run sweep will mark it abandoned');
