@@ -56,7 +56,9 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function bench(url: string, label: string, env: Record<string, string>) {
-  const app = await start(loadConfig({ ...env, DATABASE_URL: url, PORT: '0', QUERY_STATS: '1', LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false' }));
+  const app = await start(
+    loadConfig({ ...env, DATABASE_URL: url, PORT: '0', QUERY_STATS: '1', LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false' }),
+  );
   const endpoint = `http://127.0.0.1:${app.port}/graphql`;
   const post = async (query: string) => {
     const t = performance.now();
@@ -97,8 +99,14 @@ async function bench(url: string, label: string, env: Record<string, string>) {
       const cpu = process.cpuUsage(cpu0);
       const cpuMs = (cpu.user + cpu.system) / 1000 / CACHED_RUNS;
       rows.push([
-        label, name, pct(uncached, 50).toFixed(1), Math.max(...uncached).toFixed(1), pct(sqlMs, 50).toFixed(1),
-        pct(cached, 50).toFixed(2), pct(cached, 95).toFixed(2), cpuMs.toFixed(2),
+        label,
+        name,
+        pct(uncached, 50).toFixed(1),
+        Math.max(...uncached).toFixed(1),
+        pct(sqlMs, 50).toFixed(1),
+        pct(cached, 50).toFixed(2),
+        pct(cached, 95).toFixed(2),
+        cpuMs.toFixed(2),
       ]);
     }
   } finally {
@@ -108,7 +116,16 @@ async function bench(url: string, label: string, env: Record<string, string>) {
 }
 
 function table(rows: string[][]) {
-  const head = ['cache', 'query', 'uncached p50 ms', 'uncached max ms', 'SQL p50 ms', 'cached p50 ms', 'cached p95 ms', 'cached CPU ms/req'];
+  const head = [
+    'cache',
+    'query',
+    'uncached p50 ms',
+    'uncached max ms',
+    'SQL p50 ms',
+    'cached p50 ms',
+    'cached p95 ms',
+    'cached CPU ms/req',
+  ];
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
@@ -129,15 +146,25 @@ async function main() {
     console.log(`database ${name}: seeding ${ROWS.toLocaleString('en')} content rows ...`);
     console.log(`seeded in ${((await seed(url)) / 1000).toFixed(1)} s`);
     const rows = [...(await bench(url, 'memory', {})), ...(await bench(url, 'redis', { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix }))];
-    console.log(`\n${ROWS.toLocaleString('en')} content rows; ${UNCACHED_RUNS} uncached and ${CACHED_RUNS} cached requests per query, HTTP round trip (client side)`);
-    console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times grow with the load)\n`);
+    console.log(
+      `\n${ROWS.toLocaleString('en')} content rows; ${UNCACHED_RUNS} uncached and ${CACHED_RUNS} cached requests per query, HTTP round trip (client side)`,
+    );
+    console.log(
+      `${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (wall times grow with the load)\n`,
+    );
     table(rows);
   } finally {
     const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect().then(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    }).catch(() => undefined);
+    await redis
+      .connect()
+      .then(async () => {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length) await redis.del(...keys);
+      })
+      .catch(() => undefined);
     redis.disconnect();
     if (KEEP) console.log(`kept database ${name}`);
     else await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -24,7 +24,11 @@ const QUERY = `query($from: DateTime!, $to: DateTime!) {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 function heap(): number {
   gc!();
   gc!();
@@ -53,9 +57,11 @@ async function main() {
     console.log(`heap before the reads: ${mb(before)} (load avg ${load()})`);
     const t0 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < READS) await read(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < READS) await read(next++);
+      }),
+    );
     const readsDone = performance.now();
     console.log(`${READS} unique 1,000-bucket reads in ${((readsDone - t0) / 1000).toFixed(1)} s`);
     const after = heap();

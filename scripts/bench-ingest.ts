@@ -49,8 +49,14 @@ function startServer(dbUrl: string): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], {
     cwd: root,
     env: {
-      ...process.env, NODE_ENV, DATABASE_URL: dbUrl, PORT: String(PORT), QUERY_STATS: '1', LOG_LEVEL: 'silent',
-      MIGRATIONS_RUN: 'true', API_KEYS: `writer:${KEY}`,
+      ...process.env,
+      NODE_ENV,
+      DATABASE_URL: dbUrl,
+      PORT: String(PORT),
+      QUERY_STATS: '1',
+      LOG_LEVEL: 'silent',
+      MIGRATIONS_RUN: 'true',
+      API_KEYS: `writer:${KEY}`,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -76,7 +82,10 @@ function makeBodies(count: number, userIds: number[], contentIds: number[]): str
   const base = Date.UTC(2026, 0, 1);
   return Array.from({ length: count }, () => {
     const input = Array.from({ length: ITEMS }, () => {
-      const item: Record<string, string> = { userId: String(userIds[Math.floor(rnd() * userIds.length)]), type: TYPES[Math.floor(rnd() * TYPES.length)] };
+      const item: Record<string, string> = {
+        userId: String(userIds[Math.floor(rnd() * userIds.length)]),
+        type: TYPES[Math.floor(rnd() * TYPES.length)],
+      };
       if (rnd() < 0.7) item.contentId = String(contentIds[Math.floor(rnd() * contentIds.length)]);
       if (rnd() < 0.5) item.timestamp = new Date(base + Math.floor(rnd() * 90 * 86400e3)).toISOString();
       return item;
@@ -102,7 +111,10 @@ function cpuSeconds(pid: number): number {
  */
 class CpuMeter {
   private start = new Map<number, number>();
-  constructor(private readonly pg: Client, private readonly serverPid: number) {}
+  constructor(
+    private readonly pg: Client,
+    private readonly serverPid: number,
+  ) {}
   private async backends(): Promise<number[]> {
     const r = await this.pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
     return r.rows.map((x) => x.pid as number);
@@ -119,12 +131,20 @@ class CpuMeter {
   }
 }
 
-interface CallResult { ms: number; sqlMs: number; inserted: number }
+interface CallResult {
+  ms: number;
+  sqlMs: number;
+  inserted: number;
+}
 
 async function call(body: string): Promise<CallResult> {
   const t0 = performance.now();
   const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, { method: 'POST', headers: HEADERS, body });
-  const json = (await res.json()) as { data?: { recordInteractions: { inserted: number } }; errors?: unknown[]; extensions?: { queryStats?: { sqlTimeMs: number } } };
+  const json = (await res.json()) as {
+    data?: { recordInteractions: { inserted: number } };
+    errors?: unknown[];
+    extensions?: { queryStats?: { sqlTimeMs: number } };
+  };
   const ms = performance.now() - t0;
   if (json.errors) throw new Error(JSON.stringify(json.errors));
   return { ms, sqlMs: json.extensions?.queryStats?.sqlTimeMs ?? NaN, inserted: json.data!.recordInteractions.inserted };
@@ -155,9 +175,24 @@ async function scenario(name: string, clients: number, bodies: string[], cpu: Cp
     rows,
     seconds: Number(seconds.toFixed(2)),
     'rows/s': Math.round(rows / seconds),
-    'p50 ms': Math.round(pct(results.map((r) => r.ms), 50)),
-    'p95 ms': Math.round(pct(results.map((r) => r.ms), 95)),
-    'p50 sql ms': Math.round(pct(results.map((r) => r.sqlMs), 50)),
+    'p50 ms': Math.round(
+      pct(
+        results.map((r) => r.ms),
+        50,
+      ),
+    ),
+    'p95 ms': Math.round(
+      pct(
+        results.map((r) => r.ms),
+        95,
+      ),
+    ),
+    'p50 sql ms': Math.round(
+      pct(
+        results.map((r) => r.sqlMs),
+        50,
+      ),
+    ),
     'node cpu µs/row': Number(((used.server / rows) * 1e6).toFixed(1)),
     'pg cpu µs/row': Number(((used.pg / rows) * 1e6).toFixed(1)),
     // What the two cores could ingest if this were the only work on the machine.
@@ -179,8 +214,12 @@ async function main() {
     await waitReady(child); // migrations ran on start
     const pg = new Client({ connectionString: dbUrl });
     await pg.connect();
-    await pg.query(`INSERT INTO community_users (handle, platform) SELECT 'bench' || g, 'youtube' FROM generate_series(1, $1::int) g`, [USERS]);
-    await pg.query(`INSERT INTO content_plans (title, format, platform) SELECT 'plan ' || g, 'video', 'youtube' FROM generate_series(1, 200) g`);
+    await pg.query(`INSERT INTO community_users (handle, platform) SELECT 'bench' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
+      USERS,
+    ]);
+    await pg.query(
+      `INSERT INTO content_plans (title, format, platform) SELECT 'plan ' || g, 'video', 'youtube' FROM generate_series(1, 200) g`,
+    );
     await pg.query(
       `INSERT INTO published_content (content_plan_id, platform) SELECT p.id, 'youtube' FROM content_plans p, generate_series(1, $1::int / 200)`,
       [CONTENTS],
@@ -190,7 +229,9 @@ async function main() {
     const contentIds = (await pg.query('SELECT id FROM published_content')).rows.map((r) => r.id as number);
 
     const bodies = makeBodies(CALLS * 3 + 3, userIds, contentIds);
-    console.log(`NODE_ENV=${NODE_ENV || '(unset)'}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`);
+    console.log(
+      `NODE_ENV=${NODE_ENV || '(unset)'}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`,
+    );
     for (const b of bodies.splice(0, 3)) await call(b); // warm-up: JIT, pool connections, plans
 
     const cpu = new CpuMeter(pg, child.pid!);

@@ -29,7 +29,11 @@ const arg = (name: string, fallback: number) => {
 };
 const RUNS = arg('runs', 40);
 const config = loadConfig(process.env);
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const times = (n: number, s: string, sep = ' ') => Array.from({ length: n }, () => s).join(sep);
 
 /** The document of the report: 1,100 repeated fields, refused by the field limit since it exists. */
@@ -78,8 +82,12 @@ function worstDocuments(schema: GraphQLSchema): Record<string, string> {
     ),
     'distinct fragments with the same field': fit(
       (n) =>
-        `{ ${frags(n).map((i) => `...F${i}`).join(' ')} } ` +
-        frags(n).map((i) => `fragment F${i} on Query { tierDistribution { tier } }`).join(' '),
+        `{ ${frags(n)
+          .map((i) => `...F${i}`)
+          .join(' ')} } ` +
+        frags(n)
+          .map((i) => `fragment F${i} on Query { tierDistribution { tier } }`)
+          .join(' '),
     ),
     'nested fragments, each spreading the next twice': fit(
       (n) =>
@@ -91,19 +99,32 @@ function worstDocuments(schema: GraphQLSchema): Record<string, string> {
     'inline fragments': fit((n) => `{ ${times(n, '... on Query { tierDistribution { tier } }')} }`),
     [`depth ${config.maxDepth}, the deepest levels repeated`]: fit((n) => (n > config.maxDepth ? '{' : tree(config.maxDepth, n))),
     'operations sharing one fragment': fit(
-      (n) => `${frags(n).map((i) => `query Q${i} { ...T }`).join(' ')} fragment T on Query { ${times(n, 'tierDistribution { tier }')} }`,
+      (n) =>
+        `${frags(n)
+          .map((i) => `query Q${i} { ...T }`)
+          .join(' ')} fragment T on Query { ${times(n, 'tierDistribution { tier }')} }`,
     ),
     'one field with a list argument (token limit)': fit(
       (n) => `{ contentBreakdown(groupBy: [${times(n, 'FORMAT', ', ')}]) { contentCount } }`,
     ),
-    ...Object.fromEntries([10, Math.floor(config.maxFields / 2)].map((fields) => [
-      `${fields} same-name fields with list arguments (token limit)`,
-      fit((n) => `{ ${times(fields, `contentBreakdown(groupBy: [${times(n, 'FORMAT', ', ')}]) { contentCount }`)} }`),
-    ])),
+    ...Object.fromEntries(
+      [10, Math.floor(config.maxFields / 2)].map((fields) => [
+        `${fields} same-name fields with list arguments (token limit)`,
+        fit((n) => `{ ${times(fields, `contentBreakdown(groupBy: [${times(n, 'FORMAT', ', ')}]) { contentCount }`)} }`),
+      ]),
+    ),
   };
 }
 
-interface Row { name: string; bytes: number; selections: number; errors: string; medianMs: number; maxMs: number; cpuMedianMs: number }
+interface Row {
+  name: string;
+  bytes: number;
+  selections: number;
+  errors: string;
+  medianMs: number;
+  maxMs: number;
+  cpuMedianMs: number;
+}
 
 function measure(schema: GraphQLSchema, name: string, source: string): Row {
   const rules = [...specifiedRules, ...limitRules(config)];
@@ -127,19 +148,26 @@ function measure(schema: GraphQLSchema, name: string, source: string): Row {
   const { errors, document } = runs[0];
   const limitErrors = errors.filter((m) => /\(MAX_QUERY_|token limit/.test(m));
   return {
-    name, bytes: Buffer.byteLength(source), selections: document ? countSelections(document) : NaN,
+    name,
+    bytes: Buffer.byteLength(source),
+    selections: document ? countSelections(document) : NaN,
     errors: limitErrors.length
       ? `REFUSED: ${limitErrors[0]}`
-      : errors.length ? `${errors.length} other (e.g. ${errors[0].slice(0, 50)})` : 'valid',
-    medianMs: runs[Math.floor(RUNS / 2)].ms, maxMs: runs[RUNS - 1].ms,
+      : errors.length
+        ? `${errors.length} other (e.g. ${errors[0].slice(0, 50)})`
+        : 'valid',
+    medianMs: runs[Math.floor(RUNS / 2)].ms,
+    maxMs: runs[RUNS - 1].ms,
     cpuMedianMs: runs.map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(RUNS / 2)],
   };
 }
 
 async function inProcess(): Promise<boolean> {
   const schema = await buildAppSchema();
-  console.log(`parse + validate, ${RUNS} runs each, NODE_ENV=${process.env.NODE_ENV ?? ''}; limits: fields ${config.maxFields}, aliases ` +
-    `${config.maxAliases}, depth ${config.maxDepth}, tokens ${config.maxTokens}`);
+  console.log(
+    `parse + validate, ${RUNS} runs each, NODE_ENV=${process.env.NODE_ENV ?? ''}; limits: fields ${config.maxFields}, aliases ` +
+      `${config.maxAliases}, depth ${config.maxDepth}, tokens ${config.maxTokens}`,
+  );
   console.log('| document | bytes | selections | CPU median ms | wall median ms | wall max ms | validation | load avg |');
   console.log('|---|---:|---:|---:|---:|---:|---|---|');
   let worst = 0;
@@ -163,7 +191,10 @@ async function overHttp(): Promise<void> {
   const db = await scratchDatabase('bench_validation');
   const root = path.resolve(__dirname, '..');
   const server = await startServer({
-    root, databaseUrl: db.url, port: 4300 + (process.pid % 500), logFile: path.join(os.tmpdir(), `${db.name}.log`),
+    root,
+    databaseUrl: db.url,
+    port: 4300 + (process.pid % 500),
+    logFile: path.join(os.tmpdir(), `${db.name}.log`),
     env: { MIGRATIONS_RUN: 'true', LOG_LEVEL: 'warn' },
   });
   try {
@@ -181,8 +212,10 @@ async function overHttp(): Promise<void> {
     const alone: number[] = [];
     for (let i = 0; i < 20; i++) alone.push((await timed(STALL_DOCUMENT)).ms);
     const cpuPer = (cpuMs(server.pid) - cpu0) / 20;
-    console.log(`stall document alone: server CPU ${cpuPer.toFixed(1)} ms per request, latency median ${pct(alone, 0.5).toFixed(1)} ms ` +
-      `max ${Math.max(...alone).toFixed(1)} ms (load avg ${load()})`);
+    console.log(
+      `stall document alone: server CPU ${cpuPer.toFixed(1)} ms per request, latency median ${pct(alone, 0.5).toFixed(1)} ms ` +
+        `max ${Math.max(...alone).toFixed(1)} ms (load avg ${load()})`,
+    );
     const base: number[] = [];
     for (let i = 0; i < 50; i++) base.push((await timed(normal)).ms);
     let stop = false;

@@ -86,16 +86,20 @@ function memory(env: NodeJS.ProcessEnv, name: string, fallback: string): string 
 function faultHook(env: NodeJS.ProcessEnv): string | null {
   const raw = env.AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT;
   if (!raw) return null;
-  if (env.NODE_ENV === 'production') throw new Error('AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT is a test hook; refusing it with NODE_ENV=production');
+  if (env.NODE_ENV === 'production')
+    throw new Error('AGENT_TEST_FAIL_AFTER_FIRST_STATEMENT is a test hook; refusing it with NODE_ENV=production');
   return raw;
 }
 
 /** Exact origins, as a browser sends them in `Origin`; `*` alone means any origin. */
 export function parseCorsOrigins(raw: string | undefined, apiKeys: Map<string, Role>): string[] {
-  const origins = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (origins.includes('*')) {
     if (origins.length > 1) throw new Error('CORS_ORIGINS is either * or a list of origins, not both');
-    if (apiKeys.size > 0) throw new Error('CORS_ORIGINS=* is refused with API_KEYS set: list your frontends\' origins instead');
+    if (apiKeys.size > 0) throw new Error("CORS_ORIGINS=* is refused with API_KEYS set: list your frontends' origins instead");
     return origins;
   }
   for (const origin of origins) {
@@ -132,7 +136,10 @@ function publicMaxAge(env: NodeJS.ProcessEnv, apiKeys: Map<string, Role>): numbe
 export function parseApiKeys(raw: string | undefined): Map<string, Role> {
   const keys = new Map<string, Role>();
   if (!raw) return keys;
-  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const idx = pair.indexOf(':');
     const role = pair.slice(0, idx) as Role;
     const key = pair.slice(idx + 1);

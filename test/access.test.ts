@@ -89,17 +89,24 @@ test('every root field declares the role the contract gives it', async () => {
   const storage = getMetadataStorage();
   const AGENTS = new Set(['recomputeEngagementScores', 'createPerformanceSnapshot', 'tuneStrategy', 'analyzeAgentPerformance']);
   const wrong: string[] = [];
-  for (const q of storage.queries) if (JSON.stringify(q.roles) !== '["reader"]') wrong.push(`Query.${q.schemaName}: ${JSON.stringify(q.roles)}`);
+  for (const q of storage.queries)
+    if (JSON.stringify(q.roles) !== '["reader"]') wrong.push(`Query.${q.schemaName}: ${JSON.stringify(q.roles)}`);
   for (const m of storage.mutations) {
     const want = AGENTS.has(m.schemaName) ? 'admin' : 'writer';
-    if (JSON.stringify(m.roles) !== JSON.stringify([want])) wrong.push(`Mutation.${m.schemaName}: ${JSON.stringify(m.roles)}, want ${want}`);
+    if (JSON.stringify(m.roles) !== JSON.stringify([want]))
+      wrong.push(`Mutation.${m.schemaName}: ${JSON.stringify(m.roles)}, want ${want}`);
   }
   expect(storage.queries.length).toBeGreaterThan(0);
   expect(wrong).toEqual([]);
 });
 
 test('keys of any length compare without throwing (digests of equal length)', () => {
-  const config = { apiKeys: new Map([['k', 'reader' as const], ['a-much-longer-key-'.repeat(20), 'admin' as const]]) };
+  const config = {
+    apiKeys: new Map([
+      ['k', 'reader' as const],
+      ['a-much-longer-key-'.repeat(20), 'admin' as const],
+    ]),
+  };
   expect(resolveRole(config, 'Bearer k').role).toBe('reader');
   expect(resolveRole(config, `Bearer ${'a-much-longer-key-'.repeat(20)}`).role).toBe('admin');
   expect(resolveRole(config, `Bearer ${'x'.repeat(10_000)}`).role).toBeNull();
@@ -116,7 +123,12 @@ describe('NODE_ENV=production without API_KEYS', () => {
     const root = path.join(__dirname, '..');
     const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, PORT: '0' } as NodeJS.ProcessEnv;
     delete env.API_KEYS;
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('cannot start: NODE_ENV=production needs API_KEYS');
   });

@@ -53,17 +53,23 @@ test('learningRate: 5e-324 (which underflowed inside SQL) is refused, 1e-6 tunes
   ok(await server.gql('mutation { createPerformanceSnapshot(input: { windowDays: 3650 }) { id } }'));
   const tune = 'mutation($r: Float) { tuneStrategy(input: { learningRate: $r }) { learningRate version } }';
   const res = await server.gql(tune, { r: 5e-324 });
-  expect(res.errors?.map((e) => [e.extensions, e.message])).toEqual([[
-    { code: 'BAD_USER_INPUT', argumentName: 'input', fields: ['input.learningRate'] },
-    'Invalid input: input.learningRate: must not be less than 0.000001',
-  ]]);
+  expect(res.errors?.map((e) => [e.extensions, e.message])).toEqual([
+    [
+      { code: 'BAD_USER_INPUT', argumentName: 'input', fields: ['input.learningRate'] },
+      'Invalid input: input.learningRate: must not be less than 0.000001',
+    ],
+  ]);
   expect(ok(await server.gql(tune, { r: 1e-6 })).tuneStrategy).toEqual({ learningRate: 1e-6, version: 1 });
 });
 
 test('since = until is a valid (one-instant) range', async () => {
   const at = '2020-05-05T05:05:05.000Z';
   await f.run({ agentName: 'InstantAgent', startedAt: new Date(at) });
-  const stats = ok(await server.gql('query($s: DateTime, $u: DateTime) { agentPerformance(since: $s, until: $u) { agentName totalRuns } }',
-    { s: at, u: at })).agentPerformance;
+  const stats = ok(
+    await server.gql('query($s: DateTime, $u: DateTime) { agentPerformance(since: $s, until: $u) { agentName totalRuns } }', {
+      s: at,
+      u: at,
+    }),
+  ).agentPerformance;
   expect(stats).toEqual([{ agentName: 'InstantAgent', totalRuns: 1 }]);
 });

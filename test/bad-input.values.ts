@@ -19,8 +19,11 @@ export interface Case {
 }
 
 export const json = (v: unknown) => JSON.stringify(v);
-export const gqlCase = (kind: string, name: string, query: string, variables?: unknown): Case =>
-  ({ kind, name, body: json({ query, variables }) });
+export const gqlCase = (kind: string, name: string, query: string, variables?: unknown): Case => ({
+  kind,
+  name,
+  body: json({ query, variables }),
+});
 
 const NUL = 'must not contain the NUL character (U+0000)';
 const LONE = 'must be well-formed UTF-16 (it holds a lone surrogate, half of a pair)';
@@ -49,15 +52,28 @@ const STRING_ARGUMENTS: [string, (v: string) => Record<string, unknown>, string,
   [AGENT_RUN, (v) => ({ v: { ...RUN, agentName: v } }), 'input', 'input.agentName'],
   [AGENT_RUN, (v) => ({ v: { ...RUN, error: v } }), 'input', 'input.error'],
   [AGENT_RUN, (v) => ({ v: { ...RUN, details: v } }), 'input', 'input.details'],
-  [mutation('recordInteractions', '[RecordInteractionInput!]!', '{ inserted }'),
-    (v) => ({ v: [{ userId: '1', type: 'VIEW' }, { userId: '1', type: 'VIEW', contentId: v }] }), 'input', 'input[1].contentId'],
+  [
+    mutation('recordInteractions', '[RecordInteractionInput!]!', '{ inserted }'),
+    (v) => ({
+      v: [
+        { userId: '1', type: 'VIEW' },
+        { userId: '1', type: 'VIEW', contentId: v },
+      ],
+    }),
+    'input',
+    'input[1].contentId',
+  ],
 ];
 
 const nested = (levels: number): unknown => (levels === 0 ? 1 : { a: nested(levels - 1) });
-const SERIES = 'query($tz: String) { engagementTimeSeries(bucket: DAY, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", '
-  + 'timeZone: $tz) { bucketStart } }';
-const TIME_ZONE_QUERIES = [SERIES, 'query($tz: String) { contentBreakdown(groupBy: [FORMAT], timeZone: $tz) { contentCount } }',
-  'query($tz: String) { bestPostingTimes(timeZone: $tz) { posts } }'];
+const SERIES =
+  'query($tz: String) { engagementTimeSeries(bucket: DAY, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", ' +
+  'timeZone: $tz) { bucketStart } }';
+const TIME_ZONE_QUERIES = [
+  SERIES,
+  'query($tz: String) { contentBreakdown(groupBy: [FORMAT], timeZone: $tz) { contentCount } }',
+  'query($tz: String) { bestPostingTimes(timeZone: $tz) { posts } }',
+];
 
 export function valueCases(): Case[] {
   const out: Case[] = [];
@@ -66,7 +82,13 @@ export function valueCases(): Case[] {
   const LITERAL_RUN = 'recordAgentRun(input: { agentName: "x", status: SUCCESS, startedAt: "2026-01-01T00:00:00Z"';
 
   for (const [query, vars, argument, path] of STRING_ARGUMENTS) {
-    for (const [bad, problem] of [['a\u0000b', NUL], ['sur\uD800', LONE], ['sur\uDBFF', LONE], ['\uDC00x', LONE], ['\uDE00\uD83D', LONE]]) {
+    for (const [bad, problem] of [
+      ['a\u0000b', NUL],
+      ['sur\uD800', LONE],
+      ['sur\uDBFF', LONE],
+      ['\uDC00x', LONE],
+      ['\uDE00\uD83D', LONE],
+    ]) {
       add('strings', `${path} = ${json(bad)}`, query, vars(bad), argument, path, problem);
     }
   }
@@ -93,7 +115,8 @@ export function valueCases(): Case[] {
     [`mutation { ${LITERAL_RUN}, executionTime: 1e999 }) { id } }`, 'input', 'input.executionTime'],
     ['mutation { recomputeEngagementScores(input: { halfLifeDays: 1e999 }) { usersScored } }', 'input', 'input.halfLifeDays'],
     [`mutation { ${LITERAL_RUN}, details: { a: [1e999] } }) { id } }`, 'input', 'input.details.a[0]'],
-  ]) add('numbers', query.slice(0, 60), query, undefined, argument, path, NOT_FINITE);
+  ])
+    add('numbers', query.slice(0, 60), query, undefined, argument, path, NOT_FINITE);
 
   const learningRate = 'mutation($r: Float) { tuneStrategy(input: { learningRate: $r }) { id } }';
   for (const r of [5e-324, 0, 9.99e-7, -1]) {
@@ -101,22 +124,46 @@ export function valueCases(): Case[] {
   }
 
   const agentRuns = 'query($n: String) { agentRuns(agentName: $n) { totalCount } }';
-  for (const [n, problem] of [['', 'must not be empty or only whitespace'], [' \t ', 'must not be empty or only whitespace'],
-    ['x'.repeat(501), 'must be at most 500 characters after trimming']]) {
+  for (const [n, problem] of [
+    ['', 'must not be empty or only whitespace'],
+    [' \t ', 'must not be empty or only whitespace'],
+    ['x'.repeat(501), 'must be at most 500 characters after trimming'],
+  ]) {
     add('names', `agentRuns(agentName: ${json(n.slice(0, 10))})`, agentRuns, { n }, 'agentName', 'agentName', problem);
   }
 
   const range = { since: '2026-02-01T00:00:00Z', until: '2026-01-31T23:59:59.999Z' };
   const notBefore = 'must not be before since (since 2026-02-01T00:00:00.000Z, got 2026-01-31T23:59:59.999Z)';
-  add('order', 'agentPerformance since > until', 'query($since: DateTime, $until: DateTime) '
-    + '{ agentPerformance(since: $since, until: $until) { agentName } }', range, 'until', 'until', notBefore);
-  add('order', 'analyzeAgentPerformance since > until', 'mutation($i: AnalyzeAgentsInput) { analyzeAgentPerformance(input: $i) '
-    + '{ stats { agentName } } }', { i: range }, 'input', 'input.until', notBefore);
+  add(
+    'order',
+    'agentPerformance since > until',
+    'query($since: DateTime, $until: DateTime) ' + '{ agentPerformance(since: $since, until: $until) { agentName } }',
+    range,
+    'until',
+    'until',
+    notBefore,
+  );
+  add(
+    'order',
+    'analyzeAgentPerformance since > until',
+    'mutation($i: AnalyzeAgentsInput) { analyzeAgentPerformance(input: $i) ' + '{ stats { agentName } } }',
+    { i: range },
+    'input',
+    'input.until',
+    notBefore,
+  );
 
   for (const query of TIME_ZONE_QUERIES) {
     for (const tz of ['EST', 'posixrules', 'localtime', 'Factory', 'EST5EDT', 'GMT0', 'posix/Europe/Berlin', 'right/UTC', 'CEST', '+03']) {
-      add('time zones', `${/\{ (\w+)\(/.exec(query)![1]} ${tz}`, query, { tz }, 'timeZone', 'timeZone',
-        `must be an IANA time zone name such as "Europe/Berlin" or "UTC", got "${tz}"`);
+      add(
+        'time zones',
+        `${/\{ (\w+)\(/.exec(query)![1]} ${tz}`,
+        query,
+        { tz },
+        'timeZone',
+        'timeZone',
+        `must be an IANA time zone name such as "Europe/Berlin" or "UTC", got "${tz}"`,
+      );
     }
   }
   return out;

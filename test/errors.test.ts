@@ -38,9 +38,15 @@ test('outside development: a generic error for the client, the whole error in th
   const body = JSON.parse(res.text);
   expect(body.data).toBeNull();
   expect(body.errors).toEqual([
-    { message: 'Internal server error', locations: [{ line: 1, column: 20 }], path: ['insights'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    {
+      message: 'Internal server error',
+      locations: [{ line: 1, column: 20 }],
+      path: ['insights'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    },
   ]);
-  for (const leak of ['relation', 'insights_moved_away', 'SELECT', 'FROM', 'stack', '.ts:', 'node_modules']) expect(res.text).not.toContain(leak);
+  for (const leak of ['relation', 'insights_moved_away', 'SELECT', 'FROM', 'stack', '.ts:', 'node_modules'])
+    expect(res.text).not.toContain(leak);
 
   const logged = lines.find((l) => l.level === 'error' && l.msg === 'unexpected error while resolving a request');
   expect(logged?.err).toMatchObject({ message: 'relation "insights" does not exist', code: '42P01' });

@@ -83,7 +83,9 @@ function recovery(samples: Sample[], back: number, what: string): number {
   const first = samples.find((s) => s.at >= back && s.ok);
   if (!first) throw new Error('no request succeeded after the database came back');
   const failed = samples.filter((s) => !s.ok).length;
-  console.log(`${what}: ${samples.length} requests, ${failed} failed cleanly, first success ${first.at - back} ms after the database came back`);
+  console.log(
+    `${what}: ${samples.length} requests, ${failed} failed cleanly, first success ${first.at - back} ms after the database came back`,
+  );
   return first.at - back;
 }
 
@@ -175,9 +177,10 @@ describe('pool exhaustion', () => {
   test('a request waits at most DB_CONNECTION_TIMEOUT_MS for a connection, then fails clearly', async () => {
     const url = `http://127.0.0.1:${server.port}`;
     const ask = () =>
-      fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as any }),
-      );
+      fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as any,
+      }));
     // The test holds a lock on insights: two requests take both pool connections and wait on it.
     const holder = await db.pool.connect();
     try {
@@ -200,12 +203,14 @@ describe('pool exhaustion', () => {
       const refused = await third;
       expect(heldDone).toBe(0); // it did not wait for the lock holders: it gave up on its own
       expect(refused.status).toBe(200);
-      expect(refused.body.errors).toEqual([{
-        message: 'Database busy: no connection became free within 1000 ms (DB_CONNECTION_TIMEOUT_MS); retry later',
-        locations: [{ line: 1, column: 16 }],
-        path: ['insights'],
-        extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_BUSY' },
-      }]);
+      expect(refused.body.errors).toEqual([
+        {
+          message: 'Database busy: no connection became free within 1000 ms (DB_CONNECTION_TIMEOUT_MS); retry later',
+          locations: [{ line: 1, column: 16 }],
+          path: ['insights'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_BUSY' },
+        },
+      ]);
 
       await holder.query('ROLLBACK');
       for (const r of await Promise.all(held)) expect(r.body).toEqual({ data: { insights: { totalCount: 0 } } });
@@ -214,4 +219,3 @@ describe('pool exhaustion', () => {
     }
   });
 });
-

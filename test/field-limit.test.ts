@@ -47,7 +47,11 @@ test("fragment spreads count one each and a fragment's fields once", async () =>
 
 test('the introspection query that GraphiQL sends passes the default limit', async () => {
   const query = getIntrospectionQuery({
-    descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true,
+    descriptions: true,
+    specifiedByUrl: true,
+    directiveIsRepeatable: true,
+    schemaDescription: true,
+    inputValueDeprecation: true,
   });
   expect(ok(await server.gql(query, undefined, READER)).__schema.queryType.name).toBe('Query');
 });

@@ -14,7 +14,9 @@ test('graphql-http server audits: no errors, better than Apollo alone', async ()
   for (const audit of serverAudits({ url: server.url })) results.push(await audit.fn());
   const counts = { ok: 0, notice: 0, warn: 0, error: 0 };
   for (const r of results) counts[r.status] += 1;
-  const notOk = results.filter((r) => r.status !== 'ok').map((r) => `${r.status.padEnd(6)} ${r.id} ${r.name}${'reason' in r ? `: ${r.reason}` : ''}`);
+  const notOk = results
+    .filter((r) => r.status !== 'ok')
+    .map((r) => `${r.status.padEnd(6)} ${r.id} ${r.name}${'reason' in r ? `: ${r.reason}` : ''}`);
   console.log(`graphql-http audits (${results.length}): ${JSON.stringify(counts)}\n${notOk.join('\n')}`);
   expect(results.filter((r) => r.status === 'error').map((r) => r.name)).toEqual([]);
   expect(results.filter((r) => r.status === 'warn').map((r) => r.name)).toEqual([]);

@@ -120,10 +120,12 @@ describe('request body', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toEqual({
-      errors: [{
-        message: 'Request body is larger than the limit of 1048576 bytes (MAX_BODY_BYTES)',
-        extensions: { code: 'BAD_REQUEST', limit: 1048576 },
-      }],
+      errors: [
+        {
+          message: 'Request body is larger than the limit of 1048576 bytes (MAX_BODY_BYTES)',
+          extensions: { code: 'BAD_REQUEST', limit: 1048576 },
+        },
+      ],
     });
   });
 

@@ -27,7 +27,9 @@ test('entities and migrations agree: no pending schema change after every migrat
 });
 
 test('the contract indexes exist with their exact columns', async () => {
-  const { rows } = await db.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY($1)`, [CONTRACT_INDEXES.map((i) => i.name)]);
+  const { rows } = await db.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY($1)`, [
+    CONTRACT_INDEXES.map((i) => i.name),
+  ]);
   expect(rows).toHaveLength(3);
   for (const idx of CONTRACT_INDEXES) {
     const def = rows.find((r) => r.indexname === idx.name)?.indexdef;
@@ -54,7 +56,10 @@ test('reverting AddPerformanceIndexes drops exactly the three contract indexes; 
   expect(withIndexes.filter((n) => !after.includes(n)).sort()).toEqual(CONTRACT_INDEXES.map((i) => i.name).sort());
   expect(after.filter((n) => !withIndexes.includes(n))).toEqual([]);
 
-  const failed = await run(process.execPath, tsNode, { env }).then(() => null, (err) => err);
+  const failed = await run(process.execPath, tsNode, { env }).then(
+    () => null,
+    (err) => err,
+  );
   expect(failed?.code).toBe(1);
   expect(failed?.stderr).toContain('MISSING  idx_user_interaction_user_timestamp');
 

@@ -78,8 +78,12 @@ describe('GraphiQL', () => {
     expect(html).not.toMatch(/https?:\/\//);
     const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => u !== 'data:,');
     expect(urls.sort()).toEqual([
-      '/graphiql/graphiql.min.css', '/graphiql/graphiql.min.js', '/graphiql/page.css',
-      '/graphiql/react-dom.production.min.js', '/graphiql/react.production.min.js', '/graphiql/start.js',
+      '/graphiql/graphiql.min.css',
+      '/graphiql/graphiql.min.js',
+      '/graphiql/page.css',
+      '/graphiql/react-dom.production.min.js',
+      '/graphiql/react.production.min.js',
+      '/graphiql/start.js',
     ]);
     for (const u of urls) {
       const asset = await fetch(`${base}${u}`);

@@ -12,7 +12,10 @@ const N = 250;
 const base = Date.parse('2026-06-01T00:00:00.000Z');
 
 type Key = number | null;
-interface Item { id: number; key: Key }
+interface Item {
+  id: number;
+  key: Key;
+}
 
 /** The order of docs/api.md: key in direction, nulls last in both directions, id breaks ties in the same direction. */
 function expectedOrder(items: Item[], desc: boolean): number[] {
@@ -99,36 +102,53 @@ describe.each([7, 100])('every page of size %i', (size) => {
   });
 
   test.each([
-    ['PUBLISHED_AT', 'ASC'], ['PUBLISHED_AT', 'DESC'], ['VIEWS', 'ASC'], ['VIEWS', 'DESC'], ['ENGAGEMENT_RATE', 'ASC'], ['ENGAGEMENT_RATE', 'DESC'],
+    ['PUBLISHED_AT', 'ASC'],
+    ['PUBLISHED_AT', 'DESC'],
+    ['VIEWS', 'ASC'],
+    ['VIEWS', 'DESC'],
+    ['ENGAGEMENT_RATE', 'ASC'],
+    ['ENGAGEMENT_RATE', 'DESC'],
   ])('contents ordered by %s %s', async (field, direction) => {
     const ids = await walk(
       `query($first: Int, $after: String, $o: ContentOrder) { contents(first: $first, after: $after, orderBy: $o) { ${PAGE} } }`,
-      ['contents'], size, { o: { field, direction } },
+      ['contents'],
+      size,
+      { o: { field, direction } },
     );
     const items = field === 'VIEWS' ? contents : field === 'ENGAGEMENT_RATE' ? contentsByRate : contentsByDate;
     expect(ids).toEqual(expectedOrder(items, direction === 'DESC'));
   });
 
-  test.each([['ENGAGEMENT_SCORE', 'ASC'], ['ENGAGEMENT_SCORE', 'DESC'], ['CREATED_AT', 'ASC'], ['CREATED_AT', 'DESC']])(
-    'communityUsers ordered by %s %s',
-    async (field, direction) => {
-      const ids = await walk(
-        `query($first: Int, $after: String, $o: CommunityUserOrder) { communityUsers(first: $first, after: $after, orderBy: $o) { ${PAGE} } }`,
-        ['communityUsers'], size, { o: { field, direction } },
-      );
-      expect(ids).toEqual(expectedOrder(field === 'CREATED_AT' ? usersByCreated : usersByScore, direction === 'DESC'));
-    },
-  );
+  test.each([
+    ['ENGAGEMENT_SCORE', 'ASC'],
+    ['ENGAGEMENT_SCORE', 'DESC'],
+    ['CREATED_AT', 'ASC'],
+    ['CREATED_AT', 'DESC'],
+  ])('communityUsers ordered by %s %s', async (field, direction) => {
+    const ids = await walk(
+      `query($first: Int, $after: String, $o: CommunityUserOrder) { communityUsers(first: $first, after: $after, orderBy: $o) { ${PAGE} } }`,
+      ['communityUsers'],
+      size,
+      { o: { field, direction } },
+    );
+    expect(ids).toEqual(expectedOrder(field === 'CREATED_AT' ? usersByCreated : usersByScore, direction === 'DESC'));
+  });
 
   test('agentRuns (startedAt DESC)', async () => {
-    const ids = await walk(`query($first: Int, $after: String) { agentRuns(first: $first, after: $after) { ${PAGE} } }`, ['agentRuns'], size);
+    const ids = await walk(
+      `query($first: Int, $after: String) { agentRuns(first: $first, after: $after) { ${PAGE} } }`,
+      ['agentRuns'],
+      size,
+    );
     expect(ids).toEqual(expectedOrder(runs, true));
   });
 
   test('Insight.contentPlans (createdAt DESC)', async () => {
     const ids = await walk(
       `query($id: ID!, $first: Int, $after: String) { insight(id: $id) { contentPlans(first: $first, after: $after) { ${PAGE} } } }`,
-      ['insight', 'contentPlans'], size, { id: String(parent.insightId) },
+      ['insight', 'contentPlans'],
+      size,
+      { id: String(parent.insightId) },
     );
     expect(ids).toEqual(expectedOrder(plansOfInsight, true));
   });
@@ -136,19 +156,23 @@ describe.each([7, 100])('every page of size %i', (size) => {
   test('CommunityUser.interactions (timestamp DESC)', async () => {
     const ids = await walk(
       `query($id: ID!, $first: Int, $after: String) { communityUser(id: $id) { interactions(first: $first, after: $after) { ${PAGE} } } }`,
-      ['communityUser', 'interactions'], size, { id: String(parent.userId) },
+      ['communityUser', 'interactions'],
+      size,
+      { id: String(parent.userId) },
     );
     expect(ids).toEqual(expectedOrder(interactionsOfUser, true));
   });
 });
 
 test('totalCount ignores paging and honours filters', async () => {
-  const data = ok(await server.gql(`{
+  const data = ok(
+    await server.gql(`{
     all: contents(first: 3) { totalCount }
     youtube: contents(first: 0, filter: {platform: YOUTUBE}) { totalCount nodes { id } pageInfo { hasNextPage endCursor } }
     tiktok: contents(filter: {platform: TIKTOK}) { totalCount }
     since: communityUser(id: "${parent.userId}") { interactions(first: 1, since: "${new Date(base + 10_000).toISOString()}") { totalCount } }
-  }`));
+  }`),
+  );
   expect(data.all.totalCount).toBe(N);
   expect(data.youtube).toEqual({ totalCount: N, nodes: [], pageInfo: { hasNextPage: true, endCursor: null } });
   expect(data.tiktok.totalCount).toBe(0);
@@ -158,18 +182,34 @@ test('totalCount ignores paging and honours filters', async () => {
 test('inclusive publishedAfter / publishedBefore', async () => {
   const from = base + 10 * 60_000;
   const to = base + 20 * 60_000;
-  const data = ok(await server.gql(`query($a: DateTime, $b: DateTime) { contents(first: 0, filter: {publishedAfter: $a, publishedBefore: $b}) { totalCount } }`, {
-    a: new Date(from).toISOString(), b: new Date(to).toISOString(),
-  }));
+  const data = ok(
+    await server.gql(
+      `query($a: DateTime, $b: DateTime) { contents(first: 0, filter: {publishedAfter: $a, publishedBefore: $b}) { totalCount } }`,
+      {
+        a: new Date(from).toISOString(),
+        b: new Date(to).toISOString(),
+      },
+    ),
+  );
   expect(data.contents.totalCount).toBe(contentsByDate.filter((c) => (c.key as number) >= from && (c.key as number) <= to).length);
 });
 
 test('a cursor from one order is refused by another, and a forged one is BAD_USER_INPUT naming after', async () => {
-  const byViews = ok(await server.gql(`{ contents(first: 1, orderBy: {field: ENGAGEMENT_RATE, direction: ASC}) { pageInfo { endCursor } } }`));
-  const res = await server.gql(`query($c: String) { contents(first: 1, after: $c) { nodes { id } } }`, { c: byViews.contents.pageInfo.endCursor });
+  const byViews = ok(
+    await server.gql(`{ contents(first: 1, orderBy: {field: ENGAGEMENT_RATE, direction: ASC}) { pageInfo { endCursor } } }`),
+  );
+  const res = await server.gql(`query($c: String) { contents(first: 1, after: $c) { nodes { id } } }`, {
+    c: byViews.contents.pageInfo.endCursor,
+  });
   expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'after', fields: ['after'] });
   expect(res.errors?.[0].message).toBe('Invalid input: after: is not a cursor returned by this field with this order');
-  for (const bad of ['nope', '!!!', Buffer.from('[1,2,3]').toString('base64url'), Buffer.from('["x",-1]').toString('base64url'), 'a'.repeat(500)]) {
+  for (const bad of [
+    'nope',
+    '!!!',
+    Buffer.from('[1,2,3]').toString('base64url'),
+    Buffer.from('["x",-1]').toString('base64url'),
+    'a'.repeat(500),
+  ]) {
     const r = await server.gql(`query($c: String) { insights(after: $c) { nodes { id } } }`, { c: bad });
     expect(r.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'after', fields: ['after'] });
     expect(r.errors?.[0].message).toBe('Invalid input: after: is not a cursor returned by this field');

@@ -89,4 +89,3 @@ test('SIGTERM with the embedded PostgreSQL: it is stopped too, and the process e
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
-

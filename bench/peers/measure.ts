@@ -75,8 +75,10 @@ export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: 
         const ownCount = last.extensions?.queryStats?.sqlQueries ?? null;
         results.push({ key: peer.key, failed: null, statements: statements / PROBES, control: control / PROBES, ownCount });
         const same = reference.key === peer.key ? 'the reference rows' : `the same rows as ${reference.key}`;
-        o.log(`${peer.key}: 50 rows, ${same}; ${statements / PROBES} statements per request ` +
-          `(${control / PROBES} transaction control)${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`);
+        o.log(
+          `${peer.key}: 50 rows, ${same}; ${statements / PROBES} statements per request ` +
+            `(${control / PROBES} transaction control)${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`,
+        );
       } finally {
         await server.stop();
       }
@@ -102,13 +104,22 @@ export async function runRounds(
       const r = await loadOne(server.url, peer.query, {}, o.connections, o.seconds);
       const cpu = cpuMs(server.pid) - cpu0;
       const row: Round = {
-        key: peer.key, connections: o.connections, round, reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
-        cpuMsPerRequest: cpu / Math.max(1, r.requests.total), errors: r.errors + r.non2xx + r.timeouts, load,
+        key: peer.key,
+        connections: o.connections,
+        round,
+        reqPerSec: r.requests.average,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        cpuMsPerRequest: cpu / Math.max(1, r.requests.total),
+        errors: r.errors + r.non2xx + r.timeouts,
+        load,
       };
       out.push(row);
-      o.log(`c${o.connections} round ${round} ${peer.key.padEnd(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  ` +
-        `p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
-        `${row.cpuMsPerRequest.toFixed(2)} ms CPU/req  ${row.errors} errors  load ${load.map((x) => x.toFixed(2)).join(' ')}`);
+      o.log(
+        `c${o.connections} round ${round} ${peer.key.padEnd(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  ` +
+          `p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
+          `${row.cpuMsPerRequest.toFixed(2)} ms CPU/req  ${row.errors} errors  load ${load.map((x) => x.toFixed(2)).join(' ')}`,
+      );
     }
   }
   return out;

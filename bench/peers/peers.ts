@@ -51,16 +51,24 @@ const num = (v: string | number | null) => (v === null ? null : Number(v));
 /** Ours and the floor answer the same shape. */
 const oursRows = (body: any): ReadRow[] =>
   body.data.contents.nodes.map((n: any) => ({
-    id: Number(n.id), views: num(n.views), title: n.contentPlan.title, format: n.contentPlan.format.toLowerCase(),
+    id: Number(n.id),
+    views: num(n.views),
+    title: n.contentPlan.title,
+    format: n.contentPlan.format.toLowerCase(),
     topic: n.contentPlan.insight?.topic ?? null,
   }));
 
 /** PostGraphile's default inflection names the relations after their foreign keys; bigint comes as a string. */
-const postgraphileRows = (idField: string) => (body: any): ReadRow[] =>
-  body.data.allPublishedContents.nodes.map((n: any) => ({
-    id: Number(n[idField]), views: num(n.views), title: n.contentPlanByContentPlanId.title,
-    format: n.contentPlanByContentPlanId.format.toLowerCase(), topic: n.contentPlanByContentPlanId.insightByInsightId?.topic ?? null,
-  }));
+const postgraphileRows =
+  (idField: string) =>
+  (body: any): ReadRow[] =>
+    body.data.allPublishedContents.nodes.map((n: any) => ({
+      id: Number(n[idField]),
+      views: num(n.views),
+      title: n.contentPlanByContentPlanId.title,
+      format: n.contentPlanByContentPlanId.format.toLowerCase(),
+      topic: n.contentPlanByContentPlanId.insightByInsightId?.topic ?? null,
+    }));
 
 const postgraphileQuery = (idField: string, tieBreak: string) =>
   `{ allPublishedContents(first: 50, orderBy: [PUBLISHED_AT_DESC, ${tieBreak}]) { nodes { ${idField} views ` +
@@ -102,7 +110,10 @@ const PG5_QUERY = postgraphileQuery('rowId', 'PRIMARY_KEY_DESC');
 function oursAt(root: string) {
   return async (o: StartOptions): Promise<RunningPeer> => {
     const s = await startServer({
-      root, databaseUrl: o.databaseUrl, port: o.port, logFile: o.logFile,
+      root,
+      databaseUrl: o.databaseUrl,
+      port: o.port,
+      logFile: o.logFile,
       // Production settings: no per-request statistics outside the check, no log lines.
       env: { LOG_LEVEL: 'silent', QUERY_STATS: o.check ? '1' : '0', BENCH_ALLOW_UNBATCHED: '0' },
     });

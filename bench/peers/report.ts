@@ -60,14 +60,19 @@ export function runTables(run: PeersRun): string {
       out.push(`| ${run.labels[key]} | did not run: ${(check?.failed ?? 'no rounds').replace(/\|/g, '/').slice(0, 200)} | | | | | | | |`);
       continue;
     }
-    const ratios = key === 'ours' ? [] : rs.flatMap((r) => {
-      const o = ours.find((x) => x.round === r.round);
-      return o ? [o.reqPerSec / r.reqPerSec] : [];
-    });
-    out.push(`| ${run.labels[key]} | ${median(rs.map((r) => r.reqPerSec)).toFixed(0)} | ${ms(median(rs.map((r) => r.p50Ms)))} | ` +
-      `${ms(median(rs.map((r) => r.p99Ms)))} | ${statements(check)} | ${ms(median(rs.map((r) => r.cpuMsPerRequest)))} | ` +
-      `${rs.reduce((n, r) => n + r.errors, 0)} | ${ratios.map((x) => x.toFixed(2)).join(', ')} | ` +
-      `${ratios.length ? `${median(ratios).toFixed(2)}x` : ''} |`);
+    const ratios =
+      key === 'ours'
+        ? []
+        : rs.flatMap((r) => {
+            const o = ours.find((x) => x.round === r.round);
+            return o ? [o.reqPerSec / r.reqPerSec] : [];
+          });
+    out.push(
+      `| ${run.labels[key]} | ${median(rs.map((r) => r.reqPerSec)).toFixed(0)} | ${ms(median(rs.map((r) => r.p50Ms)))} | ` +
+        `${ms(median(rs.map((r) => r.p99Ms)))} | ${statements(check)} | ${ms(median(rs.map((r) => r.cpuMsPerRequest)))} | ` +
+        `${rs.reduce((n, r) => n + r.errors, 0)} | ${ratios.map((x) => x.toFixed(2)).join(', ')} | ` +
+        `${ratios.length ? `${median(ratios).toFixed(2)}x` : ''} |`,
+    );
   }
   const measured = keys.filter((k) => of(k).length);
   // Each cell: the round's req/s and the load average (1/5/15 min) when it started.
@@ -102,10 +107,12 @@ export function chartSvg(runs: PeersRun[]): string {
     parts.push(`<text x="${ox + 80}" y="${base + 16}" text-anchor="middle" font-size="12">${run.connections} connections</text>`);
   });
   const labels = runs[0]?.labels ?? {};
-  (Object.keys(COLORS) as PeerKey[]).filter((k) => labels[k]).forEach((k, i) => {
-    parts.push(`<rect x="${40 + i * 170}" y="${H - 24}" width="12" height="12" fill="${COLORS[k]}"/>`);
-    parts.push(`<text x="${58 + i * 170}" y="${H - 14}" font-size="11">${labels[k].replace(/ \(.*/, '').replace(/&/g, '&amp;')}</text>`);
-  });
+  (Object.keys(COLORS) as PeerKey[])
+    .filter((k) => labels[k])
+    .forEach((k, i) => {
+      parts.push(`<rect x="${40 + i * 170}" y="${H - 24}" width="12" height="12" fill="${COLORS[k]}"/>`);
+      parts.push(`<text x="${58 + i * 170}" y="${H - 14}" font-size="11">${labels[k].replace(/ \(.*/, '').replace(/&/g, '&amp;')}</text>`);
+    });
   const width = Math.max(40 + runs.length * W, 40 + 4 * 170);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}"
@@ -125,7 +132,10 @@ export function writeReport(root: string, runs: PeersRun[]) {
   if (!current.includes(START) || !current.includes(END)) throw new Error(`BENCHMARKS.md has no ${START} ... ${END} markers`);
   const [head, rest] = current.split(START);
   const tail = rest.split(END)[1];
-  const body = [...runs].sort((a, b) => a.connections - b.connections).map(runTables).join('\n');
+  const body = [...runs]
+    .sort((a, b) => a.connections - b.connections)
+    .map(runTables)
+    .join('\n');
   fs.writeFileSync(file, `${head}${START}\n${body}\n![req/s of the peers](docs/bench-peers.svg)\n${END}${tail}`);
   fs.writeFileSync(path.join(root, 'docs', 'bench-peers.svg'), chartSvg([...runs].sort((a, b) => a.connections - b.connections)));
 }

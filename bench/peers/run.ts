@@ -21,7 +21,8 @@ import { PeersRun, runTables, writeReport } from './report';
 
 const OUT = path.join(ROOT, 'bench-results');
 const RESULTS = path.join(OUT, 'peers.json');
-const USAGE = 'usage: npm run bench:peers -- [--rounds N] [--duration S] [--warmup S] [--connections 10,50]\n' +
+const USAGE =
+  'usage: npm run bench:peers -- [--rounds N] [--duration S] [--warmup S] [--connections 10,50]\n' +
   '  [--servers ours,pg4,pg5,floor] [--port P] [--write]';
 
 function parseArgs(argv: string[]) {
@@ -43,8 +44,13 @@ function parseArgs(argv: string[]) {
   const unknown = servers.find((s) => !PEERS.some((p) => p.key === s));
   if (unknown) throw new Error(`unknown server "${unknown}"\n${USAGE}`);
   const args = {
-    rounds: ints('rounds', '5')[0], seconds: ints('duration', '10')[0], warmupSeconds: ints('warmup', '5')[0],
-    connections: ints('connections', '10'), port: ints('port', '4310')[0], servers, write,
+    rounds: ints('rounds', '5')[0],
+    seconds: ints('duration', '10')[0],
+    warmupSeconds: ints('warmup', '5')[0],
+    connections: ints('connections', '10'),
+    port: ints('port', '4310')[0],
+    servers,
+    write,
   };
   if (Object.keys(vals).length) throw new Error(`unknown option --${Object.keys(vals)[0]}\n${USAGE}`);
   return args;
@@ -63,7 +69,12 @@ async function main() {
   }
   log('building the server (npm run build)');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  const { url } = await ensureDataset(adminUrl, DATASETS.find((d) => d.name === 'l')!, log, 'creator_peers');
+  const { url } = await ensureDataset(
+    adminUrl,
+    DATASETS.find((d) => d.name === 'l')!,
+    log,
+    'creator_peers',
+  );
   const pg = new Client({ connectionString: url });
   await pg.connect();
   const pgVersion = (await pg.query('SHOW server_version')).rows[0].server_version;

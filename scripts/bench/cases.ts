@@ -48,10 +48,23 @@ export const CASES: Case[] = [
         byPlatform { platform contentCount impressions avgEngagementRate }
         topContent(first: 100) { id } } }`,
     normalize: (r: any): SnapshotResult => ({
-      contentCount: r.contentCount, totalImpressions: r.totalImpressions, avgEngagementRate: r.avgEngagementRate,
-      bestFormat: r.bestFormat, bestPlatform: r.bestPlatform,
-      byFormat: r.byFormat.map((g: any) => ({ key: g.format, contentCount: g.contentCount, impressions: g.impressions, avgEngagementRate: g.avgEngagementRate })),
-      byPlatform: r.byPlatform.map((g: any) => ({ key: g.platform, contentCount: g.contentCount, impressions: g.impressions, avgEngagementRate: g.avgEngagementRate })),
+      contentCount: r.contentCount,
+      totalImpressions: r.totalImpressions,
+      avgEngagementRate: r.avgEngagementRate,
+      bestFormat: r.bestFormat,
+      bestPlatform: r.bestPlatform,
+      byFormat: r.byFormat.map((g: any) => ({
+        key: g.format,
+        contentCount: g.contentCount,
+        impressions: g.impressions,
+        avgEngagementRate: g.avgEngagementRate,
+      })),
+      byPlatform: r.byPlatform.map((g: any) => ({
+        key: g.platform,
+        contentCount: g.contentCount,
+        impressions: g.impressions,
+        avgEngagementRate: g.avgEngagementRate,
+      })),
       topContentIds: r.topContent.map((c: any) => Number(c.id)),
     }),
   },

@@ -15,7 +15,12 @@ export interface Dataset {
 }
 
 const spec = (users: number, interactions: number, content: number, logs: number): SeedSpec => ({
-  users, interactions, content, logs, seed: 42, anchor: new Date(ANCHOR),
+  users,
+  interactions,
+  content,
+  logs,
+  seed: 42,
+  anchor: new Date(ANCHOR),
 });
 
 /** The original table's sizes (S, M, L) and ten times past them (XL). */
@@ -35,7 +40,10 @@ const marker = (s: SeedSpec) =>
  * each benchmark has its own prefix, so one never reseeds under another.
  */
 export async function ensureDataset(
-  adminUrl: string, ds: Dataset, log: (m: string) => void, prefix = 'creator_bench',
+  adminUrl: string,
+  ds: Dataset,
+  log: (m: string) => void,
+  prefix = 'creator_bench',
 ): Promise<{ url: string; seed: SeedReport | null }> {
   const name = `${prefix}_${ds.name}`;
   const url = withDatabase(adminUrl, name);
@@ -43,8 +51,10 @@ export async function ensureDataset(
   await admin.connect();
   let current: string | null = null;
   try {
-    const r = await admin.query<{ c: string | null }>(
-      'SELECT shobj_description(oid, $2) AS c FROM pg_database WHERE datname = $1', [name, 'pg_database']);
+    const r = await admin.query<{ c: string | null }>('SELECT shobj_description(oid, $2) AS c FROM pg_database WHERE datname = $1', [
+      name,
+      'pg_database',
+    ]);
     if (!r.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
     else current = r.rows[0].c;
   } finally {

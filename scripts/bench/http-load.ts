@@ -30,20 +30,38 @@ export function cpuMs(pid: number): number {
 }
 
 export const READS = [
-  { name: '(a) contents(first: 50) → contentPlan → insight', query: '{ contents(first: 50) { nodes { contentPlan { insight { topic } } } } }' },
-  { name: '(b) agentPerformance', query: '{ agentPerformance { agentName totalRuns successfulRuns failedRuns successRate avgExecutionTime p95ExecutionTime lastRunAt } }' },
-  { name: '(c) communityUsers(first: 100, tier: CHAMPION)', query: '{ communityUsers(first: 100, filter: {tier: CHAMPION}) { nodes { id handle tier engagementScore } } }' },
+  {
+    name: '(a) contents(first: 50) → contentPlan → insight',
+    query: '{ contents(first: 50) { nodes { contentPlan { insight { topic } } } } }',
+  },
+  {
+    name: '(b) agentPerformance',
+    query: '{ agentPerformance { agentName totalRuns successfulRuns failedRuns successRate avgExecutionTime p95ExecutionTime lastRunAt } }',
+  },
+  {
+    name: '(c) communityUsers(first: 100, tier: CHAMPION)',
+    query: '{ communityUsers(first: 100, filter: {tier: CHAMPION}) { nodes { id handle tier engagementScore } } }',
+  },
 ];
 
 export async function loadOne(url: string, query: string, headers: Record<string, string>, connections: number, seconds: number) {
   return autocannon({
-    url, connections, duration: seconds, method: 'POST',
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}`, ...headers },
     body: JSON.stringify({ query }),
   });
 }
 
-export async function runHttpLoad(opts: { server: BenchServer; log: (m: string) => void; seconds?: number; connections?: number; rounds?: number }): Promise<HttpRow[]> {
+export async function runHttpLoad(opts: {
+  server: BenchServer;
+  log: (m: string) => void;
+  seconds?: number;
+  connections?: number;
+  rounds?: number;
+}): Promise<HttpRow[]> {
   const { server, log } = opts;
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 10;
@@ -63,15 +81,24 @@ export async function runHttpLoad(opts: { server: BenchServer; log: (m: string) 
         const r = await loadOne(server.url, read.query, headers, connections, seconds);
         const cpu = cpuMs(server.pid) - cpu0;
         rounds.push({
-          name: read.name, batching, connections, reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
-          statementsPerRequest: probe.extensions?.queryStats?.sqlQueries ?? null, errors: r.errors + r.non2xx + r.timeouts,
-          serverCpuMsPerRequest: cpu / Math.max(1, r.requests.total), rounds: [],
+          name: read.name,
+          batching,
+          connections,
+          reqPerSec: r.requests.average,
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          statementsPerRequest: probe.extensions?.queryStats?.sqlQueries ?? null,
+          errors: r.errors + r.non2xx + r.timeouts,
+          serverCpuMsPerRequest: cpu / Math.max(1, r.requests.total),
+          rounds: [],
         });
       }
       const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec);
       const row = { ...sorted[Math.floor(sorted.length / 2)], rounds: rounds.map((x) => Math.round(x.reqPerSec)) };
       row.errors = rounds.reduce((n, x) => n + x.errors, 0);
-      log(`http ${read.name} batching ${batching}: ${row.reqPerSec.toFixed(0)} req/s (rounds ${row.rounds.join(', ')}), p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.statementsPerRequest} statements, ${row.errors} errors, ${row.serverCpuMsPerRequest.toFixed(2)} ms server CPU per request`);
+      log(
+        `http ${read.name} batching ${batching}: ${row.reqPerSec.toFixed(0)} req/s (rounds ${row.rounds.join(', ')}), p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.statementsPerRequest} statements, ${row.errors} errors, ${row.serverCpuMsPerRequest.toFixed(2)} ms server CPU per request`,
+      );
       rows.push(row);
     }
   }

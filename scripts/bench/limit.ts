@@ -25,7 +25,7 @@ import { median } from './measure';
 import type { BenchServer } from './server';
 import { removeRunRows, resetScores } from './state';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- pg's own parameter encoding, not exported
 const { prepareValue } = require('pg/lib/utils') as { prepareValue(v: unknown): unknown };
 
 export interface LimitRow {
@@ -49,18 +49,32 @@ const byOp = (op: string) => CASES.find((c) => c.op === op)!;
 const clean = (pool: Pool, ds: Dataset) => removeRunRows(pool, ds.spec.logs);
 
 const AGENTS: AgentCase[] = [
-  { agent: 'ConversionAgent', mutation: byOp('engagement').mutation, params: byOp('engagement').params,
-    prepare: async (pool, ds) => { await clean(pool, ds); await resetScores(pool); } },
-  { agent: 'PerformanceAnalyticsAgent', mutation: byOp('snapshot').mutation, params: byOp('snapshot').params,
-    prepare: (pool, ds) => clean(pool, ds) },
-  { agent: 'StrategyTuningAgent', mutation: 'mutation { r: tuneStrategy(input: {learningRate: 0.3}) { version } }', params: {},
+  {
+    agent: 'ConversionAgent',
+    mutation: byOp('engagement').mutation,
+    params: byOp('engagement').params,
+    prepare: async (pool, ds) => {
+      await clean(pool, ds);
+      await resetScores(pool);
+    },
+  },
+  {
+    agent: 'PerformanceAnalyticsAgent',
+    mutation: byOp('snapshot').mutation,
+    params: byOp('snapshot').params,
+    prepare: (pool, ds) => clean(pool, ds),
+  },
+  {
+    agent: 'StrategyTuningAgent',
+    mutation: 'mutation { r: tuneStrategy(input: {learningRate: 0.3}) { version } }',
+    params: {},
     // Tuning needs a platform-wide snapshot: one small one (a 1-day window).
     prepare: async (pool, ds, gql) => {
       await clean(pool, ds);
       await gql(`mutation { createPerformanceSnapshot(input: {asOf: "${ANCHOR}", windowDays: 1}) { id } }`);
-    } },
-  { agent: 'AnalyticsAgent', mutation: byOp('analysis').mutation, params: byOp('analysis').params,
-    prepare: (pool, ds) => clean(pool, ds) },
+    },
+  },
+  { agent: 'AnalyticsAgent', mutation: byOp('analysis').mutation, params: byOp('analysis').params, prepare: (pool, ds) => clean(pool, ds) },
 ];
 
 /** A statement with its parameters inlined as untyped literals, prepared exactly as pg prepares them. */
@@ -106,7 +120,15 @@ class Psql {
   }
 }
 
-export async function runLimit(opts: { url: string; server: BenchServer; pool: Pool; dataset: Dataset; out: string; log: (m: string) => void; runs?: number }): Promise<LimitRow[]> {
+export async function runLimit(opts: {
+  url: string;
+  server: BenchServer;
+  pool: Pool;
+  dataset: Dataset;
+  out: string;
+  log: (m: string) => void;
+  runs?: number;
+}): Promise<LimitRow[]> {
   const { url, server, pool, dataset, log } = opts;
   const dir = path.join(opts.out, 'limit');
   fs.mkdirSync(dir, { recursive: true });
@@ -120,7 +142,9 @@ export async function runLimit(opts: { url: string; server: BenchServer; pool: P
   const app = await start(loadConfig({ ...process.env, DATABASE_URL: url, PORT: '4212', MIGRATIONS_RUN: 'false', LOG_LEVEL: 'silent' }));
   const local = async (query: string, variables: Record<string, unknown>) => {
     const res = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { errors?: unknown[] };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -135,8 +159,12 @@ export async function runLimit(opts: { url: string; server: BenchServer; pool: P
       await local(a.mutation, a.params);
       recording = false;
       const file = path.join(dir, `${a.agent}-${dataset.name}.sql`);
-      fs.writeFileSync(file, `-- ${a.agent} on dataset ${dataset.name}: the statements the server ran for\n-- ${a.mutation.replace(/\s+/g, ' ')}\nSET session_replication_role = replica;\n\\timing on\n${
-        recorded.map((r) => `${inline(r.sql, r.params).trim()};`).join('\n')}\n`);
+      fs.writeFileSync(
+        file,
+        `-- ${a.agent} on dataset ${dataset.name}: the statements the server ran for\n-- ${a.mutation.replace(/\s+/g, ' ')}\nSET session_replication_role = replica;\n\\timing on\n${recorded
+          .map((r) => `${inline(r.sql, r.params).trim()};`)
+          .join('\n')}\n`,
+      );
       const sqlRuns: number[] = [];
       const httpRuns: number[] = [];
       await a.prepare(pool, dataset, server.gql);
@@ -150,9 +178,18 @@ export async function runLimit(opts: { url: string; server: BenchServer; pool: P
         httpRuns.push(performance.now() - t0);
         if (res.errors?.length) throw new Error(`${a.agent}: ${JSON.stringify(res.errors)}`);
       }
-      const row = { agent: a.agent, dataset: dataset.name, statements: recorded.length, sqlMs: median(sqlRuns), mutationMs: median(httpRuns), ratio: 0 };
+      const row = {
+        agent: a.agent,
+        dataset: dataset.name,
+        statements: recorded.length,
+        sqlMs: median(sqlRuns),
+        mutationMs: median(httpRuns),
+        ratio: 0,
+      };
       row.ratio = row.mutationMs / row.sqlMs;
-      log(`limit ${a.agent} ${dataset.name}: SQL alone ${row.sqlMs.toFixed(1)} ms, mutation ${row.mutationMs.toFixed(1)} ms, ratio ${row.ratio.toFixed(2)}`);
+      log(
+        `limit ${a.agent} ${dataset.name}: SQL alone ${row.sqlMs.toFixed(1)} ms, mutation ${row.mutationMs.toFixed(1)} ms, ratio ${row.ratio.toFixed(2)}`,
+      );
       rows.push(row);
     }
   } finally {

@@ -55,7 +55,18 @@ export async function measureCase(c: Case, ds: Dataset, deps: MeasureDeps): Prom
   const rows = new Map<Impl, ResultRow>();
   for (const impl of deps.impls) {
     const est = estimateMs(deps.previous, c, impl, size);
-    const row: ResultRow = { op: c.op, dataset: ds.name, label: c.label(ds), size, impl, runsMs: [], medianMs: null, statements: null, peakRssMb: null, check: '' };
+    const row: ResultRow = {
+      op: c.op,
+      dataset: ds.name,
+      label: c.label(ds),
+      size,
+      impl,
+      runsMs: [],
+      medianMs: null,
+      statements: null,
+      peakRssMb: null,
+      check: '',
+    };
     if (est !== null && est > deps.maxRunMs) {
       row.skipped = `skipped: est. ${(est / 60_000).toFixed(1)} min per run (linear from the smaller size)`;
       deps.log(`${c.op} ${ds.name} ${impl}: ${row.skipped}`);
@@ -109,7 +120,8 @@ export async function measureCase(c: Case, ds: Dataset, deps: MeasureDeps): Prom
         if (refValue === undefined) save((refValue = value));
       }
       if (diff) (checks.get(impl) ?? checks.set(impl, []).get(impl)!).push(diff);
-      if (row.runsMs.at(-1)! > deps.maxRunMs) row.skipped = `stopped after ${row.runsMs.length} run(s): over ${deps.maxRunMs / 60_000} min each`;
+      if (row.runsMs.at(-1)! > deps.maxRunMs)
+        row.skipped = `stopped after ${row.runsMs.length} run(s): over ${deps.maxRunMs / 60_000} min each`;
     }
   }
   for (const [impl, row] of rows) {

@@ -15,8 +15,20 @@ import { snapshotBefore, snapshotSeedAfter } from './orm/snapshot';
 
 export type Op = 'engagement' | 'snapshot' | 'analysis';
 export type OrmImpl = 'before' | 'seed-after';
-export interface WorkerRequest { id: number; op: Op; impl: OrmImpl; params: any }
-export interface WorkerReply { id: number; ms: number; statements: number; peakRssMb: number; result: unknown; error?: string }
+export interface WorkerRequest {
+  id: number;
+  op: Op;
+  impl: OrmImpl;
+  params: any;
+}
+export interface WorkerReply {
+  id: number;
+  ms: number;
+  statements: number;
+  peakRssMb: number;
+  result: unknown;
+  error?: string;
+}
 
 let statements = 0;
 const counting: Logger = {
@@ -57,7 +69,14 @@ async function main() {
       const ms = performance.now() - started;
       process.send!({ id: req.id, ms, statements, peakRssMb: peakRssMb('self'), result } satisfies WorkerReply);
     } catch (err) {
-      process.send!({ id: req.id, ms: 0, statements, peakRssMb: peakRssMb('self'), result: null, error: String((err as Error).stack ?? err) });
+      process.send!({
+        id: req.id,
+        ms: 0,
+        statements,
+        peakRssMb: peakRssMb('self'),
+        result: null,
+        error: String((err as Error).stack ?? err),
+      });
     }
   });
   process.send!({ id: 0, ms: 0, statements: 0, peakRssMb: 0, result: 'ready' });

@@ -32,7 +32,15 @@ const COLORS: Record<Impl, string> = { before: '#d62728', 'seed-after': '#ff7f0e
 const X_LABEL: Record<string, string> = { engagement: 'community users', snapshot: 'published content rows', analysis: 'agent log rows' };
 
 export const fmtMs = (ms: number | null) =>
-  ms === null ? '—' : ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(0)} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 60_000).toFixed(1)} min`;
+  ms === null
+    ? '—'
+    : ms < 10
+      ? `${ms.toFixed(2)} ms`
+      : ms < 1000
+        ? `${ms.toFixed(0)} ms`
+        : ms < 120_000
+          ? `${(ms / 1000).toFixed(2)} s`
+          : `${(ms / 60_000).toFixed(1)} min`;
 const n = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
 
 function opTables(r: Report): string {
@@ -47,7 +55,9 @@ function opTables(r: Report): string {
       const before = rows.find((x) => x.dataset === row.dataset && x.impl === 'before');
       const speedup = before?.medianMs && row.medianMs && row.impl !== 'before' ? `${(before.medianMs / row.medianMs).toFixed(0)}x` : '';
       const median = row.medianMs === null ? (row.skipped ?? '—') : fmtMs(row.medianMs) + (row.skipped ? ` (${row.skipped})` : '');
-      out.push(`| ${row.label} | ${row.impl} | ${median} | ${row.runsMs.map((m) => fmtMs(m)).join(', ')} | ${n(row.statements)} | ${row.peakRssMb === null ? '—' : `${row.peakRssMb} MB`} | ${speedup} | ${row.check} |`);
+      out.push(
+        `| ${row.label} | ${row.impl} | ${median} | ${row.runsMs.map((m) => fmtMs(m)).join(', ')} | ${n(row.statements)} | ${row.peakRssMb === null ? '—' : `${row.peakRssMb} MB`} | ${speedup} | ${row.check} |`,
+      );
     }
     out.push('');
   }
@@ -56,21 +66,40 @@ function opTables(r: Report): string {
 
 function httpTable(rows: HttpRow[]): string {
   if (!rows.length) return '';
-  const out = ['### HTTP load (autocannon, 10 s rounds; the median round by req/s)\n', '| read | batching | connections | req/s | rounds (req/s) | p50 | p99 | SQL statements / request | server CPU / request | errors |', '|---|---|---:|---:|---|---:|---:|---:|---:|---:|'];
-  for (const h of rows) out.push(`| ${h.name} | ${h.batching} | ${h.connections} | ${h.reqPerSec.toFixed(0)} | ${(h.rounds ?? []).join(', ')} | ${h.p50Ms} ms | ${h.p99Ms} ms | ${n(h.statementsPerRequest)} | ${h.serverCpuMsPerRequest?.toFixed(2) ?? '—'} ms | ${h.errors} |`);
+  const out = [
+    '### HTTP load (autocannon, 10 s rounds; the median round by req/s)\n',
+    '| read | batching | connections | req/s | rounds (req/s) | p50 | p99 | SQL statements / request | server CPU / request | errors |',
+    '|---|---|---:|---:|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const h of rows)
+    out.push(
+      `| ${h.name} | ${h.batching} | ${h.connections} | ${h.reqPerSec.toFixed(0)} | ${(h.rounds ?? []).join(', ')} | ${h.p50Ms} ms | ${h.p99Ms} ms | ${n(h.statementsPerRequest)} | ${h.serverCpuMsPerRequest?.toFixed(2) ?? '—'} ms | ${h.errors} |`,
+    );
   return `${out.join('\n')}\n`;
 }
 
 function limitTable(rows: LimitRow[]): string {
   if (!rows.length) return '';
-  const out = ['### Against the limit: the agent\'s own SQL through psql\n', '| agent | dataset | statements | SQL alone (psql) | mutation end to end | ratio |', '|---|---|---:|---:|---:|---:|'];
-  for (const l of rows) out.push(`| ${l.agent} | ${l.dataset} | ${l.statements} | ${fmtMs(l.sqlMs)} | ${fmtMs(l.mutationMs)} | ${l.ratio.toFixed(2)}x |`);
+  const out = [
+    "### Against the limit: the agent's own SQL through psql\n",
+    '| agent | dataset | statements | SQL alone (psql) | mutation end to end | ratio |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const l of rows)
+    out.push(`| ${l.agent} | ${l.dataset} | ${l.statements} | ${fmtMs(l.sqlMs)} | ${fmtMs(l.mutationMs)} | ${l.ratio.toFixed(2)}x |`);
   return `${out.join('\n')}\n`;
 }
 
 export function generated(r: Report): string {
   const seeds = r.seeds.length
-    ? `Seeding (npm run seed, COPY): ${r.seeds.map((s) => `${s.dataset}: ${Object.values(s.rows).reduce((a, b) => a + b, 0).toLocaleString('en-US')} rows in ${fmtMs(s.ms)}`).join('; ')}.\n\n`
+    ? `Seeding (npm run seed, COPY): ${r.seeds
+        .map(
+          (s) =>
+            `${s.dataset}: ${Object.values(s.rows)
+              .reduce((a, b) => a + b, 0)
+              .toLocaleString('en-US')} rows in ${fmtMs(s.ms)}`,
+        )
+        .join('; ')}.\n\n`
     : '';
   return [
     START,
@@ -104,5 +133,8 @@ export function writeReport(root: string, r: Report) {
     }),
   }));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'docs', 'benchmarks.svg'), chartSvg(panels, `median of ${r.results[0]?.runsMs.length ?? 3} runs; ${r.machine}`));
+  fs.writeFileSync(
+    path.join(root, 'docs', 'benchmarks.svg'),
+    chartSvg(panels, `median of ${r.results[0]?.runsMs.length ?? 3} runs; ${r.machine}`),
+  );
 }

@@ -35,8 +35,14 @@ function parseArgs(argv: string[]) {
     return i >= 0 ? Number(argv[i + 1]) : d;
   };
   return {
-    datasets: list('datasets', DATASETS.map((d) => d.name)),
-    ops: list('ops', CASES.map((c) => c.op)),
+    datasets: list(
+      'datasets',
+      DATASETS.map((d) => d.name),
+    ),
+    ops: list(
+      'ops',
+      CASES.map((c) => c.op),
+    ),
     impls: list('impls', IMPLS) as Impl[],
     runs: num('runs', 3),
     maxRunMs: num('max-min', 5) * 60_000,
@@ -68,7 +74,9 @@ async function main() {
     adminUrl = e.url;
   }
   log('building the server (tsc -p tsconfig.build.json)');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
   const pgVersion = await (async () => {
     const p = new Pool({ connectionString: adminUrl });
     const v = (await p.query('SHOW server_version')).rows[0].server_version;
@@ -77,12 +85,18 @@ async function main() {
   })();
 
   const port = Number(process.env.BENCH_PORT ?? 4210);
-  const prev: Partial<Report> = args.merge && fs.existsSync(path.join(OUT, 'results.json')) ? JSON.parse(fs.readFileSync(path.join(OUT, 'results.json'), 'utf8')) : {};
+  const prev: Partial<Report> =
+    args.merge && fs.existsSync(path.join(OUT, 'results.json')) ? JSON.parse(fs.readFileSync(path.join(OUT, 'results.json'), 'utf8')) : {};
   const results: ResultRow[] = prev.results ?? [];
   const seeds: Report['seeds'] = prev.seeds ?? [];
   let http: HttpRow[] = prev.http ?? [];
-  const limit: LimitRow[] = (prev.limit ?? []).filter((l) => !(args.limit && args.limitDatasets.includes(l.dataset) && args.datasets.includes(l.dataset)));
-  const load: string[] = [...(prev.load ?? []), `start${args.merge ? ' (merged run)' : ''}: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`];
+  const limit: LimitRow[] = (prev.limit ?? []).filter(
+    (l) => !(args.limit && args.limitDatasets.includes(l.dataset) && args.datasets.includes(l.dataset)),
+  );
+  const load: string[] = [
+    ...(prev.load ?? []),
+    `start${args.merge ? ' (merged run)' : ''}: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`,
+  ];
   for (const ds of DATASETS.filter((d) => args.datasets.includes(d.name))) {
     const { url, seed } = await ensureDataset(adminUrl, ds, log);
     if (seed) {
@@ -96,7 +110,15 @@ async function main() {
     try {
       for (const c of CASES.filter((x) => args.ops.includes(x.op) && x.datasets.includes(ds.name))) {
         const rows = await measureCase(c, ds, {
-          pool, worker, server, runs: args.runs, maxRunMs: args.maxRunMs, previous: results, log, impls: args.impls, refDir: path.join(OUT, 'ref'),
+          pool,
+          worker,
+          server,
+          runs: args.runs,
+          maxRunMs: args.maxRunMs,
+          previous: results,
+          log,
+          impls: args.impls,
+          refDir: path.join(OUT, 'ref'),
         });
         // --merge: these rows replace the same (operation, dataset, implementation) of the previous run.
         for (const r of rows) {
@@ -106,7 +128,8 @@ async function main() {
         }
         fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ ...prev, results, seeds }, null, 2));
       }
-      if (args.limit && args.limitDatasets.includes(ds.name)) limit.push(...(await runLimit({ url, server, pool, dataset: ds, out: OUT, log })));
+      if (args.limit && args.limitDatasets.includes(ds.name))
+        limit.push(...(await runLimit({ url, server, pool, dataset: ds, out: OUT, log })));
       if (args.http && ds.name === args.httpDataset) http = await runHttpLoad({ server, log });
       load.push(`after dataset ${ds.name}: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
     } finally {
@@ -119,7 +142,14 @@ async function main() {
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const report: Report = {
     command: prev.command && args.merge ? `${prev.command}, then ${command}` : command,
-    machine: machine(), pgVersion, load, results, seeds, http, limit, at: new Date().toISOString(),
+    machine: machine(),
+    pgVersion,
+    load,
+    results,
+    seeds,
+    http,
+    limit,
+    at: new Date().toISOString(),
   };
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(report, null, 2));
   if (args.write) writeReport(ROOT, report);

@@ -8,7 +8,11 @@ export const BENCH_KEY = 'bench-admin-key';
 export interface BenchServer {
   pid: number;
   url: string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any[]; extensions?: any }>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: T; errors?: any[]; extensions?: any }>;
   stop(): Promise<void>;
 }
 
@@ -19,7 +23,13 @@ export interface ChildServer {
 
 /** The last error line a failed server wrote to its log (the log is appended to, run after run). */
 function lastError(logFile: string): string {
-  const lines = fs.readFileSync(logFile, 'utf8').slice(-20_000).split('\n').map((l) => l.trim()).filter(Boolean).reverse();
+  const lines = fs
+    .readFileSync(logFile, 'utf8')
+    .slice(-20_000)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .reverse();
   return lines.find((l) => /^\w*Error\b/.test(l)) ?? lines[0] ?? 'no output';
 }
 
@@ -28,7 +38,12 @@ function lastError(logFile: string): string {
  * any server the benchmarks measure, ours or a peer.
  */
 export async function spawnServer(opts: {
-  args: string[]; cwd: string; env: Record<string, string | undefined>; ready: () => Promise<boolean>; logFile: string; startMs?: number;
+  args: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  ready: () => Promise<boolean>;
+  logFile: string;
+  startMs?: number;
 }): Promise<ChildServer> {
   let out: number | null = fs.openSync(opts.logFile, 'a');
   const closeLog = () => {
@@ -61,14 +76,27 @@ export async function spawnServer(opts: {
   return { pid: child.pid!, stop };
 }
 
-export async function startServer(opts: { root: string; databaseUrl: string; port: number; logFile: string; nodeArgs?: string[]; env?: Record<string, string> }): Promise<BenchServer> {
+export async function startServer(opts: {
+  root: string;
+  databaseUrl: string;
+  port: number;
+  logFile: string;
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+}): Promise<BenchServer> {
   const child = await spawnServer({
     args: [...(opts.nodeArgs ?? []), path.join(opts.root, 'dist/src/main.js')],
     cwd: opts.root,
     env: {
-      DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), QUERY_STATS: '1', MIGRATIONS_RUN: 'false',
+      DATABASE_URL: opts.databaseUrl,
+      PORT: String(opts.port),
+      QUERY_STATS: '1',
+      MIGRATIONS_RUN: 'false',
       // The production configuration (graphql-js skips its development-only checks), with a key.
-      BENCH_ALLOW_UNBATCHED: '1', NODE_ENV: 'production', API_KEYS: `admin:${BENCH_KEY}`, ...opts.env,
+      BENCH_ALLOW_UNBATCHED: '1',
+      NODE_ENV: 'production',
+      API_KEYS: `admin:${BENCH_KEY}`,
+      ...opts.env,
     },
     ready: async () => (await fetch(`http://127.0.0.1:${opts.port}/readyz`)).ok,
     logFile: opts.logFile,

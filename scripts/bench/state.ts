@@ -38,7 +38,10 @@ export async function readScores(pool: Pool): Promise<ScoreState> {
 
 export const toJson = (s: ScoreState) => ({ ids: [...s.ids], scores: [...s.scores], tiers: s.tiers, updatedAt: s.updatedAt });
 export const fromJson = (j: ReturnType<typeof toJson>): ScoreState => ({
-  ids: Int32Array.from(j.ids), scores: Float64Array.from(j.scores), tiers: j.tiers, updatedAt: j.updatedAt,
+  ids: Int32Array.from(j.ids),
+  scores: Float64Array.from(j.scores),
+  tiers: j.tiers,
+  updatedAt: j.updatedAt,
 });
 
 const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
@@ -49,7 +52,9 @@ export function diffScores(ref: ScoreState, got: ScoreState): string | null {
   const bad: string[] = [];
   for (let i = 0; i < ref.ids.length && bad.length < 3; i++) {
     if (!close(ref.scores[i], got.scores[i]) || ref.tiers[i] !== got.tiers[i] || ref.updatedAt[i] !== got.updatedAt[i]) {
-      bad.push(`user ${ref.ids[i]}: ${got.scores[i]}/${got.tiers[i]}/${got.updatedAt[i]} vs ${ref.scores[i]}/${ref.tiers[i]}/${ref.updatedAt[i]}`);
+      bad.push(
+        `user ${ref.ids[i]}: ${got.scores[i]}/${got.tiers[i]}/${got.updatedAt[i]} vs ${ref.scores[i]}/${ref.tiers[i]}/${ref.updatedAt[i]}`,
+      );
     }
   }
   return bad.length ? bad.join('; ') : null;

@@ -52,11 +52,15 @@ export function chartSvg(panels: Panel[], caption: string): string {
     for (const s of panel.series) {
       const pts = [...s.points].sort((a, b) => a.x - b.x);
       if (pts.length > 1) {
-        parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`);
+        parts.push(
+          `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`,
+        );
       }
       for (const p of pts) parts.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
       for (const x of s.skipped) {
-        parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${m.t + 6}" r="4" fill="white" stroke="${s.color}" stroke-width="2"><title>${esc(s.name)}: skipped</title></circle>`);
+        parts.push(
+          `<circle cx="${px(x).toFixed(1)}" cy="${m.t + 6}" r="4" fill="white" stroke="${s.color}" stroke-width="2"><title>${esc(s.name)}: skipped</title></circle>`,
+        );
       }
     }
   });
@@ -67,7 +71,9 @@ export function chartSvg(panels: Panel[], caption: string): string {
     parts.push(`<text x="${x + 30}" y="${H + 12}" font-size="12">${esc(s.name)}</text>`);
   });
   if (panels.some((p) => p.series.some((s) => s.skipped.length))) {
-    parts.push(`<text x="${m.l + names.length * 150}" y="${H + 12}" font-size="11" fill="#555">○ at the top: skipped (over the time limit)</text>`);
+    parts.push(
+      `<text x="${m.l + names.length * 150}" y="${H + 12}" font-size="11" fill="#555">○ at the top: skipped (over the time limit)</text>`,
+    );
   }
   parts.push(`<text x="${m.l}" y="${H + 32}" font-size="11" fill="#555">${esc(caption)}</text>`);
   const width = W * panels.length;

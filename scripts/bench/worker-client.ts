@@ -23,7 +23,8 @@ export async function startWorker(databaseUrl: string): Promise<OrmWorker> {
     pending.delete(m.id);
   });
   child.on('exit', (code) => {
-    for (const resolve of pending.values()) resolve({ id: -1, ms: 0, statements: 0, peakRssMb: 0, result: null, error: `worker exited (${code})` });
+    for (const resolve of pending.values())
+      resolve({ id: -1, ms: 0, statements: 0, peakRssMb: 0, result: null, error: `worker exited (${code})` });
   });
   await readyP;
   return {

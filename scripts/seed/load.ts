@@ -12,8 +12,14 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Progress } from './progress';
 
 export const TABLES = [
-  'insights', 'content_plans', 'published_content', 'community_users', 'user_interactions',
-  'agent_logs', 'performance_snapshots', 'strategies',
+  'insights',
+  'content_plans',
+  'published_content',
+  'community_users',
+  'user_interactions',
+  'agent_logs',
+  'performance_snapshots',
+  'strategies',
 ];
 
 interface Ddl {
@@ -70,7 +76,14 @@ async function* chunks(lines: Iterable<string>, progress: Progress): AsyncGenera
   progress.add(rows);
 }
 
-export async function copyRows(client: Client, table: string, columns: string[], lines: Iterable<string>, progress: Progress, freeze: boolean) {
+export async function copyRows(
+  client: Client,
+  table: string,
+  columns: string[],
+  lines: Iterable<string>,
+  progress: Progress,
+  freeze: boolean,
+) {
   progress.stage(table);
   const sql = `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
   await pipeline(Readable.from(chunks(lines, progress)), client.query(copyFrom(sql)));
@@ -79,9 +92,6 @@ export async function copyRows(client: Client, table: string, columns: string[],
 /** Identity columns continue after the loaded ids. */
 export async function resetIdentities(client: Client) {
   for (const t of TABLES) {
-    await client.query(
-      `SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max(id) FROM ${t}), 0) + 1, false)`,
-      [t],
-    );
+    await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max(id) FROM ${t}), 0) + 1, false)`, [t]);
   }
 }

@@ -54,7 +54,7 @@ export class Weighted<T> {
 
   constructor(entries: readonly (readonly [T, number])[]) {
     let total = 0;
-    for (const [item, w] of entries) total += w;
+    for (const [, w] of entries) total += w;
     let acc = 0;
     for (const [item, w] of entries) {
       acc += w / total;

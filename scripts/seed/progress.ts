@@ -6,7 +6,10 @@ export class Progress {
   private readonly started = Date.now();
   private readonly tty = Boolean(process.stderr.isTTY);
 
-  constructor(private readonly total: number, private readonly quiet = false) {}
+  constructor(
+    private readonly total: number,
+    private readonly quiet = false,
+  ) {}
 
   stage(label: string) {
     this.label = label;
@@ -35,7 +38,8 @@ export class Progress {
     const secs = (now - this.started) / 1000;
     const rate = secs > 0 ? this.done / secs : 0;
     const eta = rate > 0 ? (this.total - this.done) / rate : 0;
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(1).padStart(5)}% ` +
+    const line =
+      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(1).padStart(5)}% ` +
       `${this.done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} rows ` +
       `${Math.round(rate).toLocaleString('en-US')}/s ${secs.toFixed(0)}s elapsed, eta ${eta.toFixed(0)}s  ${this.label}`;
     process.stderr.write(this.tty ? `\r\x1b[2K${line}` : `${line}\n`);

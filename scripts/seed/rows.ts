@@ -27,33 +27,102 @@ export function derivedCounts(spec: SeedSpec) {
 }
 
 const PLATFORMS = new Weighted([
-  ['youtube', 20], ['tiktok', 18], ['instagram', 20], ['linkedin', 10], ['x', 12],
-  ['facebook', 8], ['blog', 5], ['newsletter', 4], ['podcast', 3],
+  ['youtube', 20],
+  ['tiktok', 18],
+  ['instagram', 20],
+  ['linkedin', 10],
+  ['x', 12],
+  ['facebook', 8],
+  ['blog', 5],
+  ['newsletter', 4],
+  ['podcast', 3],
 ] as const);
 const FORMATS_BY_PLATFORM: Record<string, Weighted<string>> = {
-  youtube: new Weighted([['video', 6], ['short_video', 3], ['live', 1]]),
-  tiktok: new Weighted([['short_video', 8], ['live', 1], ['video', 1]]),
-  instagram: new Weighted([['carousel', 4], ['image', 3], ['short_video', 3], ['live', 0.5]]),
-  linkedin: new Weighted([['article', 3], ['carousel', 2], ['image', 2], ['thread', 1], ['video', 1]]),
-  x: new Weighted([['thread', 5], ['image', 3], ['short_video', 1], ['live', 0.5]]),
-  facebook: new Weighted([['video', 3], ['image', 3], ['live', 1], ['article', 1]]),
+  youtube: new Weighted([
+    ['video', 6],
+    ['short_video', 3],
+    ['live', 1],
+  ]),
+  tiktok: new Weighted([
+    ['short_video', 8],
+    ['live', 1],
+    ['video', 1],
+  ]),
+  instagram: new Weighted([
+    ['carousel', 4],
+    ['image', 3],
+    ['short_video', 3],
+    ['live', 0.5],
+  ]),
+  linkedin: new Weighted([
+    ['article', 3],
+    ['carousel', 2],
+    ['image', 2],
+    ['thread', 1],
+    ['video', 1],
+  ]),
+  x: new Weighted([
+    ['thread', 5],
+    ['image', 3],
+    ['short_video', 1],
+    ['live', 0.5],
+  ]),
+  facebook: new Weighted([
+    ['video', 3],
+    ['image', 3],
+    ['live', 1],
+    ['article', 1],
+  ]),
   blog: new Weighted([['article', 10]]),
   newsletter: new Weighted([['newsletter', 10]]),
-  podcast: new Weighted([['podcast', 9], ['video', 1]]),
+  podcast: new Weighted([
+    ['podcast', 9],
+    ['video', 1],
+  ]),
 };
 const BASE_RATE: Record<string, number> = {
-  short_video: 0.065, carousel: 0.055, live: 0.05, image: 0.045, video: 0.04, thread: 0.035,
-  podcast: 0.03, newsletter: 0.025, article: 0.02,
+  short_video: 0.065,
+  carousel: 0.055,
+  live: 0.05,
+  image: 0.045,
+  video: 0.04,
+  thread: 0.035,
+  podcast: 0.03,
+  newsletter: 0.025,
+  article: 0.02,
 };
 const PLATFORM_LIFT: Record<string, number> = {
-  tiktok: 1.3, instagram: 1.15, youtube: 1, linkedin: 0.9, x: 0.8, facebook: 0.7, blog: 0.6, newsletter: 1.1, podcast: 0.9,
+  tiktok: 1.3,
+  instagram: 1.15,
+  youtube: 1,
+  linkedin: 0.9,
+  x: 0.8,
+  facebook: 0.7,
+  blog: 0.6,
+  newsletter: 1.1,
+  podcast: 0.9,
 };
 const MEDIAN_VIEWS: Record<string, number> = {
-  youtube: 2500, tiktok: 4000, instagram: 1800, linkedin: 700, x: 900, facebook: 600, blog: 300, newsletter: 1200, podcast: 400,
+  youtube: 2500,
+  tiktok: 4000,
+  instagram: 1800,
+  linkedin: 700,
+  x: 900,
+  facebook: 600,
+  blog: 300,
+  newsletter: 1200,
+  podcast: 400,
 };
 // Views are by far the most frequent interaction, purchases the rarest.
 const INTERACTION_TYPES = new Weighted([
-  ['view', 70], ['like', 14], ['click', 8], ['comment', 3.5], ['share', 2], ['follow', 1.5], ['signup', 0.7], ['purchase', 0.3],
+  ['view', 70],
+  ['like', 14],
+  ['click', 8],
+  ['comment', 3.5],
+  ['share', 2],
+  ['follow', 1.5],
+  ['signup', 0.7],
+  ['purchase', 0.3],
 ] as const);
 const AGENTS = [
   { name: 'ConversionAgent', share: 30, medianMs: 180, failure: 0.04 },
@@ -62,13 +131,31 @@ const AGENTS = [
   { name: 'AnalyticsAgent', share: 30, medianMs: 320, failure: 0.03 },
 ] as const;
 const AGENT_PICK = new Weighted(AGENTS.map((a) => [a, a.share] as const));
-const ERRORS = ['statement timeout', 'upstream API returned 429', 'no snapshot to tune from', 'connection reset by peer', 'deadlock detected'];
+const ERRORS = [
+  'statement timeout',
+  'upstream API returned 429',
+  'no snapshot to tune from',
+  'connection reset by peer',
+  'deadlock detected',
+];
 
 const WORDS_A = ['quiet', 'bright', 'rapid', 'clever', 'lunar', 'brave', 'misty', 'golden', 'urban', 'nimble', 'cosmic', 'sunny'];
 const WORDS_B = ['otter', 'pixel', 'river', 'falcon', 'maple', 'comet', 'tiger', 'harbor', 'cedar', 'nova', 'willow', 'quartz'];
 const TOPIC_A = ['Why', 'How', 'When', 'What creators miss about', 'The data behind', 'A field guide to', '10 lessons on'];
-const TOPIC_B = ['short-form video', 'newsletter growth', 'LinkedIn carousels', 'podcast clips', 'live streams', 'AI editing',
-  'community building', 'posting cadence', 'thumbnail tests', 'long-form essays', 'creator funds', 'brand deals'];
+const TOPIC_B = [
+  'short-form video',
+  'newsletter growth',
+  'LinkedIn carousels',
+  'podcast clips',
+  'live streams',
+  'AI editing',
+  'community building',
+  'posting cadence',
+  'thumbnail tests',
+  'long-form essays',
+  'creator funds',
+  'brand deals',
+];
 const SOURCES = ['google_trends', 'reddit', 'youtube_comments', 'newsletter_replies', 'competitor_watch', null] as const;
 
 /** COPY text format: tab-separated, \N for null, backslash escapes. */
@@ -133,8 +220,8 @@ export function* planRows(spec: SeedSpec, index: PlanIndex): Generator<string> {
     const insight = rng.chance(0.9) ? Math.max(1, Math.min(insights, Math.ceil((j / plans) * insights) - rng.int(0, 3))) : null;
     const u = rng.next();
     const status = published ? 'published' : u < 0.5 ? 'draft' : u < 0.85 ? 'scheduled' : 'cancelled';
-    const scheduled = status === 'scheduled' ? anchor + rng.int(1, 14 * 24) * 3_600_000
-      : published && rng.chance(0.7) ? contentSlot(spec, j - 1) : null;
+    const scheduled =
+      status === 'scheduled' ? anchor + rng.int(1, 14 * 24) * 3_600_000 : published && rng.chance(0.7) ? contentSlot(spec, j - 1) : null;
     const title = `${format.replace('_', ' ')} for ${platform}: ${rng.pick(TOPIC_B)} #${j}`;
     yield `${j}\t${num(insight)}\t${text(title)}\t${format}\t${platform}\t${status}\t${ts(scheduled)}\t${ts(created)}\n`;
   }

@@ -2,9 +2,7 @@
 import { Client } from 'pg';
 import { copyRows, droppableDdl, resetIdentities, TABLES } from './load';
 import { Progress } from './progress';
-import {
-  agentLogRows, contentRows, derivedCounts, insightRows, interactionRows, PlanIndex, planRows, SeedSpec, userRows,
-} from './rows';
+import { agentLogRows, contentRows, derivedCounts, insightRows, interactionRows, PlanIndex, planRows, SeedSpec, userRows } from './rows';
 
 export interface SeedOptions {
   /** Keep indexes and foreign keys during the load (slower at scale; for measuring). */
@@ -29,10 +27,17 @@ export async function seedDatabase(url: string, spec: SeedSpec, opts: SeedOption
   };
   const counts = derivedCounts(spec);
   const rows = {
-    insights: counts.insights, content_plans: counts.plans, published_content: spec.content,
-    community_users: spec.users, user_interactions: spec.interactions, agent_logs: spec.logs,
+    insights: counts.insights,
+    content_plans: counts.plans,
+    published_content: spec.content,
+    community_users: spec.users,
+    user_interactions: spec.interactions,
+    agent_logs: spec.logs,
   };
-  const progress = new Progress(Object.values(rows).reduce((a, b) => a + b, 0), opts.quiet);
+  const progress = new Progress(
+    Object.values(rows).reduce((a, b) => a + b, 0),
+    opts.quiet,
+  );
   const client = new Client({ connectionString: url, application_name: 'seed' });
   await client.connect();
   try {
@@ -46,16 +51,39 @@ export async function seedDatabase(url: string, spec: SeedSpec, opts: SeedOption
     phase('prepare');
     const plans = new PlanIndex(counts.plans);
     await copyRows(client, 'insights', ['id', 'topic', 'summary', 'source', 'score', 'created_at'], insightRows(spec), progress, true);
-    await copyRows(client, 'content_plans', ['id', 'insight_id', 'title', 'format', 'platform', 'status', 'scheduled_for', 'created_at'],
-      planRows(spec, plans), progress, true);
-    await copyRows(client, 'published_content',
+    await copyRows(
+      client,
+      'content_plans',
+      ['id', 'insight_id', 'title', 'format', 'platform', 'status', 'scheduled_for', 'created_at'],
+      planRows(spec, plans),
+      progress,
+      true,
+    );
+    await copyRows(
+      client,
+      'published_content',
       ['id', 'content_plan_id', 'platform', 'url', 'published_at', 'views', 'likes', 'comments', 'shares', 'engagement_rate'],
-      contentRows(spec, plans), progress, true);
+      contentRows(spec, plans),
+      progress,
+      true,
+    );
     await copyRows(client, 'community_users', ['id', 'handle', 'platform', 'display_name', 'created_at'], userRows(spec), progress, true);
-    await copyRows(client, 'user_interactions', ['id', 'user_id', 'content_id', 'interaction_type', 'timestamp'],
-      interactionRows(spec), progress, true);
-    await copyRows(client, 'agent_logs', ['id', 'agent_name', 'status', 'started_at', 'finished_at', 'execution_time', 'error', 'details'],
-      agentLogRows(spec), progress, true);
+    await copyRows(
+      client,
+      'user_interactions',
+      ['id', 'user_id', 'content_id', 'interaction_type', 'timestamp'],
+      interactionRows(spec),
+      progress,
+      true,
+    );
+    await copyRows(
+      client,
+      'agent_logs',
+      ['id', 'agent_name', 'status', 'started_at', 'finished_at', 'execution_time', 'error', 'details'],
+      agentLogRows(spec),
+      progress,
+      true,
+    );
     phase('copy');
     progress.stage('indexes');
     for (const d of ddl.indexes) await client.query(d.create);
@@ -76,6 +104,10 @@ export async function seedDatabase(url: string, spec: SeedSpec, opts: SeedOption
     await client.end();
   }
   const ms = Math.round(performance.now() - started);
-  progress.finish(`seeded ${Object.entries(rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')} in ${(ms / 1000).toFixed(1)} s`);
+  progress.finish(
+    `seeded ${Object.entries(rows)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+      .join(', ')} in ${(ms / 1000).toFixed(1)} s`,
+  );
   return { ms, rows, phases };
 }

@@ -5,7 +5,11 @@ import { TierCount, tierDistribution } from '../modules/community-user/tier-dist
 import { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
 import { Strategy, StrategyRow } from '../modules/strategy/strategy.type';
 import {
-  AgentPerformanceArgs, AnalyzeAgentsArgs, PerformanceSnapshotArgs, RecomputeEngagementArgs, TuneStrategyArgs,
+  AgentPerformanceArgs,
+  AnalyzeAgentsArgs,
+  PerformanceSnapshotArgs,
+  RecomputeEngagementArgs,
+  TuneStrategyArgs,
 } from './agent.inputs';
 import { AgentAnalysis, AgentStats, EngagementRecompute } from './agent-stats.type';
 import { agentPerformance } from './analytics.agent';

@@ -42,11 +42,7 @@ export async function createPerformanceSnapshot(
   return result;
 }
 
-export async function tuneStrategy(
-  db: Db,
-  settings: AgentSettings,
-  input: TuneStrategyInput | null,
-): Promise<StrategyRow> {
+export async function tuneStrategy(db: Db, settings: AgentSettings, input: TuneStrategyInput | null): Promise<StrategyRow> {
   const learningRate = input?.learningRate ?? 0.3;
   const { result } = await runAgent(db, settings, 'StrategyTuningAgent', { learningRate }, (tx, r) =>
     strategyTuningAgent(tx, { learningRate }, r.id),
@@ -54,11 +50,7 @@ export async function tuneStrategy(
   return result;
 }
 
-export async function analyzeAgentPerformance(
-  db: Db,
-  settings: AgentSettings,
-  input: AnalyzeAgentsInput | null,
-): Promise<AgentAnalysis> {
+export async function analyzeAgentPerformance(db: Db, settings: AgentSettings, input: AnalyzeAgentsInput | null): Promise<AgentAnalysis> {
   const since = input?.since ?? null;
   const until = input?.until ?? null;
   const { result, run } = await runAgent(db, settings, 'AnalyticsAgent', { since, until }, (tx, r) =>

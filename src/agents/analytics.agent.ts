@@ -18,7 +18,10 @@ import type { AgentStats } from './agent-stats.type';
  * sort measured the same, ~0.5 s CPU); a narrow [since, until] reads idx_agent_logs_started_at_id.
  * percentile_cont sorts each agent's times inside the aggregate.
  */
-export function agentStatsSql(args: { since: Date | null; until: Date | null; excludeRunId: number | null }): { sql: string; params: unknown[] } {
+export function agentStatsSql(args: { since: Date | null; until: Date | null; excludeRunId: number | null }): {
+  sql: string;
+  params: unknown[];
+} {
   const p = new Params();
   const conds: string[] = [];
   if (args.since) conds.push(`l.started_at >= ${p.add(args.since)}::timestamptz`);

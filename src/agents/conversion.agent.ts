@@ -84,7 +84,10 @@ export interface ConversionResult extends ConversionParams {
 
 export async function conversionAgent(tx: Db, p: ConversionParams): Promise<ConversionResult> {
   const counts = await tx.one<{ usersScored: number; promoted: number; demoted: number }>(RECOMPUTE_SQL, [
-    p.asOf, p.windowDays, p.halfLifeDays, TIER_RANKS,
+    p.asOf,
+    p.windowDays,
+    p.halfLifeDays,
+    TIER_RANKS,
   ]);
   const tiers = await tx.query<TierCount>(TIER_COUNTS_SQL, [TIER_RANKS]);
   return { ...p, ...counts!, totalUsers: tiers.reduce((n, t) => n + t.users, 0), tiers };

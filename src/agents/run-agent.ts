@@ -130,7 +130,10 @@ const queues = new Map<string, Promise<unknown>>();
 /** Runs `fn` after every earlier call with the same key has settled (an in-process FIFO). */
 function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const turn = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
-  const settled = turn.then(() => undefined, () => undefined);
+  const settled = turn.then(
+    () => undefined,
+    () => undefined,
+  );
   queues.set(key, settled);
   void settled.then(() => {
     if (queues.get(key) === settled) queues.delete(key);

@@ -49,7 +49,9 @@ RETURNING ${STRATEGY_COLUMNS}`;
 export async function strategyTuningAgent(tx: Db, p: { learningRate: number }, runId: number): Promise<StrategyRow> {
   const row = await tx.one<StrategyRow>(TUNE_SQL, [p.learningRate, Object.values(ContentFormat), Object.values(Platform), runId]);
   if (!row) {
-    throw new FailedPreconditionError('tuneStrategy needs a performance snapshot over every platform: run createPerformanceSnapshot without a platform first');
+    throw new FailedPreconditionError(
+      'tuneStrategy needs a performance snapshot over every platform: run createPerformanceSnapshot without a platform first',
+    );
   }
   return row;
 }

@@ -9,8 +9,15 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 
 const PUBLIC_CODES = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'FAILED_PRECONDITION', 'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'FAILED_PRECONDITION',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
@@ -30,7 +37,9 @@ export function databaseTrouble(err: unknown): DatabaseTrouble | null {
     code.startsWith('08') || // connection exception
     ['57P01', '57P02', '57P03', '53300'].includes(code) || // terminated, crashed, starting/stopping, too many connections
     SOCKET_CODES.has(code) ||
-    /not currently accepting connections|Connection terminated|connection error and is not queryable|Connection terminated due to connection timeout/.test(message)
+    /not currently accepting connections|Connection terminated|connection error and is not queryable|Connection terminated due to connection timeout/.test(
+      message,
+    )
   ) {
     return 'DATABASE_UNAVAILABLE';
   }
@@ -75,9 +84,15 @@ export function makeFormatError(opts: FormatErrorOptions) {
       return { ...formatted, extensions: ext };
     }
     const trouble = databaseTrouble(original ?? error);
-    opts.log(original ?? error, trouble ? `database trouble while resolving a request: ${trouble}` : 'unexpected error while resolving a request');
+    opts.log(
+      original ?? error,
+      trouble ? `database trouble while resolving a request: ${trouble}` : 'unexpected error while resolving a request',
+    );
     if (opts.development) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', ...(trouble ? { reason: trouble } : {}) } };
+      return {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', ...(trouble ? { reason: trouble } : {}) },
+      };
     }
     const runId = formatted.extensions?.runId;
     return {

@@ -118,7 +118,10 @@ export const SCAN_COST = 1000;
 const HOUR_MS = 3_600_000;
 /** The shortest length of each bucket (a 28-day month), so that the count is never underestimated. */
 const BUCKET_MS: Record<TimeBucket, number> = {
-  [TimeBucket.HOUR]: HOUR_MS, [TimeBucket.DAY]: 24 * HOUR_MS, [TimeBucket.WEEK]: 7 * 24 * HOUR_MS, [TimeBucket.MONTH]: 28 * 24 * HOUR_MS,
+  [TimeBucket.HOUR]: HOUR_MS,
+  [TimeBucket.DAY]: 24 * HOUR_MS,
+  [TimeBucket.WEEK]: 7 * 24 * HOUR_MS,
+  [TimeBucket.MONTH]: 28 * 24 * HOUR_MS,
 };
 
 /** engagementTimeSeries' answer: one point per bucket from `from` to `to`; the service refuses over MAX_BUCKETS. */
@@ -142,7 +145,12 @@ const AGGREGATE_ROWS: Record<string, (args: Record<string, unknown>) => number> 
   agentPerformance: () => 10,
 };
 /** The agent mutations: each runs alone in its operation (src/graphql/mutation-operation.ts). */
-export const AGENT_MUTATIONS = new Set(['recomputeEngagementScores', 'createPerformanceSnapshot', 'tuneStrategy', 'analyzeAgentPerformance']);
+export const AGENT_MUTATIONS = new Set([
+  'recomputeEngagementScores',
+  'createPerformanceSnapshot',
+  'tuneStrategy',
+  'analyzeAgentPerformance',
+]);
 
 export const aggregateEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (type.name === 'Query' && AGGREGATE_ROWS[field.name]) return SCAN_COST + AGGREGATE_ROWS[field.name](args) * childComplexity;
@@ -152,7 +160,12 @@ export const aggregateEstimator: ComplexityEstimator = ({ type, field, args, chi
 
 const ESTIMATORS = [introspectionEstimator, aggregateEstimator, firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
-export function queryCost(args: { schema: GraphQLSchema; query: DocumentNode; variables?: Record<string, unknown>; operationName?: string }): number {
+export function queryCost(args: {
+  schema: GraphQLSchema;
+  query: DocumentNode;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}): number {
   return getComplexity({ ...args, estimators: ESTIMATORS });
 }
 
@@ -192,7 +205,8 @@ export function costLimitPlugin(config: Limits): ApolloServerPlugin<CostContext>
           try {
             const variables = request.variables ?? {};
             cost = cachedCost(document, `${operationName ?? ''}|${JSON.stringify(variables)}`, () =>
-              queryCost({ schema, query: document, variables, operationName: operationName ?? undefined }));
+              queryCost({ schema, query: document, variables, operationName: operationName ?? undefined }),
+            );
           } catch (err) {
             if (/maximum allowed number of nodes/.test((err as Error).message)) {
               throw validationFailed(`Query is too large to estimate its cost (${(err as Error).message})`);

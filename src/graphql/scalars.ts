@@ -9,7 +9,8 @@ const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
 
 function storable(date: Date): Date {
   const t = date.getTime();
-  if (t < MIN_DATE || t > MAX_DATE) throw new TypeError('DateTime must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC)');
+  if (t < MIN_DATE || t > MAX_DATE)
+    throw new TypeError('DateTime must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC)');
   return date;
 }
 

@@ -158,7 +158,14 @@ function pathOf(base: string, index: number, property: string, item = -1): strin
 
 /** `item` >= 0: the value is that item of a list the constraint checks item by item (`{ each: true }`). */
 function check(
-  c: Constraint, object: object, value: unknown, base: string, index: number, property: string, item: number, out: Problem[],
+  c: Constraint,
+  object: object,
+  value: unknown,
+  base: string,
+  index: number,
+  property: string,
+  item: number,
+  out: Problem[],
 ): void {
   const args = c.args;
   args.object = object;

@@ -11,7 +11,7 @@ import { decodeCursor } from '../db/sql/keyset';
 import { isKnownTimeZone } from '../db/time-zones';
 import { quote } from './validation';
 
-type Check = (value: any, args: ValidationArguments) => boolean;
+type Check = (value: unknown, args: ValidationArguments) => boolean;
 
 /** One rule on one property: `validate` is called only for a value that was given (not null). */
 function rule(name: string, validate: Check, message: (args: ValidationArguments) => string) {
@@ -24,7 +24,11 @@ export const NotNull = () => IsDefined({ message: 'must not be null; leave it ou
 
 /** An integer within [min, max]. */
 export function IntRange(min: number, max: number) {
-  return rule('intRange', (v) => Number.isInteger(v) && v >= min && v <= max, (a) => `must be between ${min} and ${max}, got ${a.value}`);
+  return rule(
+    'intRange',
+    (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
+    (a) => `must be between ${min} and ${max}, got ${a.value}`,
+  );
 }
 
 /** A list of min..max items. */
@@ -39,7 +43,11 @@ export function ListLength(min: number, max: number) {
 /** A list that names each value at most once. */
 export function DistinctItems() {
   const repeated = (v: unknown[]) => v.find((x, i) => v.indexOf(x) !== i);
-  return rule('distinctItems', (v) => repeated(v) === undefined, (a) => `must not name ${String(repeated(a.value))} more than once`);
+  return rule(
+    'distinctItems',
+    (v) => Array.isArray(v) && repeated(v) === undefined,
+    (a) => `must not name ${String(repeated(a.value as unknown[]))} more than once`,
+  );
 }
 
 const ENTITY_ID = /^[1-9][0-9]{0,15}$/;
@@ -74,7 +82,11 @@ export function IsTimeZone() {
 
 /** A cursor this API wrote (whether it fits the field's order is checked by pageArgs). */
 export function IsCursor() {
-  return rule('isCursor', (v) => typeof v === 'string' && decodeCursor(v) !== null, () => 'is not a cursor returned by this field');
+  return rule(
+    'isCursor',
+    (v) => typeof v === 'string' && decodeCursor(v) !== null,
+    () => 'is not a cursor returned by this field',
+  );
 }
 
 /** A date-time after (strict) or not before another date-time property of the same object. */
@@ -87,7 +99,8 @@ function comparedWith(other: string, strict: boolean) {
       if (!(v instanceof Date) || !(start instanceof Date)) return true;
       return strict ? v.getTime() > start.getTime() : v.getTime() >= start.getTime();
     },
-    (a) => `must ${strict ? 'be after' : 'not be before'} ${other} (${other} ${(otherValue(a) as Date).toISOString()}, got ${(a.value as Date).toISOString()})`,
+    (a) =>
+      `must ${strict ? 'be after' : 'not be before'} ${other} (${other} ${(otherValue(a) as Date).toISOString()}, got ${(a.value as Date).toISOString()})`,
   );
 }
 
@@ -112,5 +125,9 @@ function textProblem(value: unknown, max: number): string | null {
 
 /** A required name: 1..max characters after trimming (the service stores the trimmed text). */
 export function TrimmedText(max: number) {
-  return rule('trimmedText', (v) => textProblem(v, max) === null, (a) => textProblem(a.value, max)!);
+  return rule(
+    'trimmedText',
+    (v) => textProblem(v, max) === null,
+    (a) => textProblem(a.value, max)!,
+  );
 }

@@ -8,7 +8,10 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 
 export function sendGraphQLError(res: Response, status: number, message: string, extensions: Record<string, unknown> = {}): void {
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', ...extensions } }] }));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', ...extensions } }] }));
 }
 
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0].trim().toLowerCase();
@@ -22,7 +25,11 @@ export function jsonBody(config: Pick<Config, 'bodyLimitBytes'>): RequestHandler
     if (req.method !== 'POST') return next();
     const type = mediaType(req.headers['content-type']);
     if (type !== 'application/json') {
-      return sendGraphQLError(res, 415, `POST /graphql needs Content-Type: application/json${type ? `, got ${JSON.stringify(type.slice(0, 100))}` : ''}`);
+      return sendGraphQLError(
+        res,
+        415,
+        `POST /graphql needs Content-Type: application/json${type ? `, got ${JSON.stringify(type.slice(0, 100))}` : ''}`,
+      );
     }
     next();
   };

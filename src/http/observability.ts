@@ -76,7 +76,14 @@ export class Observability {
     });
     const { pool } = deps;
     const gauge = (name: string, help: string, read: () => number) =>
-      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
     gauge('db_pool_total_connections', 'Connections the pool holds (idle and in use)', () => pool.totalCount);
     gauge('db_pool_idle_connections', 'Idle connections in the pool', () => pool.idleCount);
     gauge('db_pool_waiting_clients', 'Requests waiting for a pool connection', () => pool.waitingCount);

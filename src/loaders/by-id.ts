@@ -7,15 +7,18 @@ import { INT4_MAX } from '../db/sql/params';
  * unknown ids. Ids above the column's range cannot exist and never reach SQL.
  */
 export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4' | 'int8', batch = true): DataLoader<number, T | null> {
-  return new DataLoader<number, T | null>(async (ids) => {
-    const wanted = cast === 'int4' ? ids.filter((id) => id <= INT4_MAX) : [...ids];
-    const map = new Map<string, T>();
-    if (wanted.length) {
-      const rows = await db.query<T & { id: string }>(`SELECT ${columns} FROM ${from} WHERE t.id = ANY($1::${cast}[])`, [wanted]);
-      for (const r of rows) map.set(r.id, r);
-    }
-    return ids.map((id) => map.get(String(id)) ?? null);
-  }, { batch });
+  return new DataLoader<number, T | null>(
+    async (ids) => {
+      const wanted = cast === 'int4' ? ids.filter((id) => id <= INT4_MAX) : [...ids];
+      const map = new Map<string, T>();
+      if (wanted.length) {
+        const rows = await db.query<T & { id: string }>(`SELECT ${columns} FROM ${from} WHERE t.id = ANY($1::${cast}[])`, [wanted]);
+        for (const r of rows) map.set(r.id, r);
+      }
+      return ids.map((id) => map.get(String(id)) ?? null);
+    },
+    { batch },
+  );
 }
 
 /** Rows grouped by a parent key (a short list per parent, capped), one statement per batch. */
@@ -24,20 +27,23 @@ export function byParentLoader<T>(
   sql: { from: string; columns: string; parentColumn: string; orderBy: string; cast: 'int4' | 'int8'; cap: number },
   batch = true,
 ): DataLoader<number, T[]> {
-  return new DataLoader<number, T[]>(async (parentIds) => {
-    const rows = await db.query<T & { __parent: number }>(
-      `SELECT * FROM (
+  return new DataLoader<number, T[]>(
+    async (parentIds) => {
+      const rows = await db.query<T & { __parent: number }>(
+        `SELECT * FROM (
          SELECT ${sql.columns}, ${sql.parentColumn} AS __parent,
                 row_number() OVER (PARTITION BY ${sql.parentColumn} ORDER BY ${sql.orderBy}) AS __rn
          FROM ${sql.from} WHERE ${sql.parentColumn} = ANY($1::${sql.cast}[])
        ) s WHERE s.__rn <= $2 ORDER BY s.__parent, s.__rn`,
-      [parentIds, sql.cap],
-    );
-    const map = new Map<number, T[]>();
-    for (const r of rows) {
-      const { __parent, __rn: _rn, ...rest } = r as T & { __parent: number; __rn: number };
-      (map.get(__parent) ?? map.set(__parent, []).get(__parent)!).push(rest as T);
-    }
-    return parentIds.map((id) => map.get(id) ?? []);
-  }, { batch });
+        [parentIds, sql.cap],
+      );
+      const map = new Map<number, T[]>();
+      for (const r of rows) {
+        const { __parent, __rn: _rn, ...rest } = r as T & { __parent: number; __rn: number };
+        (map.get(__parent) ?? map.set(__parent, []).get(__parent)!).push(rest as T);
+      }
+      return parentIds.map((id) => map.get(id) ?? []);
+    },
+    { batch },
+  );
 }

@@ -36,10 +36,18 @@ function build(db: Db, batch: boolean) {
     agentRun: () => byIdLoader<AgentRun>(db, 'agent_logs t', AGENT_RUN_COLUMNS, 'int8', batch),
     performanceSnapshot: () => byIdLoader<PerformanceSnapshot>(db, 'performance_snapshots t', PERFORMANCE_SNAPSHOT_COLUMNS, 'int4', batch),
     contentByPlan: () =>
-      byParentLoader<PublishedContent>(db, {
-        from: 'published_content t', columns: PUBLISHED_CONTENT_COLUMNS, parentColumn: 't.content_plan_id',
-        orderBy: 't.published_at DESC, t.id DESC', cast: 'int4', cap: PUBLISHED_PER_PLAN_CAP,
-      }, batch),
+      byParentLoader<PublishedContent>(
+        db,
+        {
+          from: 'published_content t',
+          columns: PUBLISHED_CONTENT_COLUMNS,
+          parentColumn: 't.content_plan_id',
+          orderBy: 't.published_at DESC, t.id DESC',
+          cast: 'int4',
+          cap: PUBLISHED_PER_PLAN_CAP,
+        },
+        batch,
+      ),
     plansByInsight: () => childPageLoader<ContentPlan>(db, CHILD_SPECS.plansByInsight, batch),
     interactionsByUser: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByUser, batch),
     interactionsByContent: () => childPageLoader<UserInteraction>(db, CHILD_SPECS.interactionsByContent, batch),
@@ -64,4 +72,3 @@ export function createLoaders(db: Db, opts: { batch?: boolean } = {}): Loaders {
   }
   return loaders;
 }
-

@@ -18,7 +18,10 @@ export function childPageLoader<T>(db: Db, spec: ChildSpec, batch = true): DataL
         groups.map(async (group) => {
           const perKey = await childPageRows(db, spec, group);
           group.forEach((k, i) => {
-            results.set(k, pageOf<T>(perKey[i], k.first, () => counts.load({ parentId: k.parentId, since: k.since ?? null })));
+            results.set(
+              k,
+              pageOf<T>(perKey[i], k.first, () => counts.load({ parentId: k.parentId, since: k.since ?? null })),
+            );
           });
         }),
       );
@@ -35,7 +38,12 @@ function childCountLoader(db: Db, spec: ChildSpec, batch: boolean): DataLoader<C
       const answers = new Map<CountKey, number>();
       await Promise.all(
         groupBy(keys, (k) => String(k.since?.getTime() ?? '')).map(async (group) => {
-          const counts = await childCounts(db, spec, group.map((k) => k.parentId), group[0].since);
+          const counts = await childCounts(
+            db,
+            spec,
+            group.map((k) => k.parentId),
+            group[0].since,
+          );
           for (const k of group) answers.set(k, counts.get(k.parentId) ?? 0);
         }),
       );

@@ -31,14 +31,19 @@ backends.each((server) => {
     expect(stats(second)).toMatchObject({ cacheHits: 1, sqlQueries: 0 });
     expect(ok(second)).toEqual(ok(first));
 
-    ok(await server.gql(`mutation($h: String!) { upsertCommunityUser(input: {handle: $h, platform: YOUTUBE}) { id } }`, { h: `fan-${Math.random()}` }));
+    ok(
+      await server.gql(`mutation($h: String!) { upsertCommunityUser(input: {handle: $h, platform: YOUTUBE}) { id } }`, {
+        h: `fan-${Math.random()}`,
+      }),
+    );
     const afterUpsert = await server.gql(TIERS);
     expect(stats(afterUpsert).cacheMisses).toBe(1);
     expect(asMap(ok(afterUpsert))).toEqual(await tierCounts());
 
     // 11 purchases (20 each) = 220 points: the user becomes a CHAMPION when the agent runs.
     const user = await factories(db.pool).user();
-    for (let i = 0; i < 11; i++) await factories(db.pool).interaction({ userId: user.id, type: 'purchase', timestamp: new Date(Date.now() - 3_600_000) });
+    for (let i = 0; i < 11; i++)
+      await factories(db.pool).interaction({ userId: user.id, type: 'purchase', timestamp: new Date(Date.now() - 3_600_000) });
     const before = asMap(ok(await server.gql(TIERS)));
     ok(await server.gql(`mutation { recomputeEngagementScores { usersScored } }`));
     const after = asMap(ok(await server.gql(TIERS)));
@@ -50,7 +55,12 @@ backends.each((server) => {
     const name = `Worker${Math.random().toString(36).slice(2, 7)}`;
     const start = ok(await server.gql(PERF));
     expect(stats(await server.gql(PERF))).toMatchObject({ cacheHits: 1, sqlQueries: 0 });
-    ok(await server.gql(`mutation($n: String!) { recordAgentRun(input: {agentName: $n, status: SUCCESS, startedAt: "2026-01-01T00:00:00Z"}) { id } }`, { n: name }));
+    ok(
+      await server.gql(
+        `mutation($n: String!) { recordAgentRun(input: {agentName: $n, status: SUCCESS, startedAt: "2026-01-01T00:00:00Z"}) { id } }`,
+        { n: name },
+      ),
+    );
     const afterRecord = ok(await server.gql(PERF));
     expect(runsOf(afterRecord, name)).toBe(1);
 
@@ -69,7 +79,12 @@ backends.twoOnOneRedis((a, b) => {
     expect(stats(await b.gql(PERF))).toMatchObject({ cacheHits: 1, sqlQueries: 0 });
     const name = `Remote${Math.random().toString(36).slice(2, 7)}`;
     ok(await a.gql(`mutation($h: String!) { upsertCommunityUser(input: {handle: $h, platform: TIKTOK}) { id } }`, { h: name }));
-    ok(await a.gql(`mutation($n: String!) { recordAgentRun(input: {agentName: $n, status: FAILURE, startedAt: "2026-01-01T00:00:00Z"}) { id } }`, { n: name }));
+    ok(
+      await a.gql(
+        `mutation($n: String!) { recordAgentRun(input: {agentName: $n, status: FAILURE, startedAt: "2026-01-01T00:00:00Z"}) { id } }`,
+        { n: name },
+      ),
+    );
     const tiers = await b.gql(TIERS);
     const perf = await b.gql(PERF);
     expect(stats(tiers).cacheMisses).toBe(1);

@@ -19,7 +19,12 @@ const STATS = 'agentName totalRuns successfulRuns failedRuns successRate avgExec
 const ANALYZE = `mutation($input: AnalyzeAgentsInput) { analyzeAgentPerformance(input: $input) { since until run { id agentName status } stats { ${STATS} } } }`;
 const QUERY = `query($since: DateTime, $until: DateTime) { agentPerformance(since: $since, until: $until) { ${STATS} } }`;
 
-interface Run { agentName: string; status: string; startedAt: Date; executionTime: number | null }
+interface Run {
+  agentName: string;
+  status: string;
+  startedAt: Date;
+  executionTime: number | null;
+}
 
 const base = new Date('2026-02-01T00:00:00.000Z').getTime();
 const t = (minutes: number, ms = 0) => new Date(base + minutes * 60_000 + ms);
@@ -61,7 +66,9 @@ async function insertRuns(spec: Run[]): Promise<Run[]> {
 }
 
 test('p95 by hand: 10, 20, 30, 40, 50 ms gives 48 ms', async () => {
-  await insertRuns([10, 50, 30, 20, 40].map((ms, i) => ({ agentName: 'ConversionAgent', status: 'success', startedAt: t(i), executionTime: ms })));
+  await insertRuns(
+    [10, 50, 30, 20, 40].map((ms, i) => ({ agentName: 'ConversionAgent', status: 'success', startedAt: t(i), executionTime: ms })),
+  );
   // position 0.95 * (5 - 1) = 3.8: 40 + 0.8 * (50 - 40)
   const [stats] = ok(await server.gql(QUERY)).agentPerformance;
   expect(stats).toMatchObject({ agentName: 'ConversionAgent', totalRuns: 5, avgExecutionTime: 30, lastRunAt: t(4).toISOString() });
@@ -71,7 +78,10 @@ test('p95 by hand: 10, 20, 30, 40, 50 ms gives 48 ms', async () => {
 test('counts by status, null times, inclusive bounds, code-point order of names', async () => {
   const runs = await insertRuns([
     ...[12.5, 7, 1003.25, 44, 44, 0.5, 19, 250, 3, 81.125, 66, 2].map((ms, i) => ({
-      agentName: 'ConversionAgent', status: i % 4 === 3 ? 'failure' : 'success', startedAt: t(10 + i), executionTime: ms,
+      agentName: 'ConversionAgent',
+      status: i % 4 === 3 ? 'failure' : 'success',
+      startedAt: t(10 + i),
+      executionTime: ms,
     })),
     { agentName: 'ConversionAgent', status: 'running', startedAt: t(30), executionTime: null },
     { agentName: 'alpha', status: 'success', startedAt: t(5), executionTime: null },
@@ -98,12 +108,18 @@ test('counts by status, null times, inclusive bounds, code-point order of names'
   expectStats(sinceOnly, expectedStats(runs, t(9), null));
 
   // The mutation gives the same numbers through the same aggregate.
-  const analysis = ok(await server.gql(ANALYZE, { input: { since: since.toISOString(), until: until.toISOString() } })).analyzeAgentPerformance;
-  expect(analysis).toMatchObject({ since: since.toISOString(), until: until.toISOString(), run: { agentName: 'AnalyticsAgent', status: 'SUCCESS' } });
+  const analysis = ok(
+    await server.gql(ANALYZE, { input: { since: since.toISOString(), until: until.toISOString() } }),
+  ).analyzeAgentPerformance;
+  expect(analysis).toMatchObject({
+    since: since.toISOString(),
+    until: until.toISOString(),
+    run: { agentName: 'AnalyticsAgent', status: 'SUCCESS' },
+  });
   expectStats(analysis.stats, expectedStats(runs, since, until));
 });
 
-test("the analysis run is not counted in its own stats, later analyses count it", async () => {
+test('the analysis run is not counted in its own stats, later analyses count it', async () => {
   const runs = await insertRuns([{ agentName: 'StrategyTuningAgent', status: 'success', startedAt: t(1), executionTime: 8 }]);
   const first = ok(await server.gql(ANALYZE)).analyzeAgentPerformance;
   expectStats(first.stats, expectedStats(runs, null, null));
@@ -113,7 +129,10 @@ test("the analysis run is not counted in its own stats, later analyses count it"
   const logged = await runRows(db.pool);
   const firstRun = logged.find((r) => r.id === first.run.id)!;
   expect(second.stats.find((s: any) => s.agentName === 'AnalyticsAgent')).toMatchObject({
-    totalRuns: 1, successfulRuns: 1, failedRuns: 0, lastRunAt: firstRun.started_at.toISOString(),
+    totalRuns: 1,
+    successfulRuns: 1,
+    failedRuns: 0,
+    lastRunAt: firstRun.started_at.toISOString(),
   });
   expectClose(second.stats.find((s: any) => s.agentName === 'AnalyticsAgent').avgExecutionTime, firstRun.execution_time);
   expect(logged.filter((r) => r.agent_name === 'AnalyticsAgent').map((r) => r.status)).toEqual(['success', 'success']);

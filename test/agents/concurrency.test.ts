@@ -36,18 +36,23 @@ async function generate(users: number, perUser: number, readBack = false): Promi
   if (!readBack) return { ids: [], interactions: [] };
   const ids = (await db.pool.query('SELECT id FROM community_users ORDER BY id')).rows.map((r) => r.id);
   const interactions = (await db.pool.query('SELECT user_id, interaction_type, timestamp FROM user_interactions')).rows.map((r) => ({
-    userId: r.user_id, type: r.interaction_type, timestamp: r.timestamp,
+    userId: r.user_id,
+    type: r.interaction_type,
+    timestamp: r.timestamp,
   }));
   return { ids, interactions };
 }
 
-const scores = async () => (await db.pool.query('SELECT id, engagement_score, tier, score_updated_at FROM community_users ORDER BY id')).rows;
+const scores = async () =>
+  (await db.pool.query('SELECT id, engagement_score, tier, score_updated_at FROM community_users ORDER BY id')).rows;
 /** Server connections of this database that wait for an advisory lock (an agent run waiting for its turn). */
 const lockWaiters = async () =>
-  (await db.pool.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
+  (
+    await db.pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
      WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
-  )).rows[0].n as number;
+    )
+  ).rows[0].n as number;
 
 test('five concurrent recomputes: all succeed, five success runs, the scores of one call', async () => {
   const { ids, interactions } = await generate(500, 8, true);
@@ -106,9 +111,9 @@ test("a run waits for the agent's lock, then runs", async () => {
     expect((await runRows(db.pool)).map((r) => r.status)).toEqual(['running']);
     expect((await db.pool.query('SELECT count(*)::int AS n FROM community_users WHERE score_updated_at IS NOT NULL')).rows[0].n).toBe(0);
     // Another agent is not blocked by this one's lock.
-    expect(ok(await server.gql('mutation { analyzeAgentPerformance { stats { agentName totalRuns } } }')).analyzeAgentPerformance.stats).toEqual([
-      { agentName: 'ConversionAgent', totalRuns: 1 },
-    ]);
+    expect(
+      ok(await server.gql('mutation { analyzeAgentPerformance { stats { agentName totalRuns } } }')).analyzeAgentPerformance.stats,
+    ).toEqual([{ agentName: 'ConversionAgent', totalRuns: 1 }]);
     await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
     expect(ok(await call).recomputeEngagementScores.run.status).toBe('SUCCESS');
   } finally {

@@ -44,7 +44,13 @@ const times = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
 
 /** Checks the API's users and the run result against the formulas. */
 async function checkAgainstFormulas(fx: Fixture, res: any, asOf: Date, windowDays: number, halfLifeDays: number | null) {
-  const expected = expectedScores(fx.users.map((u) => u.id), fx.interactions, asOf, windowDays, halfLifeDays);
+  const expected = expectedScores(
+    fx.users.map((u) => u.id),
+    fx.interactions,
+    asOf,
+    windowDays,
+    halfLifeDays,
+  );
   const users = ok(await server.gql(USERS)).communityUsers.nodes as any[];
   const byId = new Map(users.map((u) => [Number(u.id), u]));
   let promoted = 0;
@@ -57,7 +63,10 @@ async function checkAgainstFormulas(fx: Fixture, res: any, asOf: Date, windowDay
     expect({ label: u.label, tier: got.tier }).toEqual({ label: u.label, tier: tierOf(e.score) });
     const changed = e.score !== u.score || tierOf(e.score) !== u.tier;
     // Only written users get score_updated_at = asOf; the others keep theirs (null here).
-    expect({ label: u.label, scoreUpdatedAt: got.scoreUpdatedAt }).toEqual({ label: u.label, scoreUpdatedAt: changed ? asOf.toISOString() : null });
+    expect({ label: u.label, scoreUpdatedAt: got.scoreUpdatedAt }).toEqual({
+      label: u.label,
+      scoreUpdatedAt: changed ? asOf.toISOString() : null,
+    });
     const diff = TIERS.indexOf(tierOf(e.score)) - TIERS.indexOf(u.tier);
     if (diff > 0) promoted++;
     if (diff < 0) demoted++;
@@ -89,9 +98,24 @@ test('weights by type, window edges, reset to 0, tier thresholds, promotions and
     { label: 'exactly 10', events: [['signup', ago(asOf, 1)]] },
     { label: '9', events: times(9, ['view', ago(asOf, 3)] as [string, Date]) },
     { label: 'exactly 50', events: times(5, ['signup', ago(asOf, 5)] as [string, Date]) },
-    { label: '49', events: [...times(4, ['signup', ago(asOf, 5)] as [string, Date]), ...times(4, ['like', ago(asOf, 6)] as [string, Date]), ['view', ago(asOf, 7)]] },
+    {
+      label: '49',
+      events: [
+        ...times(4, ['signup', ago(asOf, 5)] as [string, Date]),
+        ...times(4, ['like', ago(asOf, 6)] as [string, Date]),
+        ['view', ago(asOf, 7)],
+      ],
+    },
     { label: 'exactly 200 (promoted from NEWCOMER)', events: times(10, ['purchase', ago(asOf, 10)] as [string, Date]) },
-    { label: '199', events: [...times(9, ['purchase', ago(asOf, 9)] as [string, Date]), ['signup', ago(asOf, 8)], ...times(4, ['click', ago(asOf, 1)] as [string, Date]), ['view', ago(asOf, 29)]] },
+    {
+      label: '199',
+      events: [
+        ...times(9, ['purchase', ago(asOf, 9)] as [string, Date]),
+        ['signup', ago(asOf, 8)],
+        ...times(4, ['click', ago(asOf, 1)] as [string, Date]),
+        ['view', ago(asOf, 29)],
+      ],
+    },
     { label: 'demoted from CHAMPION', tier: 'CHAMPION', score: 500, events: [['signup', ago(asOf, 4)]] },
     { label: 'unchanged (not written)', tier: 'NEWCOMER', score: 4, events: [['comment', ago(asOf, 4)]] },
     { label: 'no interactions at all', events: [] },
@@ -122,7 +146,10 @@ test('weights by type, window edges, reset to 0, tier thresholds, promotions and
   const again = ok(await server.gql(RECOMPUTE, { input: { asOf: asOf.toISOString(), windowDays: 30 } })).recomputeEngagementScores;
   expect(again).toMatchObject({ promoted: 0, demoted: 0, usersScored: res.usersScored, tiers: res.tiers });
   const runs = await runRows(db.pool);
-  expect(runs.map((r) => [r.agent_name, r.status])).toEqual([['ConversionAgent', 'success'], ['ConversionAgent', 'success']]);
+  expect(runs.map((r) => [r.agent_name, r.status])).toEqual([
+    ['ConversionAgent', 'success'],
+    ['ConversionAgent', 'success'],
+  ]);
   expect(runs[0].execution_time).toBeGreaterThanOrEqual(0);
   expect(runs[0].execution_time).toBeCloseTo(runs[0].finished_at!.getTime() - runs[0].started_at.getTime(), -1);
 });
@@ -131,16 +158,44 @@ test('half-life decay: 0.5 ^ (ageDays / halfLifeDays), inside the window only', 
   const asOf = new Date('2026-07-15T08:30:00.250Z');
   const odd = (d: number, h: number, m: number, ms: number) => new Date(asOf.getTime() - d * DAY_MS - h * 3_600_000 - m * 60_000 - ms);
   const fx = await build([
-    { label: 'recent', events: [['purchase', odd(0, 1, 7, 3)], ['view', odd(1, 12, 0, 0)], ['share', odd(6, 23, 59, 999)]] },
-    { label: 'old', tier: 'CHAMPION', score: 300, events: [['signup', odd(13, 2, 3, 4)], ['comment', odd(20, 0, 0, 1)], ['follow', odd(29, 23, 59, 59_999)]] },
-    { label: 'edge', events: [['purchase', odd(30, 0, 0, 0)], ['purchase', odd(30, 0, 0, 1)], ['like', asOf]] },
-    { label: 'many', events: Array.from({ length: 40 }, (_, k) => [Object.keys(WEIGHTS)[k % 8], odd(k % 29, k % 24, k, k * 7)] as [string, Date]) },
+    {
+      label: 'recent',
+      events: [
+        ['purchase', odd(0, 1, 7, 3)],
+        ['view', odd(1, 12, 0, 0)],
+        ['share', odd(6, 23, 59, 999)],
+      ],
+    },
+    {
+      label: 'old',
+      tier: 'CHAMPION',
+      score: 300,
+      events: [
+        ['signup', odd(13, 2, 3, 4)],
+        ['comment', odd(20, 0, 0, 1)],
+        ['follow', odd(29, 23, 59, 59_999)],
+      ],
+    },
+    {
+      label: 'edge',
+      events: [
+        ['purchase', odd(30, 0, 0, 0)],
+        ['purchase', odd(30, 0, 0, 1)],
+        ['like', asOf],
+      ],
+    },
+    {
+      label: 'many',
+      events: Array.from({ length: 40 }, (_, k) => [Object.keys(WEIGHTS)[k % 8], odd(k % 29, k % 24, k, k * 7)] as [string, Date]),
+    },
   ]);
   // 0.01: 30-day-old weights fall below double precision (0.5 ^ 3000), which must give 0, not an error.
   for (const halfLifeDays of [7.5, 0.25, 3650, 0.01]) {
     await db.pool.query('UPDATE community_users SET engagement_score = 0, tier = $1, score_updated_at = NULL', ['newcomer']);
     fx.users.forEach((u) => Object.assign(u, { tier: 'NEWCOMER', score: 0 }));
-    const res = ok(await server.gql(RECOMPUTE, { input: { asOf: asOf.toISOString(), windowDays: 30, halfLifeDays } })).recomputeEngagementScores;
+    const res = ok(
+      await server.gql(RECOMPUTE, { input: { asOf: asOf.toISOString(), windowDays: 30, halfLifeDays } }),
+    ).recomputeEngagementScores;
     await checkAgainstFormulas(fx, res, asOf, 30, halfLifeDays);
   }
 });

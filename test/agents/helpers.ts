@@ -8,7 +8,14 @@ export const DAY_MS = 86_400_000;
 
 /** The interaction weights of docs/agents.md (ConversionAgent), keyed by stored (lower-case) type. */
 export const WEIGHTS: Record<string, number> = {
-  view: 1, like: 2, click: 2, comment: 4, follow: 5, share: 6, signup: 10, purchase: 20,
+  view: 1,
+  like: 2,
+  click: 2,
+  comment: 4,
+  follow: 5,
+  share: 6,
+  signup: 10,
+  purchase: 20,
 };
 
 export const TIERS = ['NEWCOMER', 'ENGAGED', 'ADVOCATE', 'CHAMPION'];
@@ -72,12 +79,26 @@ export function expectClose(actual: number | null | undefined, expected: number 
   if (!(rel <= 1e-9)) throw new Error(`${what}: expected ${expected}, got ${actual} (relative error ${rel})`);
 }
 
-export async function runRows(pool: Pool): Promise<{ id: string; agent_name: string; status: string; error: string | null; execution_time: number | null; finished_at: Date | null; started_at: Date }[]> {
-  const r = await pool.query('SELECT id::text, agent_name, status, error, execution_time, finished_at, started_at FROM agent_logs ORDER BY id');
+export async function runRows(pool: Pool): Promise<
+  {
+    id: string;
+    agent_name: string;
+    status: string;
+    error: string | null;
+    execution_time: number | null;
+    finished_at: Date | null;
+    started_at: Date;
+  }[]
+> {
+  const r = await pool.query(
+    'SELECT id::text, agent_name, status, error, execution_time, finished_at, started_at FROM agent_logs ORDER BY id',
+  );
   return r.rows;
 }
 
 /** Empties every table the agents read or write, so each test builds its own fixture. */
 export async function resetTables(pool: Pool): Promise<void> {
-  await pool.query('TRUNCATE community_users, user_interactions, published_content, content_plans, insights, agent_logs, performance_snapshots, strategies RESTART IDENTITY CASCADE');
+  await pool.query(
+    'TRUNCATE community_users, user_interactions, published_content, content_plans, insights, agent_logs, performance_snapshots, strategies RESTART IDENTITY CASCADE',
+  );
 }

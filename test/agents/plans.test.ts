@@ -29,11 +29,19 @@ beforeAll(async () => {
     [asOf],
   );
   await db.pool.query('VACUUM ANALYZE user_interactions');
-  ok(await server.gql('mutation($asOf: DateTime) { recomputeEngagementScores(input: {asOf: $asOf, windowDays: 120}) { usersScored } }', { asOf: asOf.toISOString() }));
+  ok(
+    await server.gql('mutation($asOf: DateTime) { recomputeEngagementScores(input: {asOf: $asOf, windowDays: 120}) { usersScored } }', {
+      asOf: asOf.toISOString(),
+    }),
+  );
   await db.pool.query('VACUUM ANALYZE community_users');
 });
 
-interface PlanNode { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
 
 async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
   const r = await db.pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);

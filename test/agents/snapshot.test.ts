@@ -14,7 +14,14 @@ const FIELDS = `id createdAt asOf windowDays platform contentCount totalImpressi
   byFormat { format contentCount impressions avgEngagementRate } byPlatform { platform contentCount impressions avgEngagementRate }`;
 const SNAPSHOT = `mutation($input: PerformanceSnapshotInput) { createPerformanceSnapshot(input: $input) { ${FIELDS} topContent(first: 100) { id } run { id agentName status } } }`;
 
-interface Row { id: number; format: string; platform: string; publishedAt: Date; views: number | null; rate: number | null }
+interface Row {
+  id: number;
+  format: string;
+  platform: string;
+  publishedAt: Date;
+  views: number | null;
+  rate: number | null;
+}
 
 async function build(spec: Omit<Row, 'id'>[]): Promise<Row[]> {
   const f = factories(db.pool);
@@ -22,7 +29,13 @@ async function build(spec: Omit<Row, 'id'>[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of spec) {
     if (!plans.has(s.format)) plans.set(s.format, (await f.plan({ format: s.format.toLowerCase(), status: 'published' })).id);
-    const c = await f.content({ contentPlanId: plans.get(s.format)!, platform: s.platform.toLowerCase(), publishedAt: s.publishedAt, views: s.views, engagementRate: s.rate });
+    const c = await f.content({
+      contentPlanId: plans.get(s.format)!,
+      platform: s.platform.toLowerCase(),
+      publishedAt: s.publishedAt,
+      views: s.views,
+      engagementRate: s.rate,
+    });
     rows.push({ ...s, id: c.id });
   }
   return rows;
@@ -30,7 +43,10 @@ async function build(spec: Omit<Row, 'id'>[]): Promise<Row[]> {
 
 /** The snapshot of docs/agents.md (PerformanceAnalyticsAgent), computed from the fixture rows. */
 function expected(rows: Row[], asOf: Date, windowDays: number, platform: string | null) {
-  const scope = rows.filter((r) => r.publishedAt.getTime() >= asOf.getTime() - windowDays * DAY_MS && r.publishedAt <= asOf && (!platform || r.platform === platform));
+  const scope = rows.filter(
+    (r) =>
+      r.publishedAt.getTime() >= asOf.getTime() - windowDays * DAY_MS && r.publishedAt <= asOf && (!platform || r.platform === platform),
+  );
   const group = (key: 'format' | 'platform') => {
     const names = [...new Set(scope.map((r) => r[key]))];
     const list = names.map((name) => {
@@ -73,7 +89,10 @@ function expected(rows: Row[], asOf: Date, windowDays: number, platform: string 
 function expectSnapshot(got: any, want: ReturnType<typeof expected>) {
   const strip = (list: any[]) => list.map(({ avgEngagementRate: _a, ...rest }) => rest);
   expect({ ...got, avgEngagementRate: null, byFormat: strip(got.byFormat), byPlatform: strip(got.byPlatform) }).toMatchObject({
-    ...want, avgEngagementRate: null, byFormat: strip(want.byFormat), byPlatform: strip(want.byPlatform),
+    ...want,
+    avgEngagementRate: null,
+    byFormat: strip(want.byFormat),
+    byPlatform: strip(want.byPlatform),
   });
   expectClose(got.avgEngagementRate, want.avgEngagementRate, 'avgEngagementRate');
   want.byFormat.forEach((e, i) => expectClose(got.byFormat[i].avgEngagementRate, e.avgEngagementRate, `byFormat ${e.format}`));
@@ -102,17 +121,37 @@ test('figures, window edges, null views and rates, and every tie-break of byForm
   const want = expected(rows, asOf, 30, null);
   expectSnapshot(got, want);
   // The hand-checked shape of the orders, so that a wrong comparator in both places still fails.
-  expect(got.byFormat.map((e: any) => e.format)).toEqual(['VIDEO', 'SHORT_VIDEO', 'ARTICLE', 'CAROUSEL', 'LIVE', 'NEWSLETTER', 'THREAD', 'IMAGE']);
+  expect(got.byFormat.map((e: any) => e.format)).toEqual([
+    'VIDEO',
+    'SHORT_VIDEO',
+    'ARTICLE',
+    'CAROUSEL',
+    'LIVE',
+    'NEWSLETTER',
+    'THREAD',
+    'IMAGE',
+  ]);
   expect(got.topContent).toEqual(want.topContent);
   expect(got.run).toMatchObject({ agentName: 'PerformanceAnalyticsAgent', status: 'SUCCESS' });
   expect(got.asOf).toBe(asOf.toISOString());
 
   // A platform-restricted snapshot sees only that platform.
-  const insta = ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), windowDays: 30, platform: 'INSTAGRAM' } })).createPerformanceSnapshot;
+  const insta = ok(
+    await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), windowDays: 30, platform: 'INSTAGRAM' } }),
+  ).createPerformanceSnapshot;
   expectSnapshot(insta, expected(rows, asOf, 30, 'INSTAGRAM'));
   // A window that holds nothing: zeros, nulls, empty lists.
   const empty = ok(await server.gql(SNAPSHOT, { input: { asOf: at(400).toISOString(), windowDays: 1 } })).createPerformanceSnapshot;
-  expect(empty).toMatchObject({ contentCount: 0, totalImpressions: 0, avgEngagementRate: null, bestFormat: null, bestPlatform: null, byFormat: [], byPlatform: [], topContent: [] });
+  expect(empty).toMatchObject({
+    contentCount: 0,
+    totalImpressions: 0,
+    avgEngagementRate: null,
+    bestFormat: null,
+    bestPlatform: null,
+    byFormat: [],
+    byPlatform: [],
+    topContent: [],
+  });
 });
 
 test('byFormat ties on mean and count are broken by name; only-null rates give bestFormat null', async () => {
@@ -138,10 +177,15 @@ test('byFormat ties on mean and count are broken by name; only-null rates give b
 
 test('topContent: rate desc then id asc, as stored at creation, first 0..100 (default 10)', async () => {
   const rates = [0.5, 0.1, 0.5, 0.9, null, 0.1, 0.3, 0.5, 0.7, 0.2, 0.1, 0.3, 0.05, null, 0.9, 0.6, 0.5, 0.05];
-  const rows = await build(rates.map((rate, i) => ({ format: i % 2 ? 'VIDEO' : 'IMAGE', platform: 'YOUTUBE', publishedAt: at(i), views: i, rate })));
+  const rows = await build(
+    rates.map((rate, i) => ({ format: i % 2 ? 'VIDEO' : 'IMAGE', platform: 'YOUTUBE', publishedAt: at(i), views: i, rate })),
+  );
   const snap = ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString() } })).createPerformanceSnapshot;
   const want = expected(rows, asOf, 30, null).topContent;
-  const read = (first?: number) => server.gql(`{ performanceSnapshot(id: "${snap.id}") { topContent${first === undefined ? '' : `(first: ${first})`} { id engagementRate } } }`);
+  const read = (first?: number) =>
+    server.gql(
+      `{ performanceSnapshot(id: "${snap.id}") { topContent${first === undefined ? '' : `(first: ${first})`} { id engagementRate } } }`,
+    );
   expect(ok(await read()).performanceSnapshot.topContent.map((c: any) => ({ id: c.id }))).toEqual(want.slice(0, 10));
   expect(ok(await read(3)).performanceSnapshot.topContent.map((c: any) => ({ id: c.id }))).toEqual(want.slice(0, 3));
   expect(ok(await read(0)).performanceSnapshot.topContent).toEqual([]);
@@ -161,23 +205,42 @@ test('topContent: rate desc then id asc, as stored at creation, first 0..100 (de
 });
 
 test('reads: by id, latest per platform, createdAt DESC pages, batched topContent and run', async () => {
-  await build([{ format: 'VIDEO', platform: 'X', publishedAt: at(1), views: 1, rate: 0.5 }, { format: 'IMAGE', platform: 'BLOG', publishedAt: at(2), views: 1, rate: 0.25 }]);
+  await build([
+    { format: 'VIDEO', platform: 'X', publishedAt: at(1), views: 1, rate: 0.5 },
+    { format: 'IMAGE', platform: 'BLOG', publishedAt: at(2), views: 1, rate: 0.25 },
+  ]);
   const make = async (platform?: string) =>
     ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), ...(platform ? { platform } : {}) } })).createPerformanceSnapshot;
   const a = await make();
   const b = await make('X');
   const c = await make();
   const d = await make('BLOG');
-  const latest = ok(await server.gql(`{ all: latestPerformanceSnapshot { id } x: latestPerformanceSnapshot(platform: X) { id } pod: latestPerformanceSnapshot(platform: PODCAST) { id } }`));
+  const latest = ok(
+    await server.gql(
+      `{ all: latestPerformanceSnapshot { id } x: latestPerformanceSnapshot(platform: X) { id } pod: latestPerformanceSnapshot(platform: PODCAST) { id } }`,
+    ),
+  );
   expect(latest).toEqual({ all: { id: c.id }, x: { id: b.id }, pod: null });
-  expect(ok(await server.gql(`{ performanceSnapshot(id: "${a.id}") { id platform } missing: performanceSnapshot(id: "999") { id } }`))).toEqual({
-    performanceSnapshot: { id: a.id, platform: null }, missing: null,
+  expect(
+    ok(await server.gql(`{ performanceSnapshot(id: "${a.id}") { id platform } missing: performanceSnapshot(id: "999") { id } }`)),
+  ).toEqual({
+    performanceSnapshot: { id: a.id, platform: null },
+    missing: null,
   });
 
-  const page = (after?: string) => server.gql(`query($after: String) { performanceSnapshots(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id topContent(first: 5) { id } run { id agentName } } } }`, { after });
+  const page = (after?: string) =>
+    server.gql(
+      `query($after: String) { performanceSnapshots(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id topContent(first: 5) { id } run { id agentName } } } }`,
+      { after },
+    );
   const p1 = await page();
   const p2 = await page(ok(p1).performanceSnapshots.pageInfo.endCursor);
-  expect([...ok(p1).performanceSnapshots.nodes, ...ok(p2).performanceSnapshots.nodes].map((n: any) => n.id)).toEqual([d.id, c.id, b.id, a.id]);
+  expect([...ok(p1).performanceSnapshots.nodes, ...ok(p2).performanceSnapshots.nodes].map((n: any) => n.id)).toEqual([
+    d.id,
+    c.id,
+    b.id,
+    a.id,
+  ]);
   expect(ok(p1).performanceSnapshots.totalCount).toBe(4);
   expect(ok(p2).performanceSnapshots.pageInfo.hasNextPage).toBe(false);
   // Page + count + one content batch + one run batch, however many snapshots the page holds.

@@ -16,20 +16,30 @@ const TUNE = `mutation($input: TuneStrategyInput) { tuneStrategy(input: $input) 
   snapshot { id platform } run { id agentName status } } }`;
 const SNAPSHOT = `mutation($input: PerformanceSnapshotInput) { createPerformanceSnapshot(input: $input) { id } }`;
 
-interface Row { format: string; platform: string; rate: number | null }
+interface Row {
+  format: string;
+  platform: string;
+  rate: number | null;
+}
 const rows: Row[] = [];
 
 async function addContent(spec: Row[]) {
   const f = factories(db.pool);
   for (const s of spec) {
     const plan = await f.plan({ format: s.format.toLowerCase() });
-    await f.content({ contentPlanId: plan.id, platform: s.platform.toLowerCase(), publishedAt: new Date(asOf.getTime() - DAY_MS), engagementRate: s.rate });
+    await f.content({
+      contentPlanId: plan.id,
+      platform: s.platform.toLowerCase(),
+      publishedAt: new Date(asOf.getTime() - DAY_MS),
+      engagementRate: s.rate,
+    });
     rows.push(s);
   }
 }
 
 const snapshot = async (platform?: string) =>
-  ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), ...(platform ? { platform } : {}) } })).createPerformanceSnapshot.id as string;
+  ok(await server.gql(SNAPSHOT, { input: { asOf: asOf.toISOString(), ...(platform ? { platform } : {}) } })).createPerformanceSnapshot
+    .id as string;
 
 /** docs/agents.md: weight_f = (1 - lr) * previous_f + lr * target_f, target_f = r_f / sum(r) (previous_f when sum(r) = 0). */
 function tune(values: string[], key: 'format' | 'platform', previous: Map<string, number>, lr: number): Map<string, number> {
@@ -44,8 +54,16 @@ function expectWeights(got: any, formats: Map<string, number>, platforms: Map<st
   expect(got.platformWeights.map((w: any) => w.platform)).toEqual(PLATFORMS);
   got.formatWeights.forEach((w: any) => expectClose(w.weight, formats.get(w.format)!, `format ${w.format}`));
   got.platformWeights.forEach((w: any) => expectClose(w.weight, platforms.get(w.platform)!, `platform ${w.platform}`));
-  expectClose(got.formatWeights.reduce((a: number, w: any) => a + w.weight, 0), 1, 'sum of format weights');
-  expectClose(got.platformWeights.reduce((a: number, w: any) => a + w.weight, 0), 1, 'sum of platform weights');
+  expectClose(
+    got.formatWeights.reduce((a: number, w: any) => a + w.weight, 0),
+    1,
+    'sum of format weights',
+  );
+  expectClose(
+    got.platformWeights.reduce((a: number, w: any) => a + w.weight, 0),
+    1,
+    'sum of platform weights',
+  );
 }
 
 beforeEach(() => void rows.splice(0));
@@ -67,7 +85,9 @@ test('without a snapshot over every platform: FAILED_PRECONDITION, run recorded 
   expect(again.errors?.[0].extensions?.code).toBe('FAILED_PRECONDITION');
   runs = await runRows(db.pool);
   expect(runs.map((r) => [r.agent_name, r.status])).toEqual([
-    ['StrategyTuningAgent', 'failure'], ['PerformanceAnalyticsAgent', 'success'], ['StrategyTuningAgent', 'failure'],
+    ['StrategyTuningAgent', 'failure'],
+    ['PerformanceAnalyticsAgent', 'success'],
+    ['StrategyTuningAgent', 'failure'],
   ]);
   expect((await db.pool.query('SELECT count(*)::int AS n FROM strategies')).rows[0].n).toBe(0);
   expect(ok(await server.gql('{ currentStrategy { id } }')).currentStrategy).toBeNull();
@@ -75,18 +95,30 @@ test('without a snapshot over every platform: FAILED_PRECONDITION, run recorded 
 
 test('from uniform weights, then from the previous strategy, using the newest all-platform snapshot', async () => {
   await addContent([
-    { format: 'VIDEO', platform: 'YOUTUBE', rate: 0.12 }, { format: 'VIDEO', platform: 'YOUTUBE', rate: 0.3 },
-    { format: 'SHORT_VIDEO', platform: 'TIKTOK', rate: 0.07 }, { format: 'ARTICLE', platform: 'BLOG', rate: null },
-    { format: 'THREAD', platform: 'X', rate: 0.011 }, { format: 'CAROUSEL', platform: 'INSTAGRAM', rate: 0 },
+    { format: 'VIDEO', platform: 'YOUTUBE', rate: 0.12 },
+    { format: 'VIDEO', platform: 'YOUTUBE', rate: 0.3 },
+    { format: 'SHORT_VIDEO', platform: 'TIKTOK', rate: 0.07 },
+    { format: 'ARTICLE', platform: 'BLOG', rate: null },
+    { format: 'THREAD', platform: 'X', rate: 0.011 },
+    { format: 'CAROUSEL', platform: 'INSTAGRAM', rate: 0 },
   ]);
   const snap1 = await snapshot();
   const v1 = ok(await server.gql(TUNE)).tuneStrategy;
   const f1 = tune(FORMATS, 'format', uniform(FORMATS), 0.3);
   const p1 = tune(PLATFORMS, 'platform', uniform(PLATFORMS), 0.3);
-  expect(v1).toMatchObject({ version: 1, learningRate: 0.3, snapshot: { id: snap1, platform: null }, run: { agentName: 'StrategyTuningAgent', status: 'SUCCESS' } });
+  expect(v1).toMatchObject({
+    version: 1,
+    learningRate: 0.3,
+    snapshot: { id: snap1, platform: null },
+    run: { agentName: 'StrategyTuningAgent', status: 'SUCCESS' },
+  });
   expectWeights(v1, f1, p1);
 
-  await addContent([{ format: 'LIVE', platform: 'FACEBOOK', rate: 0.5 }, { format: 'PODCAST', platform: 'PODCAST', rate: 0.02 }, { format: 'VIDEO', platform: 'X', rate: 0.9 }]);
+  await addContent([
+    { format: 'LIVE', platform: 'FACEBOOK', rate: 0.5 },
+    { format: 'PODCAST', platform: 'PODCAST', rate: 0.02 },
+    { format: 'VIDEO', platform: 'X', rate: 0.9 },
+  ]);
   const snap2 = await snapshot();
   await snapshot('PODCAST'); // newer, but restricted to a platform: not used
   const v2 = ok(await server.gql(TUNE, { input: { learningRate: 0.55 } })).tuneStrategy;
@@ -103,14 +135,21 @@ test('from uniform weights, then from the previous strategy, using the newest al
   expect(data.currentStrategy).toEqual({ version: 3 });
   expect(data.strategies.nodes.map((n: any) => n.version)).toEqual([3, 2]);
   expect(data.strategies.totalCount).toBe(3);
-  const next = ok(await server.gql(`query($after: String) { strategies(first: 2, after: $after) { nodes { version } pageInfo { hasNextPage } } }`, { after: data.strategies.pageInfo.endCursor }));
+  const next = ok(
+    await server.gql(`query($after: String) { strategies(first: 2, after: $after) { nodes { version } pageInfo { hasNextPage } } }`, {
+      after: data.strategies.pageInfo.endCursor,
+    }),
+  );
   expect(next.strategies).toEqual({ nodes: [{ version: 1 }], pageInfo: { hasNextPage: false } });
   // current + page + count + one snapshot batch + one run batch.
   expect(reads.extensions?.queryStats.sqlQueries).toBe(5);
 });
 
 test('sum(r) = 0: the target is the previous weights', async () => {
-  await addContent([{ format: 'VIDEO', platform: 'YOUTUBE', rate: 0 }, { format: 'IMAGE', platform: 'X', rate: null }]);
+  await addContent([
+    { format: 'VIDEO', platform: 'YOUTUBE', rate: 0 },
+    { format: 'IMAGE', platform: 'X', rate: null },
+  ]);
   await snapshot();
   const v1 = ok(await server.gql(TUNE, { input: { learningRate: 0.8 } })).tuneStrategy;
   expectWeights(v1, uniform(FORMATS), uniform(PLATFORMS));
@@ -118,7 +157,10 @@ test('sum(r) = 0: the target is the previous weights', async () => {
   // From a non-uniform previous strategy: the weights stay where they were.
   await resetTables(db.pool);
   rows.splice(0);
-  await addContent([{ format: 'NEWSLETTER', platform: 'NEWSLETTER', rate: 0.4 }, { format: 'LIVE', platform: 'TIKTOK', rate: 0.1 }]);
+  await addContent([
+    { format: 'NEWSLETTER', platform: 'NEWSLETTER', rate: 0.4 },
+    { format: 'LIVE', platform: 'TIKTOK', rate: 0.1 },
+  ]);
   await snapshot();
   const first = ok(await server.gql(TUNE)).tuneStrategy;
   const fPrev = tune(FORMATS, 'format', uniform(FORMATS), 0.3);

@@ -40,8 +40,12 @@ const BAD: [string, Record<string, unknown>, string, string | null][] = [
   ['tune', { learningRate: 5e-324 }, 'learningRate', 'must not be less than 0.000001'],
   ['tune', { learningRate: 1.0000001 }, 'learningRate', 'must not be greater than 1'],
   ['analyze', { since: '2026-13-01T00:00:00Z' }, 'since', null],
-  ['analyze', { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }, 'until',
-    'must not be before since (since 2026-01-02T00:00:00.000Z, got 2026-01-01T00:00:00.000Z)'],
+  [
+    'analyze',
+    { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' },
+    'until',
+    'must not be before since (since 2026-01-02T00:00:00.000Z, got 2026-01-01T00:00:00.000Z)',
+  ],
 ];
 
 test.each(BAD)('%s with %j: BAD_USER_INPUT naming %s, no run recorded', async (name, input, field, problem) => {
@@ -94,17 +98,25 @@ test.each([
 
 test('agent mutations need admin; refused calls record no run; reads need reader', async () => {
   const before = await rowCounts(db.pool);
-  for (const [key, code] of [[null, 'UNAUTHENTICATED'], ['r-key', 'FORBIDDEN'], ['w-key', 'FORBIDDEN']] as const) {
+  for (const [key, code] of [
+    [null, 'UNAUTHENTICATED'],
+    ['r-key', 'FORBIDDEN'],
+    ['w-key', 'FORBIDDEN'],
+  ] as const) {
     for (const q of Object.values(MUTATIONS)) {
       const res = await keyed.gql(q, {}, key ? { authorization: `Bearer ${key}` } : {});
       expect(res.errors?.[0].extensions?.code).toBe(code);
     }
   }
   expect(await rowCounts(db.pool)).toEqual(before);
-  const reads = '{ tierDistribution { tier users } agentPerformance { agentName } currentStrategy { id } latestPerformanceSnapshot { id } }';
+  const reads =
+    '{ tierDistribution { tier users } agentPerformance { agentName } currentStrategy { id } latestPerformanceSnapshot { id } }';
   expect((await keyed.gql(reads)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   expect(ok(await keyed.gql(reads, {}, { authorization: 'Bearer r-key' })).tierDistribution).toEqual([
-    { tier: 'NEWCOMER', users: 1 }, { tier: 'ENGAGED', users: 0 }, { tier: 'ADVOCATE', users: 0 }, { tier: 'CHAMPION', users: 0 },
+    { tier: 'NEWCOMER', users: 1 },
+    { tier: 'ENGAGED', users: 0 },
+    { tier: 'ADVOCATE', users: 0 },
+    { tier: 'CHAMPION', users: 0 },
   ]);
   const admin = ok(await keyed.gql(MUTATIONS.recompute, {}, { authorization: 'Bearer a-key' }));
   expect(admin.recomputeEngagementScores.usersScored).toBe(1);

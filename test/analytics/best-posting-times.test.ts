@@ -35,9 +35,22 @@ function expected(o: Opts, now: number) {
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return [...slots.values()]
-    .map((s) => ({ dayOfWeek: s.dayOfWeek, hourOfDay: s.hourOfDay, posts: s.rates.length, avgEngagementRate: mean(s.rates), avgViews: mean(s.views) }))
+    .map((s) => ({
+      dayOfWeek: s.dayOfWeek,
+      hourOfDay: s.hourOfDay,
+      posts: s.rates.length,
+      avgEngagementRate: mean(s.rates),
+      avgViews: mean(s.views),
+    }))
     .filter((s) => s.posts >= (o.minPosts ?? 3))
-    .sort((a, b) => b.avgEngagementRate - a.avgEngagementRate || b.posts - a.posts || b.avgViews - a.avgViews || a.dayOfWeek - b.dayOfWeek || a.hourOfDay - b.hourOfDay)
+    .sort(
+      (a, b) =>
+        b.avgEngagementRate - a.avgEngagementRate ||
+        b.posts - a.posts ||
+        b.avgViews - a.avgViews ||
+        a.dayOfWeek - b.dayOfWeek ||
+        a.hourOfDay - b.hourOfDay,
+    )
     .slice(0, o.first ?? 10);
 }
 
@@ -105,5 +118,9 @@ test('validation: BAD_USER_INPUT naming the argument', async () => {
   expectBadInput(await server.gql(Q, { first: -1 }), 'first', /^must be between 0 and 100, got -1$/);
   expectBadInput(await server.gql(Q, { windowDays: 0 }), 'windowDays', /^must be between 1 and 3650, got 0$/);
   expectBadInput(await server.gql(Q, { minPosts: 0 }), 'minPosts', /^must be between 1 and 2147483647, got 0$/);
-  expectBadInput(await server.gql(Q, { tz: 'UTC+3' }), 'timeZone', /^must be an IANA time zone name such as "Europe\/Berlin" or "UTC", got "UTC\+3"$/);
+  expectBadInput(
+    await server.gql(Q, { tz: 'UTC+3' }),
+    'timeZone',
+    /^must be an IANA time zone name such as "Europe\/Berlin" or "UTC", got "UTC\+3"$/,
+  );
 });

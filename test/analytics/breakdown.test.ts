@@ -14,7 +14,13 @@ const Q = `query ($groupBy: [ContentDimension!]!, $filter: ContentFilter, $tz: S
   }
 }`;
 
-interface GroupKey { format: string | null; platform: string | null; insightId: number | null; dayOfWeek: number | null; hourOfDay: number | null }
+interface GroupKey {
+  format: string | null;
+  platform: string | null;
+  insightId: number | null;
+  dayOfWeek: number | null;
+  hourOfDay: number | null;
+}
 type Dim = 'FORMAT' | 'PLATFORM' | 'INSIGHT' | 'DAY_OF_WEEK' | 'HOUR_OF_DAY';
 
 /** The expected rows, grouped, ordered and cut in TypeScript. */
@@ -36,12 +42,15 @@ function expected(groupBy: Dim[], opts: { tz?: string; only?: (r: ContentRow) =>
     groups.get(k)!.rows.push(r);
   }
   const out = [...groups.values()].map(({ key, rows: rs }) => ({ key, agg: aggregate(rs) }));
-  const cmpKey = (a: unknown, b: unknown) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : (a as number | string) < (b as number | string) ? -1 : 1);
-  const order: (keyof typeof out[0]['key'])[] = groupBy.map(
-    (d) => ({ FORMAT: 'format', PLATFORM: 'platform', INSIGHT: 'insightId', DAY_OF_WEEK: 'dayOfWeek', HOUR_OF_DAY: 'hourOfDay' })[d] as never,
+  const cmpKey = (a: unknown, b: unknown) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : (a as number | string) < (b as number | string) ? -1 : 1;
+  const order: (keyof (typeof out)[0]['key'])[] = groupBy.map(
+    (d) =>
+      ({ FORMAT: 'format', PLATFORM: 'platform', INSIGHT: 'insightId', DAY_OF_WEEK: 'dayOfWeek', HOUR_OF_DAY: 'hourOfDay' })[d] as never,
   );
   out.sort((a, b) => {
-    const ea = a.agg.avgEngagementRate, eb = b.agg.avgEngagementRate;
+    const ea = a.agg.avgEngagementRate,
+      eb = b.agg.avgEngagementRate;
     if (ea !== eb) return ea === null ? 1 : eb === null ? -1 : eb - ea;
     if (a.agg.contentCount !== b.agg.contentCount) return b.agg.contentCount - a.agg.contentCount;
     for (const k of order) {
@@ -129,7 +138,8 @@ describe('contentBreakdown', () => {
       filter: { insightId: String(insights[0].id), publishedAfter: '2026-06-05T00:00:00Z', publishedBefore: '2026-06-20T00:00:00Z' },
       only: (r) =>
         plans.get(r.contentPlanId)!.insightId === insights[0].id &&
-        r.publishedAt >= new Date('2026-06-05T00:00:00Z') && r.publishedAt <= new Date('2026-06-20T00:00:00Z'),
+        r.publishedAt >= new Date('2026-06-05T00:00:00Z') &&
+        r.publishedAt <= new Date('2026-06-20T00:00:00Z'),
     });
   });
 
@@ -157,7 +167,11 @@ describe('validation: BAD_USER_INPUT naming the argument', () => {
   });
 
   test('unknown time zone and malformed insightId', async () => {
-    expectBadInput(await breakdown({ groupBy: ['HOUR_OF_DAY'], tz: 'Atlantis/Capital' }), 'timeZone', /^must be an IANA time zone name .*, got "Atlantis\/Capital"$/);
+    expectBadInput(
+      await breakdown({ groupBy: ['HOUR_OF_DAY'], tz: 'Atlantis/Capital' }),
+      'timeZone',
+      /^must be an IANA time zone name .*, got "Atlantis\/Capital"$/,
+    );
     expectBadInput(
       await breakdown({ groupBy: ['FORMAT'], filter: { insightId: 'abc' } }),
       'filter',

@@ -24,11 +24,17 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const FIELDS: Record<string, { query: string; summary: (data: any) => Summary }> = {
   engagementTimeSeries: {
     query: `{ engagementTimeSeries(bucket: DAY, from: "${FROM}", to: "${TO}", timeZone: "Europe/Berlin") { bucketStart contentCount impressions avgEngagementRate } }`,
-    summary: (d) => ({ count: sum(d.engagementTimeSeries.map((p: any) => p.contentCount)), views: sum(d.engagementTimeSeries.map((p: any) => p.impressions)) }),
+    summary: (d) => ({
+      count: sum(d.engagementTimeSeries.map((p: any) => p.contentCount)),
+      views: sum(d.engagementTimeSeries.map((p: any) => p.impressions)),
+    }),
   },
   contentBreakdown: {
     query: `{ contentBreakdown(groupBy: [PLATFORM, FORMAT]) { platform format contentCount impressions avgEngagementRate } }`,
-    summary: (d) => ({ count: sum(d.contentBreakdown.map((r: any) => r.contentCount)), views: sum(d.contentBreakdown.map((r: any) => r.impressions)) }),
+    summary: (d) => ({
+      count: sum(d.contentBreakdown.map((r: any) => r.contentCount)),
+      views: sum(d.contentBreakdown.map((r: any) => r.impressions)),
+    }),
   },
   bestPostingTimes: {
     query: `{ bestPostingTimes(windowDays: 30, minPosts: 1, first: 100) { dayOfWeek hourOfDay posts avgEngagementRate avgViews } }`,
@@ -50,7 +56,14 @@ const truth = (): Summary => ({ count: rows.length, views: sum(rows.map((r) => r
 /** A row written straight into the database (what any write does), 1..20 days old. */
 async function addRow() {
   const age = (1 + (rows.length % 20)) * DAY + rows.length * 3_600_000;
-  rows.push(await factories(db.pool).content({ contentPlanId: planId, publishedAt: new Date(NOW - age), views: 10 + rows.length, engagementRate: 0.25 }));
+  rows.push(
+    await factories(db.pool).content({
+      contentPlanId: planId,
+      publishedAt: new Date(NOW - age),
+      views: 10 + rows.length,
+      engagementRate: 0.25,
+    }),
+  );
 }
 
 /**

@@ -4,7 +4,11 @@
  */
 import type { ContentRow } from '../support/factories';
 
-export interface Agg { contentCount: number; impressions: number; avgEngagementRate: number | null }
+export interface Agg {
+  contentCount: number;
+  impressions: number;
+  avgEngagementRate: number | null;
+}
 
 export function aggregate(rows: Pick<ContentRow, 'views' | 'engagementRate'>[]): Agg {
   const rated = rows.filter((r) => r.engagementRate !== null);

@@ -132,7 +132,12 @@ describe('ranges and empty buckets', () => {
       '2026-10-28T00:00:00.000Z',
       '2026-10-29T00:00:00.000Z',
     ]);
-    expect(ok(res).engagementTimeSeries[0]).toEqual({ bucketStart: '2026-10-26T00:00:00.000Z', contentCount: 0, impressions: 0, avgEngagementRate: null });
+    expect(ok(res).engagementTimeSeries[0]).toEqual({
+      bucketStart: '2026-10-26T00:00:00.000Z',
+      contentCount: 0,
+      impressions: 0,
+      avgEngagementRate: null,
+    });
   });
 
   test('from inside a bucket: that whole bucket is listed but only rows from `from` on count; `to` is exclusive', async () => {
@@ -154,7 +159,11 @@ describe('ranges and empty buckets', () => {
     const starts = ['2026-10-23T22:00:00.000Z', '2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z'];
     await check({ ...vars, platform: 'TIKTOK' }, starts, (r) => r.platform === 'tiktok');
     await check({ ...vars, format: 'SHORT_VIDEO' }, starts, (r) => r.contentPlanId === shortPlan);
-    await check({ ...vars, format: 'VIDEO', platform: 'YOUTUBE' }, starts, (r) => r.contentPlanId === videoPlan && r.platform === 'youtube');
+    await check(
+      { ...vars, format: 'VIDEO', platform: 'YOUTUBE' },
+      starts,
+      (r) => r.contentPlanId === videoPlan && r.platform === 'youtube',
+    );
     await check({ ...vars, format: 'VIDEO', platform: 'TIKTOK' }, starts, () => false);
   });
 
@@ -164,7 +173,13 @@ describe('ranges and empty buckets', () => {
     const got = ok(await series({ bucket: 'DAY', from: from.toISOString(), to: to.toISOString() })).engagementTimeSeries;
     expect(got).toHaveLength(1000);
     expect(got[999].bucketStart).toBe(new Date(to.getTime() - 86_400_000).toISOString());
-    const hours = ok(await series({ bucket: 'HOUR', from: '2026-01-01T00:00:00Z', to: new Date(Date.parse('2026-01-01T00:00:00Z') + 1000 * 3_600_000).toISOString() }));
+    const hours = ok(
+      await series({
+        bucket: 'HOUR',
+        from: '2026-01-01T00:00:00Z',
+        to: new Date(Date.parse('2026-01-01T00:00:00Z') + 1000 * 3_600_000).toISOString(),
+      }),
+    );
     expect(hours.engagementTimeSeries).toHaveLength(1000);
   });
 });
@@ -172,7 +187,11 @@ describe('ranges and empty buckets', () => {
 describe('validation: BAD_USER_INPUT naming the argument', () => {
   test('unknown time zone; PostgreSQL names that are not Area/Location zones are refused too', async () => {
     for (const tz of ['Mars/Olympus_Mons', 'europe/berlin ', '', 'EST', 'EST5EDT', 'posixrules', 'localtime', 'Factory', 'CEST']) {
-      expectBadInput(await series({ bucket: 'DAY', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', tz }), 'timeZone', /^must be an IANA time zone name such as "Europe\/Berlin" or "UTC", got ".*"$/);
+      expectBadInput(
+        await series({ bucket: 'DAY', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', tz }),
+        'timeZone',
+        /^must be an IANA time zone name such as "Europe\/Berlin" or "UTC", got ".*"$/,
+      );
     }
   });
 
@@ -191,10 +210,26 @@ describe('validation: BAD_USER_INPUT naming the argument', () => {
 
   test('more than 1000 buckets', async () => {
     const from = Date.parse('2025-01-01T00:00:00Z');
-    const res = await series({ bucket: 'DAY', from: new Date(from).toISOString(), to: new Date(from + 1000 * 86_400_000 + 1).toISOString() });
+    const res = await series({
+      bucket: 'DAY',
+      from: new Date(from).toISOString(),
+      to: new Date(from + 1000 * 86_400_000 + 1).toISOString(),
+    });
     expectBadInput(res, 'to', /^from\.\.to spans 1001 DAY buckets in UTC; at most 1000 are allowed$/);
-    expectBadInput(await series({ bucket: 'HOUR', from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z', tz: 'Asia/Kolkata' }), 'to', /^from\.\.to spans \d+ HOUR buckets in Asia\/Kolkata; at most 1000 are allowed$/);
-    expectBadInput(await series({ bucket: 'WEEK', from: '2000-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }), 'to', /^from\.\.to spans \d+ WEEK buckets in UTC; at most 1000 are allowed$/);
-    expectBadInput(await series({ bucket: 'MONTH', from: '1900-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }), 'to', /^from\.\.to spans \d+ MONTH buckets in UTC; at most 1000 are allowed$/);
+    expectBadInput(
+      await series({ bucket: 'HOUR', from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z', tz: 'Asia/Kolkata' }),
+      'to',
+      /^from\.\.to spans \d+ HOUR buckets in Asia\/Kolkata; at most 1000 are allowed$/,
+    );
+    expectBadInput(
+      await series({ bucket: 'WEEK', from: '2000-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }),
+      'to',
+      /^from\.\.to spans \d+ WEEK buckets in UTC; at most 1000 are allowed$/,
+    );
+    expectBadInput(
+      await series({ bucket: 'MONTH', from: '1900-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }),
+      'to',
+      /^from\.\.to spans \d+ MONTH buckets in UTC; at most 1000 are allowed$/,
+    );
   });
 });

@@ -91,10 +91,14 @@ export interface EmbeddedPgProcess {
 /** An embedded PostgreSQL in its own process (see embedded-pg-main.ts). */
 export async function spawnEmbeddedPostgres(dataDir: string, port: number, database: string): Promise<EmbeddedPgProcess> {
   const root = path.join(__dirname, '..', '..');
-  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-main.ts', dataDir, String(port), database], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-main.ts', dataDir, String(port), database],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));

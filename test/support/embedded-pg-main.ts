@@ -10,7 +10,11 @@ const [dataDir, port, database] = process.argv.slice(2);
 startEmbeddedPostgres({ dataDir, port: Number(port), database }).then(
   (pg) => {
     process.stdout.write(`${JSON.stringify({ url: pg.url })}\n`);
-    const stop = () => pg.stop().then(() => process.exit(0), () => process.exit(1));
+    const stop = () =>
+      pg.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   },

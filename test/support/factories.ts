@@ -7,19 +7,60 @@ import type { Pool } from 'pg';
 let seq = 0;
 const next = () => ++seq;
 
-export interface InsightRow { id: number; topic: string; score: number; createdAt: Date }
-export interface PlanRow { id: number; insightId: number | null; title: string; format: string; platform: string; status: string; createdAt: Date }
-export interface ContentRow {
-  id: number; contentPlanId: number; platform: string; publishedAt: Date; views: number | null; likes: number | null;
-  comments: number | null; shares: number | null; engagementRate: number | null;
+export interface InsightRow {
+  id: number;
+  topic: string;
+  score: number;
+  createdAt: Date;
 }
-export interface UserRow { id: number; handle: string; platform: string; tier: string; engagementScore: number; createdAt: Date }
-export interface InteractionRow { id: number; userId: number; contentId: number | null; type: string; timestamp: Date }
-export interface RunRow { id: number; agentName: string; status: string; startedAt: Date; executionTime: number | null }
+export interface PlanRow {
+  id: number;
+  insightId: number | null;
+  title: string;
+  format: string;
+  platform: string;
+  status: string;
+  createdAt: Date;
+}
+export interface ContentRow {
+  id: number;
+  contentPlanId: number;
+  platform: string;
+  publishedAt: Date;
+  views: number | null;
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  engagementRate: number | null;
+}
+export interface UserRow {
+  id: number;
+  handle: string;
+  platform: string;
+  tier: string;
+  engagementScore: number;
+  createdAt: Date;
+}
+export interface InteractionRow {
+  id: number;
+  userId: number;
+  contentId: number | null;
+  type: string;
+  timestamp: Date;
+}
+export interface RunRow {
+  id: number;
+  agentName: string;
+  status: string;
+  startedAt: Date;
+  executionTime: number | null;
+}
 
 export function factories(pool: Pool) {
   return {
-    async insight(o: Partial<{ topic: string; score: number; createdAt: Date; summary: string | null; source: string | null }> = {}): Promise<InsightRow> {
+    async insight(
+      o: Partial<{ topic: string; score: number; createdAt: Date; summary: string | null; source: string | null }> = {},
+    ): Promise<InsightRow> {
       const r = await pool.query(
         `INSERT INTO insights (topic, summary, source, score, created_at) VALUES ($1, $2, $3, $4, coalesce($5, now()))
          RETURNING id, topic, score, created_at`,
@@ -28,18 +69,34 @@ export function factories(pool: Pool) {
       const row = r.rows[0];
       return { id: row.id, topic: row.topic, score: row.score, createdAt: row.created_at };
     },
-    async plan(o: Partial<{ insightId: number | null; title: string; format: string; platform: string; status: string; createdAt: Date }> = {}): Promise<PlanRow> {
+    async plan(
+      o: Partial<{ insightId: number | null; title: string; format: string; platform: string; status: string; createdAt: Date }> = {},
+    ): Promise<PlanRow> {
       const r = await pool.query(
         `INSERT INTO content_plans (insight_id, title, format, platform, status, created_at)
          VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))
          RETURNING id, insight_id AS "insightId", title, format, platform, status, created_at AS "createdAt"`,
-        [o.insightId ?? null, o.title ?? `plan ${next()}`, o.format ?? 'video', o.platform ?? 'youtube', o.status ?? 'draft', o.createdAt ?? null],
+        [
+          o.insightId ?? null,
+          o.title ?? `plan ${next()}`,
+          o.format ?? 'video',
+          o.platform ?? 'youtube',
+          o.status ?? 'draft',
+          o.createdAt ?? null,
+        ],
       );
       return r.rows[0];
     },
     async content(o: Partial<Omit<ContentRow, 'id'>> & { contentPlanId: number }): Promise<ContentRow> {
       const v = {
-        platform: 'youtube', publishedAt: new Date(), views: null, likes: null, comments: null, shares: null, engagementRate: null, ...o,
+        platform: 'youtube',
+        publishedAt: new Date(),
+        views: null,
+        likes: null,
+        comments: null,
+        shares: null,
+        engagementRate: null,
+        ...o,
       };
       const r = await pool.query(
         `INSERT INTO published_content (content_plan_id, platform, published_at, views, likes, comments, shares, engagement_rate)
@@ -48,7 +105,9 @@ export function factories(pool: Pool) {
       );
       return { id: r.rows[0].id, ...v };
     },
-    async user(o: Partial<{ handle: string; platform: string; tier: string; engagementScore: number; createdAt: Date }> = {}): Promise<UserRow> {
+    async user(
+      o: Partial<{ handle: string; platform: string; tier: string; engagementScore: number; createdAt: Date }> = {},
+    ): Promise<UserRow> {
       const v = { handle: `user${next()}`, platform: 'youtube', tier: 'newcomer', engagementScore: 0, ...o };
       const r = await pool.query(
         `INSERT INTO community_users (handle, platform, tier, engagement_score, created_at) VALUES ($1, $2, $3, $4, coalesce($5, now()))
@@ -65,7 +124,16 @@ export function factories(pool: Pool) {
       );
       return { id: Number(r.rows[0].id), ...v } as InteractionRow;
     },
-    async run(o: Partial<{ agentName: string; status: string; startedAt: Date; finishedAt: Date | null; executionTime: number | null; error: string | null }> = {}): Promise<RunRow> {
+    async run(
+      o: Partial<{
+        agentName: string;
+        status: string;
+        startedAt: Date;
+        finishedAt: Date | null;
+        executionTime: number | null;
+        error: string | null;
+      }> = {},
+    ): Promise<RunRow> {
       const v = { agentName: 'ConversionAgent', status: 'success', startedAt: new Date(), executionTime: 10, ...o };
       const r = await pool.query(
         `INSERT INTO agent_logs (agent_name, status, started_at, finished_at, execution_time, error) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -82,7 +150,16 @@ export function factories(pool: Pool) {
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */
 export async function rowCounts(pool: Pool): Promise<Record<string, number>> {
-  const tables = ['insights', 'content_plans', 'published_content', 'community_users', 'user_interactions', 'agent_logs', 'performance_snapshots', 'strategies'];
+  const tables = [
+    'insights',
+    'content_plans',
+    'published_content',
+    'community_users',
+    'user_interactions',
+    'agent_logs',
+    'performance_snapshots',
+    'strategies',
+  ];
   const r = await pool.query(`SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`);
   return r.rows[0];
 }

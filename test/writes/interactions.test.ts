@@ -30,13 +30,18 @@ function items(n: number, base = Date.UTC(2020, 0, 1)) {
 
 /** Rows written after sinceId, by user, then id: rows go in by user, input order within a user. */
 const stored = async (sinceId: number) =>
-  (await db.pool.query(
-    `SELECT user_id, content_id, interaction_type, timestamp FROM user_interactions WHERE id > $1 ORDER BY user_id, id`,
-    [sinceId],
-  )).rows;
+  (
+    await db.pool.query(
+      `SELECT user_id, content_id, interaction_type, timestamp FROM user_interactions WHERE id > $1 ORDER BY user_id, id`,
+      [sinceId],
+    )
+  ).rows;
 /** The input in the order `stored` returns it (a stable sort by user id). */
 const byUser = <T extends { userId: string }>(input: T[]): T[] =>
-  input.map((it, i) => ({ it, i })).sort((a, b) => Number(a.it.userId) - Number(b.it.userId) || a.i - b.i).map((x) => x.it);
+  input
+    .map((it, i) => ({ it, i }))
+    .sort((a, b) => Number(a.it.userId) - Number(b.it.userId) || a.i - b.i)
+    .map((x) => x.it);
 const maxId = async () => Number((await db.pool.query('SELECT coalesce(max(id), 0) AS m FROM user_interactions')).rows[0].m);
 
 test('stores every item as given: lower-case type, content or null, timestamp or now', async () => {
@@ -59,13 +64,19 @@ test('stores every item as given: lower-case type, content or null, timestamp or
 
 test('timestamps with an offset are stored as the instant and read back in UTC with milliseconds', async () => {
   const user = await f.user();
-  ok(await server.gql(M.recordInteractions, {
-    input: [
-      { userId: String(user.id), type: 'LIKE', timestamp: '2026-04-01T10:00:00.123+05:30' },
-      { userId: String(user.id), type: 'VIEW', timestamp: '2026-03-31T23:00:00-08:00' },
-    ],
-  }));
-  const read = ok(await server.gql(`query ($id: ID!) { communityUser(id: $id) { interactions(first: 5) { nodes { type timestamp } } } }`, { id: String(user.id) }));
+  ok(
+    await server.gql(M.recordInteractions, {
+      input: [
+        { userId: String(user.id), type: 'LIKE', timestamp: '2026-04-01T10:00:00.123+05:30' },
+        { userId: String(user.id), type: 'VIEW', timestamp: '2026-03-31T23:00:00-08:00' },
+      ],
+    }),
+  );
+  const read = ok(
+    await server.gql(`query ($id: ID!) { communityUser(id: $id) { interactions(first: 5) { nodes { type timestamp } } } }`, {
+      id: String(user.id),
+    }),
+  );
   expect(read.communityUser.interactions.nodes).toEqual([
     { type: 'VIEW', timestamp: '2026-04-01T07:00:00.000Z' },
     { type: 'LIKE', timestamp: '2026-04-01T04:30:00.123Z' },
@@ -86,7 +97,9 @@ test('5000 items: one call, the same number of SQL statements as for 1 item', as
   const rows = await stored(since);
   const now = new Set(rows.filter((r) => r.timestamp.getUTCFullYear() !== 2020).map((r) => r.timestamp.getTime()));
   expect(now.size).toBeLessThanOrEqual(2); // one "now" per call
-  const got = rows.map((r) => key(r.user_id, r.content_id, r.interaction_type, now.has(r.timestamp.getTime()) ? 'now' : r.timestamp.toISOString()));
+  const got = rows.map((r) =>
+    key(r.user_id, r.content_id, r.interaction_type, now.has(r.timestamp.getTime()) ? 'now' : r.timestamp.toISOString()),
+  );
   const want = byUser([...items(1), ...items(5000)]).map((i) => key(i.userId, i.contentId, i.type.toLowerCase(), i.timestamp ?? 'now'));
   expect(got.sort()).toEqual(want.sort());
 });
@@ -127,14 +140,16 @@ test('an unknown interaction type is refused by the enum, naming the item', asyn
 
 test('a relation read later in the same request sees the recorded rows, not the earlier cached page', async () => {
   const user = await f.user({ handle: 'fresh', platform: 'x' });
-  const res = ok(await server.gql(
-    `mutation ($input: [RecordInteractionInput!]!) {
+  const res = ok(
+    await server.gql(
+      `mutation ($input: [RecordInteractionInput!]!) {
       before: upsertCommunityUser(input: { handle: "fresh", platform: X }) { interactions { totalCount } }
       record: recordInteractions(input: $input) { inserted }
       after: upsertCommunityUser(input: { handle: "fresh", platform: X }) { interactions { totalCount nodes { type } } }
     }`,
-    { input: [{ userId: String(user.id), type: 'FOLLOW' }] },
-  ));
+      { input: [{ userId: String(user.id), type: 'FOLLOW' }] },
+    ),
+  );
   expect(res).toEqual({
     before: { interactions: { totalCount: 0 } },
     record: { inserted: 1 },

@@ -64,7 +64,13 @@ describe('numbers', () => {
   });
 
   test.each(['views', 'likes', 'comments', 'shares', 'engagementRate'])('negative %s', async (field) => {
-    await expectRefused(server, db.pool, M.updateContentMetrics, { input: { contentId: String(content.id), [field]: -1 } }, `input.${field}`);
+    await expectRefused(
+      server,
+      db.pool,
+      M.updateContentMetrics,
+      { input: { contentId: String(content.id), [field]: -1 } },
+      `input.${field}`,
+    );
   });
 
   test('negative executionTime', async () => {
@@ -72,7 +78,13 @@ describe('numbers', () => {
   });
 
   test('counts beyond SafeInt and non-integers are refused by the scalar, naming the field', async () => {
-    await expectRefused(server, db.pool, M.updateContentMetrics, { input: { contentId: String(content.id), views: 2 ** 53 } }, 'input.views');
+    await expectRefused(
+      server,
+      db.pool,
+      M.updateContentMetrics,
+      { input: { contentId: String(content.id), views: 2 ** 53 } },
+      'input.views',
+    );
     await expectRefused(server, db.pool, M.updateContentMetrics, { input: { contentId: String(content.id), likes: 1.5 } }, 'input.likes');
   });
 
@@ -84,7 +96,9 @@ describe('numbers', () => {
 describe('dates', () => {
   test('finishedAt before startedAt', async () => {
     const res = await expectRefused(
-      server, db.pool, M.recordAgentRun,
+      server,
+      db.pool,
+      M.recordAgentRun,
       // 10:00+05:30 is 04:30Z: before the start at 10:00Z although the local digits are equal
       { input: { ...run0, finishedAt: '2026-01-01T10:00:00+05:30' } },
       'input.finishedAt',
@@ -101,7 +115,12 @@ describe('dates', () => {
 describe('referenced ids', () => {
   test.each([
     ['createContentPlan unknown insightId', M.createContentPlan, () => ({ ...plan0(), insightId: '999999' }), 'input.insightId'],
-    ['createContentPlan insightId beyond int4', M.createContentPlan, () => ({ ...plan0(), insightId: '9007199254740991' }), 'input.insightId'],
+    [
+      'createContentPlan insightId beyond int4',
+      M.createContentPlan,
+      () => ({ ...plan0(), insightId: '9007199254740991' }),
+      'input.insightId',
+    ],
     ['createContentPlan malformed insightId', M.createContentPlan, () => ({ ...plan0(), insightId: 'abc' }), 'input.insightId'],
     ['publishContent unknown contentPlanId', M.publishContent, () => ({ contentPlanId: '999999' }), 'input.contentPlanId'],
     ['publishContent malformed contentPlanId', M.publishContent, () => ({ contentPlanId: '-1' }), 'input.contentPlanId'],
@@ -109,8 +128,18 @@ describe('referenced ids', () => {
     ['updateContentMetrics malformed contentId', M.updateContentMetrics, () => ({ contentId: '1.5', views: 1 }), 'input.contentId'],
     ['recordInteractions unknown userId', M.recordInteractions, () => [{ userId: '999999', type: 'VIEW' }], 'input[0].userId'],
     ['recordInteractions malformed userId', M.recordInteractions, () => [{ userId: '0', type: 'VIEW' }], 'input[0].userId'],
-    ['recordInteractions unknown contentId', M.recordInteractions, () => [{ userId: String(user.id), type: 'VIEW', contentId: '999999' }], 'input[0].contentId'],
-    ['recordInteractions malformed contentId', M.recordInteractions, () => [{ userId: String(user.id), type: 'VIEW', contentId: 'x' }], 'input[0].contentId'],
+    [
+      'recordInteractions unknown contentId',
+      M.recordInteractions,
+      () => [{ userId: String(user.id), type: 'VIEW', contentId: '999999' }],
+      'input[0].contentId',
+    ],
+    [
+      'recordInteractions malformed contentId',
+      M.recordInteractions,
+      () => [{ userId: String(user.id), type: 'VIEW', contentId: 'x' }],
+      'input[0].contentId',
+    ],
   ])('%s', async (_name, query, input, field) => {
     await expectRefused(server, db.pool, query, { input: input() }, field);
   });
@@ -142,7 +171,14 @@ describe('access', () => {
         gql: (q, v) => guarded.gql(q, v, key ? { authorization: `Bearer ${key}` } : {}),
       });
       await expectRefused(as('r-key'), db.pool, M.createInsight, { input: { topic: 't' } }, 'createInsight', 'FORBIDDEN');
-      await expectRefused(as(), db.pool, M.recordInteractions, { input: [{ userId: String(user.id), type: 'VIEW' }] }, 'API key', 'UNAUTHENTICATED');
+      await expectRefused(
+        as(),
+        db.pool,
+        M.recordInteractions,
+        { input: [{ userId: String(user.id), type: 'VIEW' }] },
+        'API key',
+        'UNAUTHENTICATED',
+      );
       const data = ok(await as('w-key').gql(M.createInsight, { input: { topic: 'by a writer' } }));
       expect(data.createInsight.topic).toBe('by a writer');
     } finally {
@@ -157,12 +193,25 @@ describe('date-times PostgreSQL cannot store', () => {
     ['year 1 pushed into year 0 by its offset', '0001-01-01T00:30:00+01:00'],
     ['year 9999 pushed past it by its offset', '9999-12-31T23:00:00-05:00'],
   ])('%s is BAD_USER_INPUT naming the field', async (_name, ts) => {
-    await expectRefused(server, db.pool, M.recordInteractions, { input: [{ userId: String(user.id), type: 'VIEW' }, { userId: String(user.id), type: 'VIEW', timestamp: ts }] }, 'input[1].timestamp');
+    await expectRefused(
+      server,
+      db.pool,
+      M.recordInteractions,
+      {
+        input: [
+          { userId: String(user.id), type: 'VIEW' },
+          { userId: String(user.id), type: 'VIEW', timestamp: ts },
+        ],
+      },
+      'input[1].timestamp',
+    );
     await expectRefused(server, db.pool, M.recordAgentRun, { input: { ...run0, startedAt: ts } }, 'input.startedAt');
   });
 
   test('the first and last storable instants are accepted', async () => {
-    const out = ok(await server.gql(M.recordAgentRun, { input: { ...run0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '9999-12-31T23:59:59.999Z' } })).recordAgentRun;
+    const out = ok(
+      await server.gql(M.recordAgentRun, { input: { ...run0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '9999-12-31T23:59:59.999Z' } }),
+    ).recordAgentRun;
     expect(out).toMatchObject({ startedAt: '0001-01-01T00:00:00.000Z', finishedAt: '9999-12-31T23:59:59.999Z' });
   });
 });

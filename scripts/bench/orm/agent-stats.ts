@@ -23,19 +23,29 @@ export async function analysisBefore(ds: DataSource, p: AnalysisParams): Promise
   for (const log of logs) (byAgent.get(log.agentName) ?? byAgent.set(log.agentName, []).get(log.agentName)!).push(log);
   return [...byAgent.keys()].sort().map((agentName) => {
     const runs = byAgent.get(agentName)!;
-    const times = runs.map((r) => r.executionTime).filter((t): t is number => t !== null).sort((a, b) => a - b);
+    const times = runs
+      .map((r) => r.executionTime)
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => a - b);
     const ok = runs.filter((r) => r.status === 'success').length;
     const last = runs.reduce((m, r) => (r.startedAt > m ? r.startedAt : m), runs[0].startedAt);
     return {
-      agentName, totalRuns: runs.length, successfulRuns: ok, failedRuns: runs.filter((r) => r.status === 'failure').length,
-      successRate: ok / runs.length, avgExecutionTime: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null,
-      p95ExecutionTime: percentileCont(times, 0.95), lastRunAt: last.toISOString(),
+      agentName,
+      totalRuns: runs.length,
+      successfulRuns: ok,
+      failedRuns: runs.filter((r) => r.status === 'failure').length,
+      successRate: ok / runs.length,
+      avgExecutionTime: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null,
+      p95ExecutionTime: percentileCont(times, 0.95),
+      lastRunAt: last.toISOString(),
     };
   });
 }
 
 export async function analysisSeedAfter(ds: DataSource, p: AnalysisParams): Promise<AgentStatsResult[]> {
-  const rows = await ds.getRepository(AgentRunEntity).createQueryBuilder('l')
+  const rows = await ds
+    .getRepository(AgentRunEntity)
+    .createQueryBuilder('l')
     .select('l.agent_name', 'agentName')
     .addSelect('count(l.id)', 'total')
     .addSelect(`sum(CASE WHEN l.status = 'success' THEN 1 ELSE 0 END)`, 'ok')
@@ -48,8 +58,13 @@ export async function analysisSeedAfter(ds: DataSource, p: AnalysisParams): Prom
     .orderBy('l.agent_name COLLATE "C"')
     .getRawMany();
   return rows.map((r) => ({
-    agentName: r.agentName, totalRuns: Number(r.total), successfulRuns: Number(r.ok), failedRuns: Number(r.failed),
-    successRate: Number(r.ok) / Number(r.total), avgExecutionTime: r.avg === null ? null : Number(r.avg),
-    p95ExecutionTime: r.p95 === null ? null : Number(r.p95), lastRunAt: r.last === null ? null : new Date(r.last).toISOString(),
+    agentName: r.agentName,
+    totalRuns: Number(r.total),
+    successfulRuns: Number(r.ok),
+    failedRuns: Number(r.failed),
+    successRate: Number(r.ok) / Number(r.total),
+    avgExecutionTime: r.avg === null ? null : Number(r.avg),
+    p95ExecutionTime: r.p95 === null ? null : Number(r.p95),
+    lastRunAt: r.last === null ? null : new Date(r.last).toISOString(),
   }));
 }

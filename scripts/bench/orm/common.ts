@@ -73,7 +73,14 @@ export const firstRated = (groups: { key: string; avgEngagementRate: number | nu
   groups.find((g) => g.avgEngagementRate !== null)?.key ?? null;
 
 export const WEIGHTS: Record<string, number> = {
-  view: 1, like: 2, click: 2, comment: 4, follow: 5, share: 6, signup: 10, purchase: 20,
+  view: 1,
+  like: 2,
+  click: 2,
+  comment: 4,
+  follow: 5,
+  share: 6,
+  signup: 10,
+  purchase: 20,
 };
 
 export function tierOf(score: number): string {

@@ -44,7 +44,9 @@ export function engagementBefore(ds: DataSource, p: EngagementParams) {
 
 export function engagementSeedAfter(ds: DataSource, p: EngagementParams) {
   const { asOf, cutoff } = windowOf(p);
-  const weight = `CASE i.interaction_type ${Object.entries(WEIGHTS).map(([t, w]) => `WHEN '${t}' THEN ${w}`).join(' ')} END`;
+  const weight = `CASE i.interaction_type ${Object.entries(WEIGHTS)
+    .map(([t, w]) => `WHEN '${t}' THEN ${w}`)
+    .join(' ')} END`;
   const decay = p.halfLifeDays === null ? '1' : `power(0.5, extract(epoch FROM (:asOf::timestamptz - i.timestamp)) / 86400 / :halfLife)`;
   return ds.transaction(async (m) => {
     const stats: { userId: number; total: number }[] = await m

@@ -55,9 +55,24 @@ function keyFits(key: string, cast: KeyCast): boolean {
   if (!KEY_PATTERNS[cast].test(key)) return false;
   if (cast === 'timestamptz') {
     const [y, mo, d, h, mi, s] = key.split(/[- :.+]/, 6).map(Number);
-    const offset = /[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(key)!.slice(1).map((v) => Number(v ?? 0));
-    return y >= 1 && y <= 294275 && mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap(y) ? 29 : DAYS[mo - 1]) &&
-      h <= 23 && mi <= 59 && s <= 59 && offset[0] <= 15 && offset[1] <= 59 && offset[2] <= 59;
+    const offset = /[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?$/
+      .exec(key)!
+      .slice(1)
+      .map((v) => Number(v ?? 0));
+    return (
+      y >= 1 &&
+      y <= 294275 &&
+      mo >= 1 &&
+      mo <= 12 &&
+      d >= 1 &&
+      d <= (mo === 2 && leap(y) ? 29 : DAYS[mo - 1]) &&
+      h <= 23 &&
+      mi <= 59 &&
+      s <= 59 &&
+      offset[0] <= 15 &&
+      offset[1] <= 59 &&
+      offset[2] <= 59
+    );
   }
   if (cast === 'float8') {
     if (/^(-?Infinity|NaN)$/i.test(key)) return true;

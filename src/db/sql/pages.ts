@@ -40,7 +40,12 @@ export function pageOf<T>(rows: KeyedRow[], first: number, totalCount: () => Pro
   const hasNextPage = rows.length > first;
   const kept = hasNextPage ? rows.slice(0, first) : rows;
   const cursorOf = (r: KeyedRow) => encodeCursor(r.__k, r.id);
-  const edges = kept.map((r) => ({ get cursor() { return cursorOf(r); }, node: withoutKey(r) as T }));
+  const edges = kept.map((r) => ({
+    get cursor() {
+      return cursorOf(r);
+    },
+    node: withoutKey(r) as T,
+  }));
   return {
     edges,
     nodes: edges.map((e) => e.node),

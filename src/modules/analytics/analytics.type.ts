@@ -3,7 +3,11 @@ import { ContentFormat, Platform } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
 
 export enum ContentDimension {
-  FORMAT = 'FORMAT', PLATFORM = 'PLATFORM', INSIGHT = 'INSIGHT', DAY_OF_WEEK = 'DAY_OF_WEEK', HOUR_OF_DAY = 'HOUR_OF_DAY',
+  FORMAT = 'FORMAT',
+  PLATFORM = 'PLATFORM',
+  INSIGHT = 'INSIGHT',
+  DAY_OF_WEEK = 'DAY_OF_WEEK',
+  HOUR_OF_DAY = 'HOUR_OF_DAY',
 }
 registerEnumType(ContentDimension, {
   name: 'ContentDimension',
@@ -32,7 +36,10 @@ export class EngagementPoint {
   avgEngagementRate!: number | null;
 }
 
-@ObjectType('ContentBreakdownRow', { simpleResolvers: true, description: 'One group of contentBreakdown; the dimensions not grouped on are null.' })
+@ObjectType('ContentBreakdownRow', {
+  simpleResolvers: true,
+  description: 'One group of contentBreakdown; the dimensions not grouped on are null.',
+})
 export class ContentBreakdownRow {
   @Field(() => ContentFormat, { nullable: true })
   format!: ContentFormat | null;

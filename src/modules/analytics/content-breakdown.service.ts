@@ -15,16 +15,27 @@ import { ContentBreakdownRow, ContentDimension } from './analytics.type';
  * Whitelisted SQL per dimension: the grouping key (also the tie-break order), the output column
  * built from it, and whether the plan must be joined.
  */
-interface DimensionSql { key: (tz: () => string) => string; out: (key: string) => string; alias: string; needsPlan: boolean }
+interface DimensionSql {
+  key: (tz: () => string) => string;
+  out: (key: string) => string;
+  alias: string;
+  needsPlan: boolean;
+}
 const DIMENSIONS: Record<ContentDimension, DimensionSql> = {
   [ContentDimension.FORMAT]: { key: () => 'cp.format', out: (k) => `upper(${k})`, alias: 'format', needsPlan: true },
   [ContentDimension.PLATFORM]: { key: () => 't.platform', out: (k) => `upper(${k})`, alias: 'platform', needsPlan: false },
   [ContentDimension.INSIGHT]: { key: () => 'cp.insight_id', out: (k) => `${k}::text`, alias: 'insightId', needsPlan: true },
   [ContentDimension.DAY_OF_WEEK]: {
-    key: (tz) => `extract(isodow FROM t.published_at AT TIME ZONE ${tz()})::int`, out: (k) => k, alias: 'dayOfWeek', needsPlan: false,
+    key: (tz) => `extract(isodow FROM t.published_at AT TIME ZONE ${tz()})::int`,
+    out: (k) => k,
+    alias: 'dayOfWeek',
+    needsPlan: false,
   },
   [ContentDimension.HOUR_OF_DAY]: {
-    key: (tz) => `extract(hour FROM t.published_at AT TIME ZONE ${tz()})::int`, out: (k) => k, alias: 'hourOfDay', needsPlan: false,
+    key: (tz) => `extract(hour FROM t.published_at AT TIME ZONE ${tz()})::int`,
+    out: (k) => k,
+    alias: 'hourOfDay',
+    needsPlan: false,
   },
 };
 
@@ -49,5 +60,7 @@ export async function contentBreakdown(db: Db, args: ContentBreakdownArgs & { ti
       LIMIT ${limit}`,
     p.values,
   );
-  return rows.map((r) => ({ format: null, platform: null, insightId: null, dayOfWeek: null, hourOfDay: null, ...r }) as ContentBreakdownRow);
+  return rows.map(
+    (r) => ({ format: null, platform: null, insightId: null, dayOfWeek: null, hourOfDay: null, ...r }) as ContentBreakdownRow,
+  );
 }

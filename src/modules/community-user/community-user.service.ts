@@ -15,16 +15,24 @@ const ORDER_KEYS: Record<CommunityUserOrderField, Pick<KeysetOrder, 'key' | 'key
 
 export function listCommunityUsers(db: Db, args: CommunityUsersArgs): Promise<Page<CommunityUser>> {
   const field = args.orderBy?.field ?? CommunityUserOrderField.ENGAGEMENT_SCORE;
-  const order: KeysetOrder = { ...ORDER_KEYS[field], id: 't.id', desc: (args.orderBy?.direction ?? SortDirection.DESC) === SortDirection.DESC };
+  const order: KeysetOrder = {
+    ...ORDER_KEYS[field],
+    id: 't.id',
+    desc: (args.orderBy?.direction ?? SortDirection.DESC) === SortDirection.DESC,
+  };
   const f = args.filter;
-  return rootPage<CommunityUser>(db, { from: 'community_users t', columns: COMMUNITY_USER_COLUMNS, order }, {
-    ...pageArgs(args, order),
-    filter: (p) => {
-      const c: string[] = [];
-      if (f?.tier) c.push(`t.tier = ${p.add(toDb(f.tier))}`);
-      if (f?.platform) c.push(`t.platform = ${p.add(toDb(f.platform))}`);
-      if (f?.minScore !== null && f?.minScore !== undefined) c.push(`t.engagement_score >= ${p.add(f.minScore)}::float8`);
-      return c;
+  return rootPage<CommunityUser>(
+    db,
+    { from: 'community_users t', columns: COMMUNITY_USER_COLUMNS, order },
+    {
+      ...pageArgs(args, order),
+      filter: (p) => {
+        const c: string[] = [];
+        if (f?.tier) c.push(`t.tier = ${p.add(toDb(f.tier))}`);
+        if (f?.platform) c.push(`t.platform = ${p.add(toDb(f.platform))}`);
+        if (f?.minScore !== null && f?.minScore !== undefined) c.push(`t.engagement_score >= ${p.add(f.minScore)}::float8`);
+        return c;
+      },
     },
-  });
+  );
 }

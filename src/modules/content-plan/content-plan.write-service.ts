@@ -18,7 +18,14 @@ export async function createContentPlan(db: Db, input: CreateContentPlanInput): 
     const row = await db.one<ContentPlan>(
       `INSERT INTO content_plans AS t (insight_id, title, format, platform, status, scheduled_for)
        VALUES ($1::int4, $2, $3, $4, $5, $6::timestamptz) RETURNING ${CONTENT_PLAN_COLUMNS}`,
-      [insightId, input.title.trim(), toDb(input.format), toDb(input.platform), toDb(input.status ?? PlanStatus.DRAFT), input.scheduledFor ?? null],
+      [
+        insightId,
+        input.title.trim(),
+        toDb(input.format),
+        toDb(input.platform),
+        toDb(input.status ?? PlanStatus.DRAFT),
+        input.scheduledFor ?? null,
+      ],
     );
     return row!;
   } catch (err) {

@@ -34,7 +34,11 @@ export class PerformanceSnapshotResolver {
 
   /** The stored ids (best first, as of the snapshot), loaded through the request's content loader: one statement for every snapshot. */
   @FieldResolver(() => [PublishedContent])
-  async topContent(@Root() snapshot: PerformanceSnapshot, @Args() { first }: TopContentArgs, @Ctx() ctx: Context): Promise<PublishedContent[]> {
+  async topContent(
+    @Root() snapshot: PerformanceSnapshot,
+    @Args() { first }: TopContentArgs,
+    @Ctx() ctx: Context,
+  ): Promise<PublishedContent[]> {
     const ids = snapshot.topContentIds.slice(0, first ?? 10);
     const rows = await Promise.all(ids.map((id) => ctx.loaders.content.load(id)));
     return rows.filter((r): r is PublishedContent => r !== null);

@@ -9,10 +9,14 @@ import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from './performance
 const ORDER: KeysetOrder = { key: 't.created_at', keyCast: 'timestamptz', nullable: false, id: 't.id', desc: true };
 
 export function listPerformanceSnapshots(db: Db, args: ConnectionArgs): Promise<Page<PerformanceSnapshot>> {
-  return rootPage<PerformanceSnapshot>(db, { from: 'performance_snapshots t', columns: PERFORMANCE_SNAPSHOT_COLUMNS, order: ORDER }, {
-    ...pageArgs(args, ORDER),
-    filter: () => [],
-  });
+  return rootPage<PerformanceSnapshot>(
+    db,
+    { from: 'performance_snapshots t', columns: PERFORMANCE_SNAPSHOT_COLUMNS, order: ORDER },
+    {
+      ...pageArgs(args, ORDER),
+      filter: () => [],
+    },
+  );
 }
 
 /**

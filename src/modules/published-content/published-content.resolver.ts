@@ -31,6 +31,9 @@ export class PublishedContentResolver {
 
   @FieldResolver(() => UserInteractionConnection, { description: 'Newest first.' })
   interactions(@Root() content: PublishedContent, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
-    return ctx.loaders.interactionsByContent.load({ parentId: Number(content.id), ...pageArgs(args, CHILD_SPECS.interactionsByContent.order) });
+    return ctx.loaders.interactionsByContent.load({
+      parentId: Number(content.id),
+      ...pageArgs(args, CHILD_SPECS.interactionsByContent.order),
+    });
   }
 }

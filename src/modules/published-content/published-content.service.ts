@@ -21,13 +21,18 @@ function contentOrder(order: ContentOrder | null | undefined): KeysetOrder {
 }
 
 /** A ContentFilter (or the platform and format arguments of the analytics reads) as the SQL filter takes it. */
-export function contentScope(filter: {
-  platform?: Platform | null;
-  format?: ContentFormat | null;
-  publishedAfter?: Date | null;
-  publishedBefore?: Date | null;
-  insightId?: string | null;
-} | null | undefined): ContentScope {
+export function contentScope(
+  filter:
+    | {
+        platform?: Platform | null;
+        format?: ContentFormat | null;
+        publishedAfter?: Date | null;
+        publishedBefore?: Date | null;
+        insightId?: string | null;
+      }
+    | null
+    | undefined,
+): ContentScope {
   return {
     platform: filter?.platform ? toDb(filter.platform) : null,
     format: filter?.format ? toDb(filter.format) : null,

@@ -8,7 +8,11 @@ import { StrategyRow, STRATEGY_COLUMNS } from './strategy.type';
 const ORDER: KeysetOrder = { key: 't.version', keyCast: 'int8', nullable: false, id: 't.id', desc: true };
 
 export function listStrategies(db: Db, args: ConnectionArgs): Promise<Page<StrategyRow>> {
-  return rootPage<StrategyRow>(db, { from: 'strategies t', columns: STRATEGY_COLUMNS, order: ORDER }, { ...pageArgs(args, ORDER), filter: () => [] });
+  return rootPage<StrategyRow>(
+    db,
+    { from: 'strategies t', columns: STRATEGY_COLUMNS, order: ORDER },
+    { ...pageArgs(args, ORDER), filter: () => [] },
+  );
 }
 
 /** The strategy with the highest version, or null before the first tuneStrategy. */

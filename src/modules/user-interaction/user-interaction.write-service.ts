@@ -67,13 +67,19 @@ export async function recordInteractions(db: Db, items: RecordInteractionInput[]
 
 /** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
 async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise<Error> {
-  const rows = await db.query<{ idx: number; noUser: boolean; noContent: boolean; userId: string; contentId: string | null; total: number }>(
-    MISSING_SQL,
-    [userIds, contentIds],
-  );
+  const rows = await db.query<{
+    idx: number;
+    noUser: boolean;
+    noContent: boolean;
+    userId: string;
+    contentId: string | null;
+    total: number;
+  }>(MISSING_SQL, [userIds, contentIds]);
   if (!rows.length) {
     // The referenced row existed during the check: it was deleted and re-created meanwhile.
-    return invalidArgs([{ path: 'input', problem: 'an interaction referred to a user or content that changed during the call; nothing was recorded' }]);
+    return invalidArgs([
+      { path: 'input', problem: 'an interaction referred to a user or content that changed during the call; nothing was recorded' },
+    ]);
   }
   const problems: Problem[] = [];
   for (const r of rows) {
