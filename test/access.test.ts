@@ -2,8 +2,6 @@
  * Access (docs/api.md): the whole matrix of no key, an unknown key and each role against a
  * query, an ingest mutation and an agent mutation; a refused request writes nothing.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { getMetadataStorage } from 'type-graphql';
 import { loadConfig } from '../src/config';
 import { resolveRole } from '../src/http/auth';
@@ -11,6 +9,7 @@ import { start } from '../src/main';
 import { buildAppSchema } from '../src/schema';
 import { factories, rowCounts } from './support/factories';
 import { GqlResult } from './support/server';
+import { runServerOnce } from './support/child-server';
 import { useTestServer } from './support/use-test-server';
 
 const KEYS = { reader: 'reader-key-0123456789', writer: 'writer-key-0123456789', admin: 'admin-key-0123456789abcdef' };
@@ -120,15 +119,7 @@ describe('NODE_ENV=production without API_KEYS', () => {
   });
 
   test('the server process exits 1 and says why', () => {
-    const root = path.join(__dirname, '..');
-    const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, PORT: '0' } as NodeJS.ProcessEnv;
-    delete env.API_KEYS;
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = runServerOnce({ NODE_ENV: 'production', DATABASE_URL: db.url, API_KEYS: null });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('cannot start: NODE_ENV=production needs API_KEYS');
   });

@@ -3,10 +3,9 @@
  * of actual requests, `Vary: Origin` on every answer, `*` on an open server, and the start-up
  * refusals of CORS_ORIGINS. The browser's side of it: test/frontend/cors-browser.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { factories } from './support/factories';
+import { runServerOnce } from './support/child-server';
 import { useTestServer } from './support/use-test-server';
 
 const APP = 'http://app.example.test:5173';
@@ -158,14 +157,7 @@ describe('CORS_ORIGINS at start-up', () => {
   });
 
   test('the server process exits 1 with a one-line message naming the variable', () => {
-    const root = path.join(__dirname, '..');
-    const env = { ...process.env, CORS_ORIGINS: '*', API_KEYS: `reader:${KEY}`, DATABASE_URL: db.url, PORT: '0' } as NodeJS.ProcessEnv;
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = runServerOnce({ CORS_ORIGINS: '*', API_KEYS: `reader:${KEY}`, DATABASE_URL: db.url });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe("cannot start: CORS_ORIGINS=* is refused with API_KEYS set: list your frontends' origins instead\n");
   });

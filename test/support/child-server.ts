@@ -2,7 +2,7 @@
  * The real server as its own process (`node -r ts-node/register/transpile-only src/main.ts`), for
  * tests about signals, exits and database faults: what the process does, not just the app.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -15,6 +15,25 @@ export interface ChildServer {
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
+}
+
+/**
+ * Runs the server process to its end, for start-ups that must refuse: `env` is laid over this
+ * process's environment, a null value removes a variable. Its exit status and what it printed.
+ */
+export function runServerOnce(env: Record<string, string | null>): { status: number | null; stdout: string; stderr: string } {
+  const full: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === null) delete full[name];
+    else full[name] = value;
+  }
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: path.join(__dirname, '..', '..'),
+    env: full,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 export async function spawnServer(env: Record<string, string>, startTimeoutMs = 90_000): Promise<ChildServer> {
