@@ -11,16 +11,9 @@ import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Progress } from './progress';
 
-export const TABLES = [
-  'insights',
-  'content_plans',
-  'published_content',
-  'community_users',
-  'user_interactions',
-  'agent_logs',
-  'performance_snapshots',
-  'strategies',
-];
+import { TABLES } from '../../src/db/tables';
+
+export { TABLES };
 
 interface Ddl {
   name: string;

@@ -5,18 +5,10 @@
  * new Mutation field belongs in WRITES (a test checks the schema against it; until then it counts
  * as writing every table).
  */
+import { Table, TABLES } from '../db/tables';
 
-export const TABLES = [
-  'insights',
-  'content_plans',
-  'published_content',
-  'community_users',
-  'user_interactions',
-  'agent_logs',
-  'performance_snapshots',
-  'strategies',
-] as const;
-export type Table = (typeof TABLES)[number];
+export { TABLES };
+export type { Table };
 
 /** The tables each cached aggregate reads (content_plans: the format and insight filters and groups). */
 export const READS = {

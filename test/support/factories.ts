@@ -3,6 +3,7 @@
  * when a test only needs data). Each returns what it wrote, so expectations are computed from it.
  */
 import type { Pool } from 'pg';
+import { TABLES } from '../../src/db/tables';
 
 let seq = 0;
 const next = () => ++seq;
@@ -150,16 +151,6 @@ export function factories(pool: Pool) {
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */
 export async function rowCounts(pool: Pool): Promise<Record<string, number>> {
-  const tables = [
-    'insights',
-    'content_plans',
-    'published_content',
-    'community_users',
-    'user_interactions',
-    'agent_logs',
-    'performance_snapshots',
-    'strategies',
-  ];
-  const r = await pool.query(`SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`);
+  const r = await pool.query(`SELECT ${TABLES.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`);
   return r.rows[0];
 }
