@@ -17,11 +17,11 @@ export class AgentRunsArgs extends ConnectionArgs {
   @TrimmedText(500)
   agentName?: string | null;
 
-  @Field(() => RunStatus, { nullable: true })
+  @Field(() => RunStatus, { nullable: true, description: 'Only runs with this status; null for all.' })
   status?: RunStatus | null;
 }
 
-@InputType()
+@InputType({ description: 'A run of an external agent to record.' })
 export class RecordAgentRunInput {
   @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
@@ -40,10 +40,10 @@ export class RecordAgentRunInput {
   })
   status!: RunStatus;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the run started.' })
   startedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run finished, not before startedAt; null while running.' })
   @NotBefore('startedAt')
   finishedAt?: Date | null;
 
@@ -55,16 +55,16 @@ export class RecordAgentRunInput {
   @Max(MAX_EXECUTION_TIME_MS)
   executionTime?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The error message of a failed run; null for none.' })
   error?: string | null;
 
-  @Field(() => JSONScalar, { nullable: true })
+  @Field(() => JSONScalar, { nullable: true, description: 'Free-form JSON to keep with the run; null for none.' })
   details?: unknown;
 }
 
 @ArgsType()
 export class RecordAgentRunArgs {
-  @Field(() => RecordAgentRunInput)
+  @Field(() => RecordAgentRunInput, { description: 'The run to record.' })
   @ValidateNested()
   input!: RecordAgentRunInput;
 }

@@ -15,7 +15,7 @@ const TIME_ZONE = 'An IANA time zone name (e.g. Europe/Berlin); unknown names ar
 /** An explicit null timeZone means the default, UTC. */
 @ArgsType()
 export class EngagementTimeSeriesArgs {
-  @Field(() => TimeBucket)
+  @Field(() => TimeBucket, { description: 'The length of one point of the series.' })
   bucket!: TimeBucket;
 
   @Field(() => DateTimeScalar, { description: 'Inclusive.' })
@@ -29,10 +29,10 @@ export class EngagementTimeSeriesArgs {
   @IsTimeZone()
   timeZone!: string | null;
 
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, { nullable: true, description: 'Only content published on this platform; null for all.' })
   platform?: Platform | null;
 
-  @Field(() => ContentFormat, { nullable: true })
+  @Field(() => ContentFormat, { nullable: true, description: 'Only content whose plan has this format; null for all.' })
   format?: ContentFormat | null;
 }
 
@@ -43,7 +43,7 @@ export class ContentBreakdownArgs {
   @DistinctItems()
   groupBy!: ContentDimension[];
 
-  @Field(() => ContentFilter, { nullable: true })
+  @Field(() => ContentFilter, { nullable: true, description: 'Conditions the content must meet; null for all content.' })
   @ValidateNested()
   filter?: ContentFilter | null;
 
@@ -59,10 +59,10 @@ export class ContentBreakdownArgs {
 
 @ArgsType()
 export class BestPostingTimesArgs {
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, { nullable: true, description: 'Only content published on this platform; null for all.' })
   platform?: Platform | null;
 
-  @Field(() => ContentFormat, { nullable: true })
+  @Field(() => ContentFormat, { nullable: true, description: 'Only content whose plan has this format; null for all.' })
   format?: ContentFormat | null;
 
   @Field(() => String, { nullable: true, defaultValue: 'UTC', description: TIME_ZONE })

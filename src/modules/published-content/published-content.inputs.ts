@@ -13,12 +13,12 @@ import { IntRange, IsEntityId } from '../../graphql/validators';
 export const MAX_METRIC_COUNT = 1e12;
 export const MAX_ENGAGEMENT_RATE = 1000;
 
-@InputType()
+@InputType({ description: 'Conditions on published content; all given conditions must hold, and one left out or null does not filter.' })
 export class ContentFilter {
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, { nullable: true, description: 'Only content published on this platform.' })
   platform?: Platform | null;
 
-  @Field(() => ContentFormat, { nullable: true })
+  @Field(() => ContentFormat, { nullable: true, description: 'Only content whose plan has this format.' })
   format?: ContentFormat | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Inclusive.' })
@@ -27,41 +27,45 @@ export class ContentFilter {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Inclusive.' })
   publishedBefore?: Date | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only content whose plan was drawn from this insight.' })
   @IsEntityId()
   insightId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A sort order for published content; ties are broken by id in the same direction.' })
 export class ContentOrder {
-  @Field(() => ContentOrderField)
+  @Field(() => ContentOrderField, { description: 'The key to sort by.' })
   field!: ContentOrderField;
 
-  @Field(() => SortDirection)
+  @Field(() => SortDirection, { description: 'Ascending or descending.' })
   direction!: SortDirection;
 }
 
 @ArgsType()
 export class ContentsArgs extends ConnectionArgs {
-  @Field(() => ContentFilter, { nullable: true })
+  @Field(() => ContentFilter, { nullable: true, description: 'Conditions the content must meet; null for all content.' })
   @ValidateNested()
   filter?: ContentFilter | null;
 
-  @Field(() => ContentOrder, { nullable: true, defaultValue: { field: ContentOrderField.PUBLISHED_AT, direction: SortDirection.DESC } })
+  @Field(() => ContentOrder, {
+    nullable: true,
+    defaultValue: { field: ContentOrderField.PUBLISHED_AT, direction: SortDirection.DESC },
+    description: 'The sort order; default PUBLISHED_AT DESC (newest first).',
+  })
   @ValidateNested()
   orderBy?: ContentOrder | null;
 }
 
-@InputType()
+@InputType({ description: 'A content plan to mark as published, with where and when.' })
 export class PublishContentInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the content plan that was published; the plan becomes PUBLISHED.' })
   @IsEntityId()
   contentPlanId!: string;
 
   @Field(() => Platform, { nullable: true, description: "Default: the plan's platform." })
   platform?: Platform | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The public URL; null when unknown.' })
   url?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
@@ -70,7 +74,7 @@ export class PublishContentInput {
 
 @InputType({ description: 'Metrics left out (or null) keep their stored value.' })
 export class UpdateContentMetricsInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the published content to update.' })
   @IsEntityId()
   contentId!: string;
 
@@ -101,14 +105,14 @@ export class UpdateContentMetricsInput {
 
 @ArgsType()
 export class PublishContentArgs {
-  @Field(() => PublishContentInput)
+  @Field(() => PublishContentInput, { description: 'The content plan to publish, and where and when.' })
   @ValidateNested()
   input!: PublishContentInput;
 }
 
 @ArgsType()
 export class UpdateContentMetricsArgs {
-  @Field(() => UpdateContentMetricsInput)
+  @Field(() => UpdateContentMetricsInput, { description: 'The content and the metrics to store.' })
   @ValidateNested()
   input!: UpdateContentMetricsInput;
 }
