@@ -21,12 +21,12 @@ registerEnumType(ContentDimension, {
   },
 });
 
-@ObjectType('EngagementPoint', { simpleResolvers: true })
+@ObjectType('EngagementPoint', { simpleResolvers: true, description: 'One bucket of engagementTimeSeries.' })
 export class EngagementPoint {
   @Field(() => DateTimeScalar, { description: 'First instant of the bucket (local midnight, Monday or 1st in the time zone, as UTC).' })
   bucketStart!: Date | string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of content published in the bucket; 0 for an empty bucket.' })
   contentCount!: number;
 
   @Field(() => SafeIntScalar, { description: 'Sum of views (null views count as 0).' })
@@ -41,10 +41,10 @@ export class EngagementPoint {
   description: 'One group of contentBreakdown; the dimensions not grouped on are null.',
 })
 export class ContentBreakdownRow {
-  @Field(() => ContentFormat, { nullable: true })
+  @Field(() => ContentFormat, { nullable: true, description: 'The format of this group; null when not grouped by FORMAT.' })
   format!: ContentFormat | null;
 
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, { nullable: true, description: 'The platform of this group; null when not grouped by PLATFORM.' })
   platform!: Platform | null;
 
   /** Not in the schema: the key the `insight` field resolves through the loader. */
@@ -56,7 +56,7 @@ export class ContentBreakdownRow {
   @Field(() => Int, { nullable: true, description: '0..23, in the time zone.' })
   hourOfDay!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of published content in this group.' })
   contentCount!: number;
 
   @Field(() => SafeIntScalar, { description: 'Sum of views (null views count as 0).' })
