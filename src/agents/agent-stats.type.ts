@@ -17,7 +17,7 @@ export class AgentStats {
   @Field(() => Int, { description: 'Count of FAILURE runs (abandoned ones included), saturating at 2^31 - 1.' })
   failedRuns!: number;
 
-  @Field(() => Float, { description: 'successfulRuns / totalRuns, 0..1.' })
+  @Field(() => Float, { description: 'successfulRuns / totalRuns, a ratio, 0..1.' })
   successRate!: number;
 
   @Field(() => Float, { nullable: true, description: 'Mean execution time in milliseconds of the runs that have one; null when none has.' })
@@ -65,7 +65,7 @@ export class EngagementRecompute {
   @Field(() => Float, { nullable: true, description: 'Days after which an interaction counts half; null for no decay.' })
   halfLifeDays!: number | null;
 
-  @Field(() => Int, { description: 'Users with at least one interaction in the window.' })
+  @Field(() => Int, { description: 'Count of users with at least one interaction in the window.' })
   usersScored!: number;
 
   @Field(() => Int, { description: 'Count of all community users.' })

@@ -50,7 +50,11 @@ export const MIN_LEARNING_RATE = 1e-6;
 
 @InputType({ description: 'Inputs of tuneStrategy (docs/agents.md).' })
 export class TuneStrategyInput {
-  @Field(() => Float, { nullable: true, defaultValue: 0.3, description: `${MIN_LEARNING_RATE} to 1.` })
+  @Field(() => Float, {
+    nullable: true,
+    defaultValue: 0.3,
+    description: `How far the weights move towards the latest snapshot: ${MIN_LEARNING_RATE}..1, default 0.3 (also when null).`,
+  })
   @Min(MIN_LEARNING_RATE)
   @Max(1)
   learningRate?: number | null;
@@ -61,7 +65,10 @@ export class AnalyzeAgentsInput {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only runs started at or after this time; null for no lower bound.' })
   since?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Not before `since`.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Only runs started at or before this time, not before since; null for no upper bound.',
+  })
   @NotBefore('since')
   until?: Date | null;
 }
@@ -100,7 +107,10 @@ export class AgentPerformanceArgs {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only runs started at or after this time; null for no lower bound.' })
   since?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Not before `since`.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Only runs started at or before this time, not before since; null for no upper bound.',
+  })
   @NotBefore('since')
   until?: Date | null;
 }

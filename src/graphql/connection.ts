@@ -40,7 +40,9 @@ export function connectionType<T extends object>(name: string, node: ClassType<T
     @Field(() => PageInfo, { description: 'Whether more rows follow, and the cursor to get them.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'All rows matching the filter, ignoring paging; computed only when selected.' })
+    @Field(() => Int, {
+      description: "Count of all rows matching the field's filter, ignoring first and after; computed only when selected.",
+    })
     totalCount!: number;
   }
   return ConnectionType;

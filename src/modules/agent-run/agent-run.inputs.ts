@@ -13,7 +13,10 @@ const ownAgent = (o: RecordAgentRunInput): boolean => (AGENT_NAMES as readonly s
 
 @ArgsType()
 export class AgentRunsArgs extends ConnectionArgs {
-  @Field(() => String, { nullable: true, description: 'The exact name; 1 to 500 characters after trimming, as names are stored.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only runs of the agent with exactly this name (1..500 characters after trimming); null for all.',
+  })
   @TrimmedText(500)
   agentName?: string | null;
 
@@ -23,7 +26,7 @@ export class AgentRunsArgs extends ConnectionArgs {
 
 @InputType({ description: 'A run of an external agent to record.' })
 export class RecordAgentRunInput {
-  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
+  @Field({ description: 'The name of the agent: 1..500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   agentName!: string;
 
@@ -31,7 +34,9 @@ export class RecordAgentRunInput {
    * A `running` row of one of the server's own agents would look like a run of this server: the run
    * sweep would mark it abandoned at once, and until then it would count in agentPerformance.
    */
-  @Field(() => RunStatus, { description: `RUNNING is refused for the server's own agents (${AGENT_NAMES.join(', ')}).` })
+  @Field(() => RunStatus, {
+    description: `How the run stands; RUNNING is refused for the server's own agents (${AGENT_NAMES.join(', ')}).`,
+  })
   @ValidateIf(ownAgent)
   @IsIn([RunStatus.SUCCESS, RunStatus.FAILURE], {
     message: (a) =>
@@ -49,7 +54,7 @@ export class RecordAgentRunInput {
 
   @Field(() => Float, {
     nullable: true,
-    description: `Milliseconds, 0 to ${MAX_EXECUTION_TIME_MS}. Default: finishedAt - startedAt when both are given.`,
+    description: `Run duration in milliseconds, 0..${MAX_EXECUTION_TIME_MS}; default finishedAt - startedAt when both are given.`,
   })
   @Min(0)
   @Max(MAX_EXECUTION_TIME_MS)

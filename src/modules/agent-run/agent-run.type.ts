@@ -23,7 +23,7 @@ export class AgentRun {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the run finished; null while running.' })
   finishedAt!: Date | null;
 
-  @Field(() => Float, { nullable: true, description: 'Milliseconds; null while running.' })
+  @Field(() => Float, { nullable: true, description: 'Run duration in milliseconds; null while running or when unknown.' })
   executionTime!: number | null;
 
   @Field(() => String, { nullable: true, description: 'The error message of a failed run; null otherwise.' })

@@ -29,10 +29,10 @@ export class EngagementPoint {
   @Field(() => Int, { description: 'Count of content published in the bucket; 0 for an empty bucket.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar, { description: 'Sum of views (null views count as 0).' })
+  @Field(() => SafeIntScalar, { description: 'Sum of views, a count of impressions (null views count as 0).' })
   impressions!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one; null when none has.' })
+  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one, a ratio; null when none has.' })
   avgEngagementRate!: number | null;
 }
 
@@ -50,19 +50,22 @@ export class ContentBreakdownRow {
   /** Not in the schema: the key the `insight` field resolves through the loader. */
   insightId!: string | null;
 
-  @Field(() => Int, { nullable: true, description: '1 = Monday .. 7 = Sunday, in the time zone.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'ISO day of the week of publishedAt in the time zone, 1 = Monday .. 7 = Sunday; null when not grouped by DAY_OF_WEEK.',
+  })
   dayOfWeek!: number | null;
 
-  @Field(() => Int, { nullable: true, description: '0..23, in the time zone.' })
+  @Field(() => Int, { nullable: true, description: 'Hour of publishedAt in the time zone, 0..23; null when not grouped by HOUR_OF_DAY.' })
   hourOfDay!: number | null;
 
   @Field(() => Int, { description: 'Count of published content in this group.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar, { description: 'Sum of views (null views count as 0).' })
+  @Field(() => SafeIntScalar, { description: 'Sum of views, a count of impressions (null views count as 0).' })
   impressions!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one.' })
+  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one, a ratio; null when none has.' })
   avgEngagementRate!: number | null;
 }
 
@@ -73,16 +76,16 @@ export class ContentBreakdownRow {
     '`posts` is how many such items were published in the slot, and both averages are over those items.',
 })
 export class PostingSlot {
-  @Field(() => Int, { description: '1 = Monday .. 7 = Sunday.' })
+  @Field(() => Int, { description: 'ISO day of the week in the time zone, 1 = Monday .. 7 = Sunday.' })
   dayOfWeek!: number;
 
-  @Field(() => Int, { description: '0..23.' })
+  @Field(() => Int, { description: 'Hour of the day in the time zone, 0..23.' })
   hourOfDay!: number;
 
   @Field(() => Int, { description: 'Content items with a non-null engagement rate published in this slot.' })
   posts!: number;
 
-  @Field(() => Float, { description: 'Mean engagement rate of those posts.' })
+  @Field(() => Float, { description: 'Mean engagement rate of those posts, a ratio.' })
   avgEngagementRate!: number;
 
   @Field(() => Float, { description: 'Mean views of those posts (null views count as 0).' })

@@ -50,14 +50,17 @@ export class UserInteractionsArgs extends ConnectionArgs {
 
 @InputType({ description: 'A community user to create, or to update when the handle already exists on the platform.' })
 export class UpsertCommunityUserInput {
-  @Field({ description: '1 to 500 characters after trimming; stored trimmed. Unique per platform.' })
+  @Field({ description: 'The handle on the platform: 1..500 characters after trimming, stored trimmed; unique per platform.' })
   @TrimmedText(500)
   handle!: string;
 
   @Field(() => Platform, { description: 'The platform the handle belongs to.' })
   platform!: Platform;
 
-  @Field(() => String, { nullable: true, description: 'Left out: an existing user keeps its display name; null clears it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The display name; when left out an existing user keeps its own, and null clears it.',
+  })
   displayName?: string | null;
 }
 

@@ -23,7 +23,7 @@ export class CommunityUserResolver {
     return listCommunityUsers(ctx.db, args);
   }
 
-  @FieldResolver(() => UserInteractionConnection, { description: 'Newest first.' })
+  @FieldResolver(() => UserInteractionConnection, { description: "The user's interactions, newest timestamp first." })
   interactions(@Root() user: CommunityUser, @Args() args: UserInteractionsArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
     return ctx.loaders.interactionsByUser.load({
       parentId: Number(user.id),

@@ -34,7 +34,7 @@ export class CreateContentPlanInput {
   @IsEntityId()
   insightId?: string | null;
 
-  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
+  @Field({ description: 'The working title: 1..500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   title!: string;
 

@@ -28,7 +28,7 @@ export class ContentPlanResolver {
     return plan.insightId === null ? null : ctx.loaders.insight.load(plan.insightId);
   }
 
-  @FieldResolver(() => [PublishedContent], { description: 'Newest first, at most 100.' })
+  @FieldResolver(() => [PublishedContent], { description: 'The content published from this plan, newest publishedAt first, at most 100.' })
   publishedContent(@Root() plan: ContentPlan, @Ctx() ctx: Context): Promise<PublishedContent[]> {
     return ctx.loaders.contentByPlan.load(Number(plan.id));
   }

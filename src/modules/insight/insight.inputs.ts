@@ -11,7 +11,7 @@ export class InsightsArgs extends ConnectionArgs {
 
 @InputType({ description: 'A new insight.' })
 export class CreateInsightInput {
-  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
+  @Field({ description: 'The topic: 1..500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   topic!: string;
 
@@ -22,7 +22,7 @@ export class CreateInsightInput {
   source?: string | null;
 
   /** An explicit null means the default, like leaving it out. */
-  @Field(() => Float, { nullable: true, defaultValue: 0, description: 'Relevance, 0..1.' })
+  @Field(() => Float, { nullable: true, defaultValue: 0, description: 'Relevance, a ratio, 0..1; default 0 (also when null).' })
   @Min(0)
   @Max(1)
   score?: number | null;

@@ -16,7 +16,7 @@ export class Insight {
   @Field(() => String, { nullable: true, description: 'Where the insight came from (a URL, a tool or a person); null when unknown.' })
   source!: string | null;
 
-  @Field(() => Float, { description: 'Relevance, 0..1.' })
+  @Field(() => Float, { description: 'Relevance, a ratio, 0..1.' })
   score!: number;
 
   @Field(() => DateTimeScalar, { description: 'When the insight was recorded.' })

@@ -27,7 +27,7 @@ export class PerformanceSnapshotResolver {
   }
 
   @Authorized('reader')
-  @Query(() => PerformanceSnapshotConnection, { description: 'Newest first (createdAt DESC).' })
+  @Query(() => PerformanceSnapshotConnection, { description: 'Performance snapshots, newest createdAt first.' })
   performanceSnapshots(@Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<PerformanceSnapshot>> {
     return listPerformanceSnapshots(ctx.db, args);
   }

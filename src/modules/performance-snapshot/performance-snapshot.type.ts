@@ -51,7 +51,7 @@ export class PerformanceSnapshot {
   @Field(() => Int, { description: 'Days of published content counted before asOf: 1..3650.' })
   windowDays!: number;
 
-  @Field(() => Platform, { nullable: true, description: 'The platform the snapshot was restricted to; null: every platform.' })
+  @Field(() => Platform, { nullable: true, description: 'The platform the snapshot was restricted to; null for all platforms.' })
   platform!: Platform | null;
 
   @Field(() => Int, { description: 'Count of published content in scope.' })

@@ -21,10 +21,10 @@ export class ContentFilter {
   @Field(() => ContentFormat, { nullable: true, description: 'Only content whose plan has this format.' })
   format?: ContentFormat | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Inclusive.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only content published at or after this time (inclusive).' })
   publishedAfter?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Inclusive.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only content published at or before this time (inclusive).' })
   publishedBefore?: Date | null;
 
   @Field(() => ID, { nullable: true, description: 'Only content whose plan was drawn from this insight.' })
@@ -62,13 +62,13 @@ export class PublishContentInput {
   @IsEntityId()
   contentPlanId!: string;
 
-  @Field(() => Platform, { nullable: true, description: "Default: the plan's platform." })
+  @Field(() => Platform, { nullable: true, description: "The platform it was published on; default the plan's platform." })
   platform?: Platform | null;
 
   @Field(() => String, { nullable: true, description: 'The public URL; null when unknown.' })
   url?: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was published; default now.' })
   publishedAt?: Date | null;
 }
 
@@ -78,25 +78,25 @@ export class UpdateContentMetricsInput {
   @IsEntityId()
   contentId!: string;
 
-  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @Field(() => SafeIntScalar, { nullable: true, description: `Count of impressions reported by the platform, 0..${MAX_METRIC_COUNT}.` })
   @IntRange(0, MAX_METRIC_COUNT)
   views?: number | null;
 
-  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @Field(() => SafeIntScalar, { nullable: true, description: `Count of likes reported by the platform, 0..${MAX_METRIC_COUNT}.` })
   @IntRange(0, MAX_METRIC_COUNT)
   likes?: number | null;
 
-  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @Field(() => SafeIntScalar, { nullable: true, description: `Count of comments reported by the platform, 0..${MAX_METRIC_COUNT}.` })
   @IntRange(0, MAX_METRIC_COUNT)
   comments?: number | null;
 
-  @Field(() => SafeIntScalar, { nullable: true, description: `0 to ${MAX_METRIC_COUNT}.` })
+  @Field(() => SafeIntScalar, { nullable: true, description: `Count of shares reported by the platform, 0..${MAX_METRIC_COUNT}.` })
   @IntRange(0, MAX_METRIC_COUNT)
   shares?: number | null;
 
   @Field(() => Float, {
     nullable: true,
-    description: `0 to ${MAX_ENGAGEMENT_RATE}. Default: (likes + comments + shares) / views when views > 0.`,
+    description: `(likes + comments + shares) / views, a ratio, 0..${MAX_ENGAGEMENT_RATE}; default computed from the resulting counts when views > 0.`,
   })
   @Min(0)
   @Max(MAX_ENGAGEMENT_RATE)

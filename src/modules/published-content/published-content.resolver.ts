@@ -29,7 +29,7 @@ export class PublishedContentResolver {
     return ctx.loaders.contentPlan.load(content.contentPlanId);
   }
 
-  @FieldResolver(() => UserInteractionConnection, { description: 'Newest first.' })
+  @FieldResolver(() => UserInteractionConnection, { description: 'The interactions with this content, newest timestamp first.' })
   interactions(@Root() content: PublishedContent, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
     return ctx.loaders.interactionsByContent.load({
       parentId: Number(content.id),

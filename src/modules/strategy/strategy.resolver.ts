@@ -17,7 +17,7 @@ export class StrategyResolver {
   }
 
   @Authorized('reader')
-  @Query(() => StrategyConnection, { description: 'Newest first (version DESC).' })
+  @Query(() => StrategyConnection, { description: 'Strategy versions, highest version first.' })
   strategies(@Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<StrategyRow>> {
     return listStrategies(ctx.db, args);
   }

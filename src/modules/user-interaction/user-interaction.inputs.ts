@@ -24,7 +24,7 @@ export class RecordInteractionInput {
   @IsEntityId()
   declare contentId?: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the user acted; default now.' })
   declare timestamp?: Date | null;
 }
 
