@@ -1,9 +1,9 @@
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType } from 'graphql';
+import { buildSchema as parseSdl, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { buildAppSchema } from '../src/schema';
 
 /** Every named element of the schema (types, fields, arguments, enum values) that has no non-empty description. */
-export function undocumented(schema: GraphQLSchema): string[] {
+function undocumented(schema: GraphQLSchema): string[] {
   const missing: string[] = [];
   const check = (where: string, description: string | null | undefined): void => {
     if (!description?.trim()) missing.push(where);
@@ -27,4 +27,15 @@ export function undocumented(schema: GraphQLSchema): string[] {
 
 test('every type, field, argument and enum value of the schema has a description', async () => {
   expect(undocumented(await buildAppSchema())).toEqual([]);
+});
+
+test('the check names each kind of undocumented element', () => {
+  const sdl = `
+    """Documented."""
+    type Query { "Documented." a(x: Int, "Documented." y: Int): Int b: Kind }
+    enum Kind { "Documented." ONE TWO }
+    input Filter { z: Int }
+    scalar Stamp
+  `;
+  expect(undocumented(parseSdl(sdl))).toEqual(['Query.a(x)', 'Query.b', 'Kind', 'Kind.TWO', 'Filter', 'Filter.z', 'Stamp']);
 });
