@@ -96,7 +96,7 @@ export class UpdateContentMetricsInput {
 
   @Field(() => Float, {
     nullable: true,
-    description: `(likes + comments + shares) / views, a ratio, 0..${MAX_ENGAGEMENT_RATE}; default computed from the resulting counts when views > 0.`,
+    description: `(likes + comments + shares) / views, a ratio, 0..${MAX_ENGAGEMENT_RATE}; default: from the counts when views > 0.`,
   })
   @Min(0)
   @Max(MAX_ENGAGEMENT_RATE)
