@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray } from 'type-graphql';
 import { authChecker } from './graphql/auth';
 import { wrapMutationFields } from './graphql/mutation-operation';
 import { DateTimeScalar } from './graphql/scalars';
@@ -50,13 +50,21 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ContentBreakdownRowResolver,
 ];
 
+/** type-graphql has no option for the root types' descriptions: they are set on the built schema, before it is emitted. */
+const ROOT_DESCRIPTIONS = {
+  Query: "The reads: entities by id, their connections, the agents' results and the analytics aggregates (reader role).",
+  Mutation: 'The writes: ingest of entities (writer role) and the four agent runs (admin role).',
+};
+
 export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     validateFn: validateArgs,
-    emitSchemaFile: opts.emitTo ? { path: opts.emitTo, sortedSchema: false } : false,
   });
+  schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;
+  schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
+  if (opts.emitTo) await emitSchemaDefinitionFile(opts.emitTo, schema, { sortedSchema: false });
   return wrapMutationFields(schema);
 }

@@ -8,7 +8,7 @@ import { IntRange, IsCursor, IsEntityId, NotNull } from './validators';
 /** The lookups by id (insight, content, agentRun, ...); an unknown id answers null. */
 @ArgsType()
 export class IdArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The row id: a positive integer in decimal; an unknown id answers null.' })
   @IsEntityId()
   id!: string;
 }
@@ -16,12 +16,19 @@ export class IdArgs {
 /** `first` and `after` of every connection; a field with more arguments extends it. */
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 20 })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 20,
+    description: 'Rows per page: 0..100, default 20; null or out of range is refused.',
+  })
   @NotNull()
   @IntRange(0, MAX_FIRST)
   first!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Start after this cursor (an endCursor or edge cursor of the same field); null for the first page.',
+  })
   @IsCursor()
   after?: string | null;
 }

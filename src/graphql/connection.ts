@@ -7,37 +7,42 @@ import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 /** `first` is 0..100 on every list: outside that range it is refused, never clamped. */
 export const MAX_FIRST = 100;
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'Where a page of a connection stands in the whole list.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more rows follow this page; ask for them with after: endCursor.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the last edge of this page; null when the page is empty.' })
   endCursor!: string | null;
 }
 
 export function connectionType<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class EdgeType {
-    @Field()
+    @Field({ description: 'Opaque cursor of this row; pass it as after to get the rows that follow.' })
     cursor!: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  @ObjectType(`${name}Connection`, {
+    simpleResolvers: true,
+    description: `A page of ${name} rows, in the order of the field (docs/api.md).`,
+  })
   class ConnectionType {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: 'The rows of this page with their cursors.' })
     edges!: EdgeType[];
 
-    @Field(() => [node])
+    @Field(() => [node], { description: 'The rows of this page, without cursors.' })
     nodes!: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more rows follow, and the cursor to get them.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'All rows matching the filter, ignoring paging; computed only when selected.' })
+    @Field(() => Int, {
+      description: "Count of all rows matching the field's filter, ignoring first and after; computed only when selected.",
+    })
     totalCount!: number;
   }
   return ConnectionType;

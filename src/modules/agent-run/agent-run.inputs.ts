@@ -13,17 +13,20 @@ const ownAgent = (o: RecordAgentRunInput): boolean => (AGENT_NAMES as readonly s
 
 @ArgsType()
 export class AgentRunsArgs extends ConnectionArgs {
-  @Field(() => String, { nullable: true, description: 'The exact name; 1 to 500 characters after trimming, as names are stored.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only runs of the agent with exactly this name (1..500 characters after trimming); null for all.',
+  })
   @TrimmedText(500)
   agentName?: string | null;
 
-  @Field(() => RunStatus, { nullable: true })
+  @Field(() => RunStatus, { nullable: true, description: 'Only runs with this status; null for all.' })
   status?: RunStatus | null;
 }
 
-@InputType()
+@InputType({ description: 'A run of an external agent to record.' })
 export class RecordAgentRunInput {
-  @Field({ description: '1 to 500 characters after trimming; stored trimmed.' })
+  @Field({ description: 'The name of the agent: 1..500 characters after trimming; stored trimmed.' })
   @TrimmedText(500)
   agentName!: string;
 
@@ -31,7 +34,9 @@ export class RecordAgentRunInput {
    * A `running` row of one of the server's own agents would look like a run of this server: the run
    * sweep would mark it abandoned at once, and until then it would count in agentPerformance.
    */
-  @Field(() => RunStatus, { description: `RUNNING is refused for the server's own agents (${AGENT_NAMES.join(', ')}).` })
+  @Field(() => RunStatus, {
+    description: `How the run stands; RUNNING is refused for the server's own agents (${AGENT_NAMES.join(', ')}).`,
+  })
   @ValidateIf(ownAgent)
   @IsIn([RunStatus.SUCCESS, RunStatus.FAILURE], {
     message: (a) =>
@@ -40,31 +45,31 @@ export class RecordAgentRunInput {
   })
   status!: RunStatus;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the run started.' })
   startedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run finished, not before startedAt; null while running.' })
   @NotBefore('startedAt')
   finishedAt?: Date | null;
 
   @Field(() => Float, {
     nullable: true,
-    description: `Milliseconds, 0 to ${MAX_EXECUTION_TIME_MS}. Default: finishedAt - startedAt when both are given.`,
+    description: `Run duration in milliseconds, 0..${MAX_EXECUTION_TIME_MS}; default finishedAt - startedAt when both are given.`,
   })
   @Min(0)
   @Max(MAX_EXECUTION_TIME_MS)
   executionTime?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The error message of a failed run; null for none.' })
   error?: string | null;
 
-  @Field(() => JSONScalar, { nullable: true })
+  @Field(() => JSONScalar, { nullable: true, description: 'Free-form JSON to keep with the run; null for none.' })
   details?: unknown;
 }
 
 @ArgsType()
 export class RecordAgentRunArgs {
-  @Field(() => RecordAgentRunInput)
+  @Field(() => RecordAgentRunInput, { description: 'The run to record.' })
   @ValidateNested()
   input!: RecordAgentRunInput;
 }

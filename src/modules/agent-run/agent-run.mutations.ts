@@ -7,7 +7,7 @@ import { recordAgentRun } from './agent-run.write-service';
 @Resolver()
 export class AgentRunMutations {
   @Authorized('writer')
-  @Mutation(() => AgentRun)
+  @Mutation(() => AgentRun, { description: 'Records a run of an agent that runs outside this server.' })
   recordAgentRun(@Args() { input }: RecordAgentRunArgs, @Ctx() ctx: Context): Promise<AgentRun> {
     return recordAgentRun(ctx.db, input);
   }

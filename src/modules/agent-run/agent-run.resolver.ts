@@ -10,13 +10,13 @@ import { AgentRun, AgentRunConnection } from './agent-run.type';
 @Resolver(() => AgentRun)
 export class AgentRunResolver {
   @Authorized('reader')
-  @Query(() => AgentRun, { nullable: true })
+  @Query(() => AgentRun, { nullable: true, description: 'The agent run with this id; null when there is none.' })
   agentRun(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<AgentRun | null> {
     return ctx.loaders.agentRun.load(entityId(id));
   }
 
   @Authorized('reader')
-  @Query(() => AgentRunConnection)
+  @Query(() => AgentRunConnection, { description: 'Agent runs, newest startedAt first.' })
   agentRuns(@Args() args: AgentRunsArgs, @Ctx() ctx: Context): Promise<Page<AgentRun>> {
     return listAgentRuns(ctx.db, args);
   }

@@ -3,30 +3,36 @@ import { connectionType } from '../../graphql/connection';
 import { RunStatus } from '../../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
 
-@ObjectType('AgentRun', { simpleResolvers: true })
+@ObjectType('AgentRun', {
+  simpleResolvers: true,
+  description: 'One run of an agent: recorded by this server for its own agents, or sent through recordAgentRun.',
+})
 export class AgentRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The agent run id.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'The name of the agent, e.g. ConversionAgent.' })
   agentName!: string;
 
-  @Field(() => RunStatus)
+  @Field(() => RunStatus, { description: 'Whether the run is running, succeeded or failed.' })
   status!: RunStatus;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the run started.' })
   startedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run finished; null while running.' })
   finishedAt!: Date | null;
 
-  @Field(() => Float, { nullable: true, description: 'Milliseconds; null while running.' })
+  @Field(() => Float, { nullable: true, description: 'Run duration in milliseconds; null while running or when unknown.' })
   executionTime!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The error message of a failed run; null otherwise.' })
   error!: string | null;
 
-  @Field(() => JSONScalar, { nullable: true })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: 'Free-form JSON the agent attached (e.g. its inputs and results); null when none.',
+  })
   details!: unknown;
 }
 

@@ -21,18 +21,18 @@ registerEnumType(ContentDimension, {
   },
 });
 
-@ObjectType('EngagementPoint', { simpleResolvers: true })
+@ObjectType('EngagementPoint', { simpleResolvers: true, description: 'One bucket of engagementTimeSeries.' })
 export class EngagementPoint {
   @Field(() => DateTimeScalar, { description: 'First instant of the bucket (local midnight, Monday or 1st in the time zone, as UTC).' })
   bucketStart!: Date | string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of content published in the bucket; 0 for an empty bucket.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar, { description: 'Sum of views (null views count as 0).' })
+  @Field(() => SafeIntScalar, { description: 'Sum of views, a count of impressions (null views count as 0).' })
   impressions!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one; null when none has.' })
+  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one, a ratio; null when none has.' })
   avgEngagementRate!: number | null;
 }
 
@@ -41,28 +41,31 @@ export class EngagementPoint {
   description: 'One group of contentBreakdown; the dimensions not grouped on are null.',
 })
 export class ContentBreakdownRow {
-  @Field(() => ContentFormat, { nullable: true })
+  @Field(() => ContentFormat, { nullable: true, description: 'The format of this group; null when not grouped by FORMAT.' })
   format!: ContentFormat | null;
 
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, { nullable: true, description: 'The platform of this group; null when not grouped by PLATFORM.' })
   platform!: Platform | null;
 
   /** Not in the schema: the key the `insight` field resolves through the loader. */
   insightId!: string | null;
 
-  @Field(() => Int, { nullable: true, description: '1 = Monday .. 7 = Sunday, in the time zone.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'ISO day of the week of publishedAt in the time zone, 1 = Monday .. 7 = Sunday; null when not grouped by DAY_OF_WEEK.',
+  })
   dayOfWeek!: number | null;
 
-  @Field(() => Int, { nullable: true, description: '0..23, in the time zone.' })
+  @Field(() => Int, { nullable: true, description: 'Hour of publishedAt in the time zone, 0..23; null when not grouped by HOUR_OF_DAY.' })
   hourOfDay!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of published content in this group.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar, { description: 'Sum of views (null views count as 0).' })
+  @Field(() => SafeIntScalar, { description: 'Sum of views, a count of impressions (null views count as 0).' })
   impressions!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one.' })
+  @Field(() => Float, { nullable: true, description: 'Mean engagement rate of the content that has one, a ratio; null when none has.' })
   avgEngagementRate!: number | null;
 }
 
@@ -73,16 +76,16 @@ export class ContentBreakdownRow {
     '`posts` is how many such items were published in the slot, and both averages are over those items.',
 })
 export class PostingSlot {
-  @Field(() => Int, { description: '1 = Monday .. 7 = Sunday.' })
+  @Field(() => Int, { description: 'ISO day of the week in the time zone, 1 = Monday .. 7 = Sunday.' })
   dayOfWeek!: number;
 
-  @Field(() => Int, { description: '0..23.' })
+  @Field(() => Int, { description: 'Hour of the day in the time zone, 0..23.' })
   hourOfDay!: number;
 
   @Field(() => Int, { description: 'Content items with a non-null engagement rate published in this slot.' })
   posts!: number;
 
-  @Field(() => Float, { description: 'Mean engagement rate of those posts.' })
+  @Field(() => Float, { description: 'Mean engagement rate of those posts, a ratio.' })
   avgEngagementRate!: number;
 
   @Field(() => Float, { description: 'Mean views of those posts (null views count as 0).' })

@@ -7,7 +7,7 @@ import { upsertCommunityUser } from './community-user.write-service';
 @Resolver()
 export class CommunityUserMutations {
   @Authorized('writer')
-  @Mutation(() => CommunityUser)
+  @Mutation(() => CommunityUser, { description: 'Creates a community user, or updates the one with the same handle and platform.' })
   upsertCommunityUser(@Args() { input }: UpsertCommunityUserArgs, @Ctx() ctx: Context): Promise<CommunityUser> {
     return upsertCommunityUser(ctx.db, input);
   }

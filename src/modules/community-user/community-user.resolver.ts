@@ -12,18 +12,18 @@ import { CommunityUser, CommunityUserConnection } from './community-user.type';
 @Resolver(() => CommunityUser)
 export class CommunityUserResolver {
   @Authorized('reader')
-  @Query(() => CommunityUser, { nullable: true })
+  @Query(() => CommunityUser, { nullable: true, description: 'The community user with this id; null when there is none.' })
   communityUser(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<CommunityUser | null> {
     return ctx.loaders.communityUser.load(entityId(id));
   }
 
   @Authorized('reader')
-  @Query(() => CommunityUserConnection)
+  @Query(() => CommunityUserConnection, { description: 'Community users, in orderBy order (default highest engagementScore first).' })
   communityUsers(@Args() args: CommunityUsersArgs, @Ctx() ctx: Context): Promise<Page<CommunityUser>> {
     return listCommunityUsers(ctx.db, args);
   }
 
-  @FieldResolver(() => UserInteractionConnection, { description: 'Newest first.' })
+  @FieldResolver(() => UserInteractionConnection, { description: "The user's interactions, newest timestamp first." })
   interactions(@Root() user: CommunityUser, @Args() args: UserInteractionsArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
     return ctx.loaders.interactionsByUser.load({
       parentId: Number(user.id),

@@ -3,30 +3,38 @@ import { connectionType } from '../../graphql/connection';
 import { Platform, Tier } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
 
-@ObjectType('CommunityUser', { simpleResolvers: true })
+@ObjectType('CommunityUser', {
+  simpleResolvers: true,
+  description: 'A member of the audience on one platform, with the engagement score and tier of the last recompute.',
+})
 export class CommunityUser {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The community user id.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'The handle on the platform; unique per platform.' })
   handle!: string;
 
-  @Field(() => Platform)
+  @Field(() => Platform, { description: 'The platform the handle belongs to.' })
   platform!: Platform;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The display name; null when unknown.' })
   displayName!: string | null;
 
-  @Field(() => Tier)
+  @Field(() => Tier, { description: 'The tier set by the last recomputeEngagementScores; NEWCOMER before any.' })
   tier!: Tier;
 
-  @Field(() => Float)
+  @Field(() => Float, {
+    description: 'Sum of interaction weight x decay over the window of the last recompute (docs/agents.md), >= 0; 0 before any.',
+  })
   engagementScore!: number;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the score or tier last changed (the asOf of that recompute); null before any change.',
+  })
   scoreUpdatedAt!: Date | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the user was first recorded.' })
   createdAt!: Date;
 }
 

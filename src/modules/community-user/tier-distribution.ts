@@ -3,12 +3,12 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { Db } from '../../db/db';
 import { Tier, TIER_ORDER, toDb } from '../../graphql/enums';
 
-@ObjectType('TierCount', { simpleResolvers: true })
+@ObjectType('TierCount', { simpleResolvers: true, description: 'The number of community users in one tier.' })
 export class TierCount {
-  @Field(() => Tier)
+  @Field(() => Tier, { description: 'The tier.' })
   tier!: Tier;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of community users in this tier.' })
   users!: number;
 }
 

@@ -7,7 +7,7 @@ import { createContentPlan } from './content-plan.write-service';
 @Resolver()
 export class ContentPlanMutations {
   @Authorized('writer')
-  @Mutation(() => ContentPlan)
+  @Mutation(() => ContentPlan, { description: 'Creates a content plan.' })
   createContentPlan(@Args() { input }: CreateContentPlanArgs, @Ctx() ctx: Context): Promise<ContentPlan> {
     return createContentPlan(ctx.db, input);
   }

@@ -12,23 +12,23 @@ import { ContentPlan, ContentPlanConnection } from './content-plan.type';
 @Resolver(() => ContentPlan)
 export class ContentPlanResolver {
   @Authorized('reader')
-  @Query(() => ContentPlan, { nullable: true })
+  @Query(() => ContentPlan, { nullable: true, description: 'The content plan with this id; null when there is none.' })
   contentPlan(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<ContentPlan | null> {
     return ctx.loaders.contentPlan.load(entityId(id));
   }
 
   @Authorized('reader')
-  @Query(() => ContentPlanConnection)
+  @Query(() => ContentPlanConnection, { description: 'Content plans, newest createdAt first.' })
   contentPlans(@Args() args: ContentPlansArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
     return listContentPlans(ctx.db, args);
   }
 
-  @FieldResolver(() => Insight, { nullable: true })
+  @FieldResolver(() => Insight, { nullable: true, description: 'The insight the plan was drawn from; null for none.' })
   insight(@Root() plan: ContentPlan, @Ctx() ctx: Context): Promise<Insight | null> | null {
     return plan.insightId === null ? null : ctx.loaders.insight.load(plan.insightId);
   }
 
-  @FieldResolver(() => [PublishedContent], { description: 'Newest first, at most 100.' })
+  @FieldResolver(() => [PublishedContent], { description: 'The content published from this plan, newest publishedAt first, at most 100.' })
   publishedContent(@Root() plan: ContentPlan, @Ctx() ctx: Context): Promise<PublishedContent[]> {
     return ctx.loaders.contentByPlan.load(Number(plan.id));
   }

@@ -3,27 +3,27 @@ import { connectionType } from '../../graphql/connection';
 import { ContentFormat, PlanStatus, Platform } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
 
-@ObjectType('ContentPlan', { simpleResolvers: true })
+@ObjectType('ContentPlan', { simpleResolvers: true, description: 'A planned piece of content, usually drawn from an insight.' })
 export class ContentPlan {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The content plan id.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'The working title.' })
   title!: string;
 
-  @Field(() => ContentFormat)
+  @Field(() => ContentFormat, { description: 'The planned format.' })
   format!: ContentFormat;
 
-  @Field(() => Platform)
+  @Field(() => Platform, { description: 'The planned platform.' })
   platform!: Platform;
 
-  @Field(() => PlanStatus)
+  @Field(() => PlanStatus, { description: 'Where the plan stands.' })
   status!: PlanStatus;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it is to be published; null when not scheduled.' })
   scheduledFor!: Date | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the plan was recorded.' })
   createdAt!: Date;
 
   /** Not in the schema: the key for the `insight` relation. */

@@ -7,7 +7,7 @@ import { createInsight } from './insight.write-service';
 @Resolver()
 export class InsightMutations {
   @Authorized('writer')
-  @Mutation(() => Insight)
+  @Mutation(() => Insight, { description: 'Creates an insight.' })
   createInsight(@Args() { input }: CreateInsightArgs, @Ctx() ctx: Context): Promise<Insight> {
     return createInsight(ctx.db, input);
   }

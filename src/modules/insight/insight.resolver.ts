@@ -12,18 +12,18 @@ import { Insight, InsightConnection } from './insight.type';
 @Resolver(() => Insight)
 export class InsightResolver {
   @Authorized('reader')
-  @Query(() => Insight, { nullable: true })
+  @Query(() => Insight, { nullable: true, description: 'The insight with this id; null when there is none.' })
   insight(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<Insight | null> {
     return ctx.loaders.insight.load(entityId(id));
   }
 
   @Authorized('reader')
-  @Query(() => InsightConnection)
+  @Query(() => InsightConnection, { description: 'Insights, newest createdAt first.' })
   insights(@Args() args: InsightsArgs, @Ctx() ctx: Context): Promise<Page<Insight>> {
     return listInsights(ctx.db, args);
   }
 
-  @FieldResolver(() => ContentPlanConnection)
+  @FieldResolver(() => ContentPlanConnection, { description: 'The content plans drawn from this insight, newest createdAt first.' })
   contentPlans(@Root() insight: Insight, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
     return ctx.loaders.plansByInsight.load({ parentId: Number(insight.id), ...pageArgs(args, CHILD_SPECS.plansByInsight.order) });
   }

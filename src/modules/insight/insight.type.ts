@@ -2,24 +2,24 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { DateTimeScalar } from '../../graphql/scalars';
 
-@ObjectType('Insight', { simpleResolvers: true })
+@ObjectType('Insight', { simpleResolvers: true, description: 'A topic worth making content about, with its relevance score.' })
 export class Insight {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The insight id.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'The topic, in a few words.' })
   topic!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A longer summary; null when none was given.' })
   summary!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where the insight came from (a URL, a tool or a person); null when unknown.' })
   source!: string | null;
 
-  @Field(() => Float, { description: 'Relevance, 0..1.' })
+  @Field(() => Float, { description: 'Relevance, a ratio, 0..1.' })
   score!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the insight was recorded.' })
   createdAt!: Date;
 }
 

@@ -5,14 +5,17 @@ import { IntRange } from '../../graphql/validators';
 
 @ArgsType()
 export class LatestPerformanceSnapshotArgs {
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, {
+    nullable: true,
+    description: 'The newest snapshot restricted to this platform; null for the newest across all platforms.',
+  })
   platform?: Platform | null;
 }
 
 /** PerformanceSnapshot.topContent. An explicit null means the default, like leaving it out. */
 @ArgsType()
 export class TopContentArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 10 })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'How many rows: 0..100, default 10 (also when null).' })
   @IntRange(0, MAX_FIRST)
   first?: number | null;
 }

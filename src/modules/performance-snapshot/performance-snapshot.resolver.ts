@@ -12,7 +12,7 @@ import { PerformanceSnapshot, PerformanceSnapshotConnection } from './performanc
 @Resolver(() => PerformanceSnapshot)
 export class PerformanceSnapshotResolver {
   @Authorized('reader')
-  @Query(() => PerformanceSnapshot, { nullable: true })
+  @Query(() => PerformanceSnapshot, { nullable: true, description: 'The performance snapshot with this id; null when there is none.' })
   performanceSnapshot(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<PerformanceSnapshot | null> {
     return ctx.loaders.performanceSnapshot.load(entityId(id));
   }
@@ -27,13 +27,15 @@ export class PerformanceSnapshotResolver {
   }
 
   @Authorized('reader')
-  @Query(() => PerformanceSnapshotConnection, { description: 'Newest first (createdAt DESC).' })
+  @Query(() => PerformanceSnapshotConnection, { description: 'Performance snapshots, newest createdAt first.' })
   performanceSnapshots(@Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<PerformanceSnapshot>> {
     return listPerformanceSnapshots(ctx.db, args);
   }
 
   /** The stored ids (best first, as of the snapshot), loaded through the request's content loader: one statement for every snapshot. */
-  @FieldResolver(() => [PublishedContent])
+  @FieldResolver(() => [PublishedContent], {
+    description: 'The content in scope with the highest engagementRate (ties: lowest id), as stored at creation; deleted rows left out.',
+  })
   async topContent(
     @Root() snapshot: PerformanceSnapshot,
     @Args() { first }: TopContentArgs,
@@ -44,7 +46,7 @@ export class PerformanceSnapshotResolver {
     return rows.filter((r): r is PublishedContent => r !== null);
   }
 
-  @FieldResolver(() => AgentRun)
+  @FieldResolver(() => AgentRun, { description: 'The PerformanceAnalyticsAgent run that wrote this snapshot.' })
   async run(@Root() snapshot: PerformanceSnapshot, @Ctx() ctx: Context): Promise<AgentRun> {
     return (await ctx.loaders.agentRun.load(Number(snapshot.runId)))!;
   }

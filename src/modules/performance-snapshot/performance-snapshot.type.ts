@@ -3,73 +3,86 @@ import { connectionType } from '../../graphql/connection';
 import { ContentFormat, Platform } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
 
-@ObjectType('FormatPerformance', { simpleResolvers: true })
+@ObjectType('FormatPerformance', { simpleResolvers: true, description: "How one content format performed within a snapshot's scope." })
 export class FormatPerformance {
-  @Field(() => ContentFormat)
+  @Field(() => ContentFormat, { description: 'The content format.' })
   format!: ContentFormat;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of published content of this format in scope.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar)
+  @Field(() => SafeIntScalar, { description: 'Sum of their views (null views count as 0).' })
   impressions!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Mean of the engagement rates that are not null, a ratio; null when none is.' })
   avgEngagementRate!: number | null;
 }
 
-@ObjectType('PlatformPerformance', { simpleResolvers: true })
+@ObjectType('PlatformPerformance', { simpleResolvers: true, description: "How one platform performed within a snapshot's scope." })
 export class PlatformPerformance {
-  @Field(() => Platform)
+  @Field(() => Platform, { description: 'The platform.' })
   platform!: Platform;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of published content on this platform in scope.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar)
+  @Field(() => SafeIntScalar, { description: 'Sum of their views (null views count as 0).' })
   impressions!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Mean of the engagement rates that are not null, a ratio; null when none is.' })
   avgEngagementRate!: number | null;
 }
 
 /** topContent and run are field resolvers (PerformanceSnapshotResolver). */
-@ObjectType('PerformanceSnapshot', { simpleResolvers: true })
+@ObjectType('PerformanceSnapshot', {
+  simpleResolvers: true,
+  description: 'How published content performed over a window, as stored by createPerformanceSnapshot; never changes.',
+})
 export class PerformanceSnapshot {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The performance snapshot id.' })
   id!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the snapshot was written.' })
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'The end of the window (inclusive).' })
   asOf!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Days of published content counted before asOf: 1..3650.' })
   windowDays!: number;
 
-  @Field(() => Platform, { nullable: true, description: 'The platform the snapshot was restricted to; null: every platform.' })
+  @Field(() => Platform, { nullable: true, description: 'The platform the snapshot was restricted to; null for all platforms.' })
   platform!: Platform | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of published content in scope.' })
   contentCount!: number;
 
-  @Field(() => SafeIntScalar)
+  @Field(() => SafeIntScalar, { description: 'Sum of the views of the content in scope (null views count as 0).' })
   totalImpressions!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Mean of the engagement rates that are not null, a ratio; null when none is.' })
   avgEngagementRate!: number | null;
 
-  @Field(() => ContentFormat, { nullable: true })
+  @Field(() => ContentFormat, {
+    nullable: true,
+    description: 'The format with the highest avgEngagementRate in byFormat; null when none has a rate.',
+  })
   bestFormat!: ContentFormat | null;
 
-  @Field(() => Platform, { nullable: true })
+  @Field(() => Platform, {
+    nullable: true,
+    description: 'The platform with the highest avgEngagementRate in byPlatform; null when none has a rate.',
+  })
   bestPlatform!: Platform | null;
 
-  @Field(() => [FormatPerformance])
+  @Field(() => [FormatPerformance], {
+    description: 'One entry per format with content in scope, highest avgEngagementRate first (nulls last).',
+  })
   byFormat!: FormatPerformance[];
 
-  @Field(() => [PlatformPerformance])
+  @Field(() => [PlatformPerformance], {
+    description: 'One entry per platform with content in scope, highest avgEngagementRate first (nulls last).',
+  })
   byPlatform!: PlatformPerformance[];
 
   /** Not in the schema: up to 100 content ids, best engagement rate first. */

@@ -7,13 +7,13 @@ import { publishContent, updateContentMetrics } from './published-content.write-
 @Resolver()
 export class PublishedContentMutations {
   @Authorized('writer')
-  @Mutation(() => PublishedContent)
+  @Mutation(() => PublishedContent, { description: 'Records a content plan as published and marks the plan PUBLISHED.' })
   publishContent(@Args() { input }: PublishContentArgs, @Ctx() ctx: Context): Promise<PublishedContent> {
     return publishContent(ctx.db, input);
   }
 
   @Authorized('writer')
-  @Mutation(() => PublishedContent)
+  @Mutation(() => PublishedContent, { description: 'Stores the metrics a platform reports for a published content.' })
   updateContentMetrics(@Args() { input }: UpdateContentMetricsArgs, @Ctx() ctx: Context): Promise<PublishedContent> {
     return updateContentMetrics(ctx.db, input);
   }

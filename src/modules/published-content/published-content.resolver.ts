@@ -13,23 +13,23 @@ import { PublishedContent, PublishedContentConnection } from './published-conten
 @Resolver(() => PublishedContent)
 export class PublishedContentResolver {
   @Authorized('reader')
-  @Query(() => PublishedContent, { nullable: true })
+  @Query(() => PublishedContent, { nullable: true, description: 'The published content with this id; null when there is none.' })
   content(@Args() { id }: IdArgs, @Ctx() ctx: Context): Promise<PublishedContent | null> {
     return ctx.loaders.content.load(entityId(id));
   }
 
   @Authorized('reader')
-  @Query(() => PublishedContentConnection)
+  @Query(() => PublishedContentConnection, { description: 'Published content, in orderBy order (default newest publishedAt first).' })
   contents(@Args() args: ContentsArgs, @Ctx() ctx: Context): Promise<Page<PublishedContent>> {
     return listContents(ctx.db, args);
   }
 
-  @FieldResolver(() => ContentPlan)
+  @FieldResolver(() => ContentPlan, { description: 'The content plan this content was published from.' })
   contentPlan(@Root() content: PublishedContent, @Ctx() ctx: Context): Promise<ContentPlan | null> {
     return ctx.loaders.contentPlan.load(content.contentPlanId);
   }
 
-  @FieldResolver(() => UserInteractionConnection, { description: 'Newest first.' })
+  @FieldResolver(() => UserInteractionConnection, { description: 'The interactions with this content, newest timestamp first.' })
   interactions(@Root() content: PublishedContent, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
     return ctx.loaders.interactionsByContent.load({
       parentId: Number(content.id),

@@ -17,29 +17,29 @@ export class StrategyResolver {
   }
 
   @Authorized('reader')
-  @Query(() => StrategyConnection, { description: 'Newest first (version DESC).' })
+  @Query(() => StrategyConnection, { description: 'Strategy versions, highest version first.' })
   strategies(@Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<StrategyRow>> {
     return listStrategies(ctx.db, args);
   }
 
   /** Every ContentFormat in the enum's declared order. */
-  @FieldResolver(() => [FormatWeight])
+  @FieldResolver(() => [FormatWeight], { description: "The weight of every content format, in the enum's declared order; they sum to 1." })
   formatWeights(@Root() s: StrategyRow): FormatWeight[] {
     return Object.values(ContentFormat).map((format) => ({ format, weight: s.formatWeightMap[format] }));
   }
 
   /** Every Platform in the enum's declared order. */
-  @FieldResolver(() => [PlatformWeight])
+  @FieldResolver(() => [PlatformWeight], { description: "The weight of every platform, in the enum's declared order; they sum to 1." })
   platformWeights(@Root() s: StrategyRow): PlatformWeight[] {
     return Object.values(Platform).map((platform) => ({ platform, weight: s.platformWeightMap[platform] }));
   }
 
-  @FieldResolver(() => PerformanceSnapshot)
+  @FieldResolver(() => PerformanceSnapshot, { description: 'The performance snapshot the weights were computed from.' })
   async snapshot(@Root() s: StrategyRow, @Ctx() ctx: Context): Promise<PerformanceSnapshot> {
     return (await ctx.loaders.performanceSnapshot.load(Number(s.snapshotId)))!;
   }
 
-  @FieldResolver(() => AgentRun)
+  @FieldResolver(() => AgentRun, { description: 'The StrategyTuningAgent run that wrote this version.' })
   async run(@Root() s: StrategyRow, @Ctx() ctx: Context): Promise<AgentRun> {
     return (await ctx.loaders.agentRun.load(Number(s.runId)))!;
   }

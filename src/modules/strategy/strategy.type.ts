@@ -3,37 +3,40 @@ import { connectionType } from '../../graphql/connection';
 import { ContentFormat, Platform } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
 
-@ObjectType('FormatWeight', { simpleResolvers: true })
+@ObjectType('FormatWeight', { simpleResolvers: true, description: 'The weight of one content format in a strategy.' })
 export class FormatWeight {
-  @Field(() => ContentFormat)
+  @Field(() => ContentFormat, { description: 'The content format.' })
   format!: ContentFormat;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Its share of effort, 0..1; the weights of a strategy sum to 1.' })
   weight!: number;
 }
 
-@ObjectType('PlatformWeight', { simpleResolvers: true })
+@ObjectType('PlatformWeight', { simpleResolvers: true, description: 'The weight of one platform in a strategy.' })
 export class PlatformWeight {
-  @Field(() => Platform)
+  @Field(() => Platform, { description: 'The platform.' })
   platform!: Platform;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Its share of effort, 0..1; the weights of a strategy sum to 1.' })
   weight!: number;
 }
 
 /** formatWeights, platformWeights, snapshot and run are field resolvers (StrategyResolver). */
-@ObjectType('Strategy', { simpleResolvers: true })
+@ObjectType('Strategy', {
+  simpleResolvers: true,
+  description: 'A version of the content strategy written by tuneStrategy: a weight for every format and platform.',
+})
 export class Strategy {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The strategy id.' })
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version number, 1 for the first; each tuning adds one.' })
   version!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When this version was written.' })
   createdAt!: Date;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'How far the weights moved towards the snapshot: 1e-6..1.' })
   learningRate!: number;
 }
 

@@ -11,26 +11,26 @@ export const MAX_INTERACTIONS_PER_CALL = 5000;
  * deletes an instance's undefined own fields that the input left out, which turns thousands of
  * items into slow dictionary-mode objects; without own fields it has nothing to delete.
  */
-@InputType()
+@InputType({ description: 'One interaction to record.' })
 export class RecordInteractionInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the community user who acted.' })
   @IsEntityId()
   declare userId: string;
 
-  @Field(() => InteractionType)
+  @Field(() => InteractionType, { description: 'What the user did.' })
   declare type: InteractionType;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The id of the published content acted on; null for none.' })
   @IsEntityId()
   declare contentId?: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Default: now.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the user acted; default now.' })
   declare timestamp?: Date | null;
 }
 
 @ArgsType()
 export class RecordInteractionsArgs {
-  @Field(() => [RecordInteractionInput])
+  @Field(() => [RecordInteractionInput], { description: 'The interactions to record: 1..5000 items, written in one transaction.' })
   @ListLength(1, MAX_INTERACTIONS_PER_CALL)
   @ValidateNested({ each: true })
   input!: RecordInteractionInput[];

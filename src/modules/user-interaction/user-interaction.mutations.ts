@@ -7,7 +7,7 @@ import { recordInteractions } from './user-interaction.write-service';
 @Resolver()
 export class UserInteractionMutations {
   @Authorized('writer')
-  @Mutation(() => RecordInteractionsResult)
+  @Mutation(() => RecordInteractionsResult, { description: 'Records 1..5000 interactions in one statement: all or none.' })
   recordInteractions(@Args() { input }: RecordInteractionsArgs, @Ctx() ctx: Context): Promise<RecordInteractionsResult> {
     return recordInteractions(ctx.db, input);
   }

@@ -6,12 +6,12 @@ import { UserInteraction } from './user-interaction.type';
 
 @Resolver(() => UserInteraction)
 export class UserInteractionResolver {
-  @FieldResolver(() => CommunityUser)
+  @FieldResolver(() => CommunityUser, { description: 'The community user who acted.' })
   user(@Root() interaction: UserInteraction, @Ctx() ctx: Context): Promise<CommunityUser | null> {
     return ctx.loaders.communityUser.load(interaction.userId);
   }
 
-  @FieldResolver(() => PublishedContent, { nullable: true })
+  @FieldResolver(() => PublishedContent, { nullable: true, description: 'The published content acted on; null for none.' })
   content(@Root() interaction: UserInteraction, @Ctx() ctx: Context): Promise<PublishedContent | null> | null {
     return interaction.contentId === null ? null : ctx.loaders.content.load(interaction.contentId);
   }

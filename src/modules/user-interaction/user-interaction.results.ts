@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType('RecordInteractionsResult')
+@ObjectType('RecordInteractionsResult', { description: 'The result of recordInteractions.' })
 export class RecordInteractionsResult {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Count of interactions written: all of the input, as the call writes all or nothing.' })
   inserted!: number;
 }

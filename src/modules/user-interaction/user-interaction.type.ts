@@ -3,15 +3,15 @@ import { connectionType } from '../../graphql/connection';
 import { InteractionType } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
 
-@ObjectType('UserInteraction', { simpleResolvers: true })
+@ObjectType('UserInteraction', { simpleResolvers: true, description: 'One action of a community user, on a piece of content or on none.' })
 export class UserInteraction {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The interaction id.' })
   id!: string;
 
-  @Field(() => InteractionType)
+  @Field(() => InteractionType, { description: 'What the user did.' })
   type!: InteractionType;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the user did it.' })
   timestamp!: Date;
 
   /** Not in the schema: keys for the `user` and `content` relations. */
