@@ -4,9 +4,14 @@
  * page and two fetchMore calls that must yield the first three pages exactly as the server hands
  * them out, a mutation whose normalised result (PublishedContent:<id>) changes the watched data, and
  * not one console warning or error from Apollo on the way.
+ *
+ * Apollo Client 4 checks and warns only in its development build, which the "development" export
+ * condition selects (as bundlers do in development); without it the warning check would hold vacuously.
+ * @jest-environment-options {"customExportConditions": ["development", "node", "node-addons"]}
  */
 import { ApolloClient, gql, HttpLink, InMemoryCache, ObservableQuery } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
+import { __DEV__ } from '@apollo/client/utilities/environment';
 import { factories } from '../support/factories';
 import { ok } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
@@ -83,6 +88,7 @@ const plain = (edges: readonly any[]): Edge[] =>
   }));
 
 test('relayStylePagination merges a watched page and two fetchMore pages; a mutation updates the watched data; no warnings', async () => {
+  expect(__DEV__).toBe(true); // the development build, with its warnings
   const printed = (['warn', 'error'] as const).map((level) => jest.spyOn(console, level));
   const client = new ApolloClient({
     link: new HttpLink({ uri: server.url, headers: AUTH }),
