@@ -64,11 +64,16 @@ export async function dropIndexOnline(queryRunner: QueryRunner, name: string, op
  * of a nullable column without default: a catalog change, no rewrite), under the same lock_timeout
  * and retries, so that it never queues the table's writers behind a long transaction.
  */
-export async function alterTableOnline(queryRunner: QueryRunner, table: string, sql: string, options: OnlineDdlOptions = {}): Promise<void> {
+export async function alterTableOnline(
+  queryRunner: QueryRunner,
+  table: string,
+  sql: string,
+  options: OnlineDdlOptions = {},
+): Promise<void> {
   await withOwnConnection(queryRunner, `table ${table}`, options, (run) => run(sql));
 }
 
-type Run = (sql: string, params?: unknown[]) => Promise<any[]>;
+type Run = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 async function withOwnConnection(queryRunner: QueryRunner, what: string, options: OnlineDdlOptions, body: (run: Run) => Promise<unknown>) {
   const { lockTimeoutMs, attempts, backoffMs } = { ...DEFAULTS, ...options };
@@ -88,10 +93,14 @@ async function withOwnConnection(queryRunner: QueryRunner, what: string, options
             `migration: could not lock ${what} within lock_timeout ${lockTimeoutMs} ms in ${attempts} attempts: a long transaction ` +
               `holds it (find it with: SELECT pid, xact_start, query FROM pg_stat_activity WHERE xact_start < now() - interval '1 minute'); ` +
               `end it or wait, then run the migration again`,
+            { cause: err },
           );
         }
         const wait = backoffMs * 2 ** (attempt - 1);
-        warn(queryRunner, `${what}: lock not granted within ${lockTimeoutMs} ms (attempt ${attempt} of ${attempts}); retrying in ${wait} ms`);
+        warn(
+          queryRunner,
+          `${what}: lock not granted within ${lockTimeoutMs} ms (attempt ${attempt} of ${attempts}); retrying in ${wait} ms`,
+        );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
