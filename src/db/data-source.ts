@@ -43,7 +43,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
  */
 export async function runMigrations(url: string, applicationName?: string, warn?: (message: string) => void): Promise<string[]> {
   const ds = createDataSource({ url, applicationName, poolMax: 2 });
-  ds.setOptions({ logging: warn ? ['warn'] : false, logger: warn ? warningsTo(warn) : undefined });
+  ds.setOptions({ logging: warn ? ['migration'] : false, logger: warn ? warningsTo(warn) : undefined });
   await ds.initialize();
   try {
     const ran = await ds.runMigrations({ transaction: 'each' });
@@ -53,7 +53,7 @@ export async function runMigrations(url: string, applicationName?: string, warn?
   }
 }
 
-/** A TypeORM logger that passes its warnings on (to the app's JSON log) and drops the rest. */
+/** A TypeORM logger that passes the migrations' own messages on (to the app's JSON log) and drops the rest. */
 function warningsTo(warn: (message: string) => void): Logger {
   const none = () => undefined;
   return {
@@ -61,9 +61,7 @@ function warningsTo(warn: (message: string) => void): Logger {
     logQueryError: none,
     logQuerySlow: none,
     logSchemaBuild: none,
-    logMigration: none,
-    log: (level, message) => {
-      if (level === 'warn') warn(String(message));
-    },
+    log: none,
+    logMigration: (message) => warn(message),
   };
 }

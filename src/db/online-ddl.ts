@@ -110,6 +110,7 @@ async function withOwnConnection(queryRunner: QueryRunner, what: string, options
   }
 }
 
+/** Through TypeORM's migration log, which every logger (the CLI's too) prints; the app's goes to its JSON log. */
 function warn(queryRunner: QueryRunner, message: string): void {
-  queryRunner.connection.logger.log('warn', message, queryRunner);
+  queryRunner.connection.logger.logMigration(`warning: ${message}`, queryRunner);
 }
