@@ -132,3 +132,29 @@ test('reverting InitialSchema too drops every table; the migrations build the sc
   expect(await ds.showMigrations()).toBe(false);
   expect(Object.values(await rowCounts()).every((n) => n === 0)).toBe(true);
 }, 120_000);
+
+test('the additivity check names what breaks the previous release, and lets a declared contract through', () => {
+  const col = (type: string, nullable = true, hasDefault = false): Column => ({ type, nullable, hasDefault });
+  const prev: Catalog = new Map([
+    ['t.a', col('integer')],
+    ['t.b', col('text')],
+    ['t.c', col('text')],
+    ['t.d', col('bigint')],
+  ]);
+  const next: Catalog = new Map([
+    ['t.a', col('integer', false)],
+    ['t.c', col('integer')],
+    ['t.d', col('bigint')],
+    ['t.e', col('text', false)],
+    ['t.f', col('text', false, true)],
+    ['u.x', col('text', false)],
+  ]);
+  expect(breakingChanges(prev, next, { name: 'M', up: async () => undefined, down: async () => undefined })).toEqual([
+    'M makes t.a NOT NULL',
+    'M drops t.b',
+    'M changes t.c from text to integer',
+    "M adds t.e NOT NULL without a default: the previous release's INSERTs fail",
+  ]);
+  const contract = { name: 'M', contracts: ['t.b'], up: async () => undefined, down: async () => undefined };
+  expect(breakingChanges(prev, next, contract)).not.toContain('M drops t.b');
+});
