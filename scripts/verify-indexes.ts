@@ -66,7 +66,9 @@ async function main(): Promise<number> {
       console.log(`${idx.name.padEnd(width)}  ${found.size.padStart(10)}  ${verdict} for: ${idx.query}`);
     }
     console.log(
-      problems === 0 ? `ok: all ${CONTRACT_INDEXES.length} contract indexes are present and every index is valid` : `${problems} index problem(s)`,
+      problems === 0
+        ? `ok: all ${CONTRACT_INDEXES.length} contract indexes are present and every index is valid`
+        : `${problems} index problem(s)`,
     );
     return problems === 0 ? 0 : 1;
   } finally {
