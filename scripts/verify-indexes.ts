@@ -1,11 +1,22 @@
 /**
- * `npm run db:verify-indexes`: prints the indexes of the three hot tables, the way the original
- * design checked them, and exits 1 when a contract index is missing or has other columns.
+ * `npm run db:verify-indexes`: prints the indexes of the large tables, the way the original design
+ * checked them, then each contract index's size and whether the planner uses it for its query
+ * (EXPLAIN). Exits 1 when a contract index is missing or has other columns, or when any index of
+ * these tables is INVALID (left by an interrupted CREATE INDEX CONCURRENTLY).
  */
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
-import { CONTRACT_INDEXES } from '../src/db/contract-indexes';
+import { CONTRACT_INDEXES, LARGE_TABLES } from '../src/db/contract-indexes';
 import { EMBEDDED_DATABASE, embeddedUrl } from '../src/db/embedded';
+
+interface IndexRow {
+  tablename: string;
+  indexname: string;
+  indexdef: string;
+  valid: boolean;
+  bytes: string;
+  size: string;
+}
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -13,31 +24,70 @@ async function main(): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ tablename: string; indexname: string; indexdef: string }>(
-      `SELECT tablename, indexname, indexdef FROM pg_indexes
-       WHERE tablename IN ('user_interactions', 'published_content', 'community_users')
-       ORDER BY tablename, indexname`,
+    const { rows } = await client.query<IndexRow>(
+      `SELECT t.relname AS tablename, c.relname AS indexname, pg_get_indexdef(i.indexrelid) AS indexdef, i.indisvalid AS valid,
+              pg_relation_size(i.indexrelid) AS bytes, pg_size_pretty(pg_relation_size(i.indexrelid)) AS size
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE n.nspname = current_schema() AND t.relname = ANY($1)
+       ORDER BY t.relname, c.relname`,
+      [LARGE_TABLES],
     );
     const width = Math.max(...rows.map((r) => r.indexname.length), 9);
     console.log(`${'indexname'.padEnd(width)}  indexdef`);
-    for (const r of rows) console.log(`${r.indexname.padEnd(width)}  ${r.indexdef}`);
-    let missing = 0;
+    for (const r of rows) console.log(`${r.indexname.padEnd(width)}  ${r.indexdef}${r.valid ? '' : '  [INVALID]'}`);
+
+    let problems = 0;
+    for (const r of rows.filter((row) => !row.valid)) {
+      console.error(
+        `INVALID  ${r.indexname} on ${r.tablename}: an interrupted CREATE INDEX CONCURRENTLY left it (unused by queries, still written); ` +
+          `fix: REINDEX INDEX CONCURRENTLY "${r.indexname}"`,
+      );
+      problems++;
+    }
+    console.log('');
+    console.log(`${'contract index'.padEnd(width)}  ${'size'.padStart(10)}  planner`);
     for (const idx of CONTRACT_INDEXES) {
       const found = rows.find((r) => r.indexname === idx.name);
       const expected = `ON public.${idx.table} USING btree (${idx.columns.join(', ')})`;
       if (!found) {
         console.error(`MISSING  ${idx.name} on ${idx.table} (${idx.columns.join(', ')})`);
-        missing++;
-      } else if (!found.indexdef.includes(expected)) {
-        console.error(`WRONG    ${idx.name}: expected "${expected}", found "${found.indexdef}"`);
-        missing++;
+        problems++;
+        continue;
       }
+      if (!found.indexdef.includes(expected)) {
+        console.error(`WRONG    ${idx.name}: expected "${expected}", found "${found.indexdef}"`);
+        problems++;
+      }
+      const used = await plannerIndexes(client, idx.query);
+      const verdict = used.includes(idx.name)
+        ? 'uses it'
+        : `does not use it (${used.length ? `uses ${used.join(', ')}` : 'sequential scan'}; expected on a small table)`;
+      console.log(`${idx.name.padEnd(width)}  ${found.size.padStart(10)}  ${verdict} for: ${idx.query}`);
     }
-    console.log(missing === 0 ? `ok: all ${CONTRACT_INDEXES.length} contract indexes are present` : `${missing} contract index problem(s)`);
-    return missing === 0 ? 0 : 1;
+    console.log(
+      problems === 0
+        ? `ok: all ${CONTRACT_INDEXES.length} contract indexes are present and every index is valid`
+        : `${problems} index problem(s)`,
+    );
+    return problems === 0 ? 0 : 1;
   } finally {
     await client.end();
   }
+}
+
+/** The index names in the plan EXPLAIN chooses for `sql`. */
+async function plannerIndexes(client: Client, sql: string): Promise<string[]> {
+  const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`);
+  const names: string[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const rec = node as Record<string, unknown>;
+    if (typeof rec['Index Name'] === 'string') names.push(rec['Index Name']);
+    for (const value of Object.values(rec)) (Array.isArray(value) ? value : [value]).forEach(walk);
+  };
+  walk(rows[0]['QUERY PLAN']);
+  return [...new Set(names)];
 }
 
 main().then(

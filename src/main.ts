@@ -57,7 +57,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     undo.push(() => pool.end());
     try {
       if (config.migrationsRun) {
-        const ran = await runMigrations(url);
+        const ran = await runMigrations(url, undefined, (message) => log.warn({}, message));
         if (ran.length) log.info({ migrations: ran }, 'migrations applied');
       }
       await pool.query('SELECT 1'); // a database that cannot be reached fails the start, not the first request

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, Logger } from 'typeorm';
 
 export interface DataSourceOptions {
   url: string;
@@ -22,6 +22,9 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     entities: [path.join(__dirname, '..', 'modules', '*', '*.entity.{ts,js}')],
     migrations: [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
+    // Each migration in its own transaction, except those that set `transaction = false` (the online
+    // index builds, src/db/online-ddl.ts); TypeORM's default 'all' refuses such a migration.
+    migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
     extra: {
@@ -34,12 +37,13 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
 }
 
 /**
- * Runs the pending migrations (each in its own transaction) on a short-lived DataSource and closes
- * it; returns their names. A failure throws with PostgreSQL's message.
+ * Runs the pending migrations (each in its own transaction, or none for the online ones) on a
+ * short-lived DataSource and closes it; returns their names. A failure throws with PostgreSQL's
+ * message. `warn` receives the migrations' warnings (an INVALID index rebuilt, a lock retried).
  */
-export async function runMigrations(url: string, applicationName?: string): Promise<string[]> {
+export async function runMigrations(url: string, applicationName?: string, warn?: (message: string) => void): Promise<string[]> {
   const ds = createDataSource({ url, applicationName, poolMax: 2 });
-  ds.setOptions({ logging: false });
+  ds.setOptions({ logging: warn ? ['migration'] : false, logger: warn ? warningsTo(warn) : undefined });
   await ds.initialize();
   try {
     const ran = await ds.runMigrations({ transaction: 'each' });
@@ -47,4 +51,17 @@ export async function runMigrations(url: string, applicationName?: string): Prom
   } finally {
     await ds.destroy();
   }
+}
+
+/** A TypeORM logger that passes the migrations' own messages on (to the app's JSON log) and drops the rest. */
+function warningsTo(warn: (message: string) => void): Logger {
+  const none = () => undefined;
+  return {
+    logQuery: none,
+    logQueryError: none,
+    logQuerySlow: none,
+    logSchemaBuild: none,
+    log: none,
+    logMigration: (message) => warn(message),
+  };
 }
