@@ -285,11 +285,16 @@ describe('limits', () => {
     });
   });
 
-  test('a syntax error is GRAPHQL_PARSE_FAILED; a bad argument BAD_USER_INPUT', async () => {
+  test('a syntax error is GRAPHQL_PARSE_FAILED; a bad argument or variable BAD_USER_INPUT', async () => {
     const broken = subscribe(connect(tight), 'subscription { agentRunUpdated { id }');
     const bad = subscribe(connect(tight), 'subscription { agentRunUpdated(agentName: "  ") { id } }');
-    await until('both refusals', () => broken.errors.length > 0 && bad.events.length > 0);
+    const wrongType = subscribe(connect(tight), 'subscription ($name: String) { agentRunUpdated(agentName: $name) { id } }', { name: 5 });
+    await until('the refusals', () => broken.errors.length > 0 && bad.events.length > 0 && wrongType.errors.length > 0);
     expect((broken.errors[0] as any[])[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((wrongType.errors[0] as any[])[0]).toMatchObject({
+      message: expect.stringContaining('$name'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(bad.events[0].errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'agentName' } });
   });
 
