@@ -246,7 +246,7 @@ describe('auth', () => {
 });
 
 describe('limits', () => {
-  const tight = serve({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '2', MAX_QUERY_DEPTH: '3', MAX_QUERY_COST: '50' });
+  const tight = serve({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '2', MAX_QUERY_DEPTH: '3', MAX_QUERY_COST: '50', LOG_LEVEL: 'info' });
 
   test('subscriptions per connection', async () => {
     const client = connect(tight);
@@ -266,6 +266,16 @@ describe('limits', () => {
     await subscribed(tight, 2);
     expect(again.errors).toEqual([]);
     expect(second.errors).toEqual([]);
+    // One log line per subscription: the refusal at once, the others when they end.
+    expect(tight.lines).toContainEqual(
+      expect.objectContaining({ msg: 'graphql subscription refused', outcome: 'client_error', errorCodes: ['TOO_MANY_SUBSCRIPTIONS'] }),
+    );
+    await until('the log line of the completed one', () => tight.lines.some((l) => l.msg === 'graphql subscription'));
+    expect(tight.lines.find((l) => l.msg === 'graphql subscription')).toMatchObject({
+      operation: '(anonymous)',
+      outcome: 'success',
+      events: 0,
+    });
   });
 
   test.each([

@@ -17,8 +17,8 @@
  * - close(): every subscription completes (a `complete` message each), then every socket closes with
  *   1001 (going away).
  */
-import { getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
-import type { Context as WsContext } from 'graphql-ws';
+import { ExecutionArgs, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import type { SubscribePayload, Context as WsContext } from 'graphql-ws';
 import type { Extra, useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -84,6 +84,9 @@ export function attachWebSocket(server: Server, deps: WebSocketDeps): WebSocketE
   const formatError = appFormatError(config, log);
   const roles = new WeakMap<Ctx, { role: Role | null; sentKey: boolean }>();
   const connected = new Set<Ctx>();
+  /** The subscriptions running, per connection, for their one log line when they end. */
+  const running = new WeakMap<Ctx, Map<string, { operation: string; started: number; events: number; codes: string[] }>>();
+  const operationName = (payload: { operationName?: string | null }) => (payload.operationName ?? '(anonymous)').slice(0, 100);
   const rules = [...specifiedRules, ...limitRules(config)];
   let closing = false;
 
@@ -141,65 +144,104 @@ export function attachWebSocket(server: Server, deps: WebSocketDeps): WebSocketE
       onClose(ctx) {
         connected.delete(ctx);
       },
-      onSubscribe(ctx, _id, payload) {
-        if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(
-              `This connection holds its limit of ${config.maxSubscriptionsPerConnection} subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION): ` +
-                'complete one first, or open another connection.',
-              { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } },
-            ),
-          ];
+      onSubscribe(ctx, id, payload) {
+        const admitted = admit(ctx, payload);
+        if (Array.isArray(admitted)) {
+          const codes = [...new Set(admitted.map((e) => String(e.extensions.code)))];
+          log.info({ operation: operationName(payload), outcome: 'client_error', errorCodes: codes }, 'graphql subscription refused');
+        } else {
+          let byId = running.get(ctx);
+          if (!byId) running.set(ctx, (byId = new Map()));
+          byId.set(id, { operation: operationName(payload), started: performance.now(), events: 0, codes: [] });
         }
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: config.maxTokens });
-        } catch (err) {
-          return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), 'GRAPHQL_PARSE_FAILED')];
-        }
-        const invalid = validate(schema, document, rules);
-        if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [withCode(new GraphQLError('Unable to identify the operation to run'), 'GRAPHQL_VALIDATION_FAILED')];
-        if (operation.operation !== 'subscription') {
-          return [
-            withCode(
-              new GraphQLError(`Only subscriptions run over WebSocket; send a ${operation.operation} as an HTTP request to /graphql.`),
-              'GRAPHQL_VALIDATION_FAILED',
-            ),
-          ];
-        }
-        const variables = payload.variables ?? {};
-        // Variables that do not fit their types: BAD_USER_INPUT, as Apollo answers over HTTP.
-        const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 10 });
-        if (coercion.errors) return coercion.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
-        const cost = queryCost({ schema, query: document, variables, operationName: payload.operationName ?? undefined });
-        if (cost > config.maxCost) {
-          return [
-            withCode(
-              new GraphQLError(
-                `Query cost limit of ${config.maxCost} exceeded, found ${cost} (MAX_QUERY_COST; a list field costs first x its selection, ` +
-                  `an aggregate ${SCAN_COST} + its rows x their selection).`,
-              ),
-              'GRAPHQL_VALIDATION_FAILED',
-            ),
-          ];
-        }
-        const { role, sentKey } = roles.get(ctx) ?? { role: null, sentKey: false };
-        const contextValue = createContext({ db: new Db(pool), role, sentKey, resultCache, config, log, batch: true });
-        return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
+        return admitted;
       },
-      onNext(_ctx, _id, _payload, _args, result) {
+      onNext(ctx, id, _payload, _args, result) {
+        const sub = running.get(ctx)?.get(id);
+        if (sub) sub.events += 1;
         if (!result.errors?.length) return;
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+        const formatted = result.errors.map((e) => formatError(e.toJSON(), e));
+        sub?.codes.push(...formatted.map((e) => String(e.extensions?.code)));
+        return { ...result, errors: formatted };
       },
       // The refusals of onSubscribe, and a stream that failed (src/graphql/live-hub.ts).
-      onError(_ctx, _id, _payload, errors) {
-        return errors.map((e) => formatError(e.toJSON(), e));
+      onError(ctx, id, _payload, errors) {
+        const formatted = errors.map((e) => formatError(e.toJSON(), e));
+        running
+          .get(ctx)
+          ?.get(id)
+          ?.codes.push(...formatted.map((e) => String(e.extensions?.code)));
+        return formatted;
+      },
+      onComplete(ctx, id) {
+        const sub = running.get(ctx)?.get(id);
+        if (!sub) return;
+        running.get(ctx)!.delete(id);
+        const codes = [...new Set(sub.codes)];
+        log.info(
+          {
+            operation: sub.operation,
+            outcome: codes.includes('INTERNAL_SERVER_ERROR') ? 'server_error' : codes.length ? 'client_error' : 'success',
+            durationMs: Math.round(performance.now() - sub.started),
+            events: sub.events,
+            ...(codes.length ? { errorCodes: codes } : {}),
+          },
+          'graphql subscription',
+        );
       },
     },
     wss,
   );
+
+  /** A subscribe message: its execution arguments, or why it is refused. */
+  function admit(ctx: Ctx, payload: SubscribePayload): ExecutionArgs | GraphQLError[] {
+    if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerConnection) {
+      return [
+        new GraphQLError(
+          `This connection holds its limit of ${config.maxSubscriptionsPerConnection} subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION): ` +
+            'complete one first, or open another connection.',
+          { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } },
+        ),
+      ];
+    }
+    let document;
+    try {
+      document = parse(payload.query, { maxTokens: config.maxTokens });
+    } catch (err) {
+      return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), 'GRAPHQL_PARSE_FAILED')];
+    }
+    const invalid = validate(schema, document, rules);
+    if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return [withCode(new GraphQLError('Unable to identify the operation to run'), 'GRAPHQL_VALIDATION_FAILED')];
+    if (operation.operation !== 'subscription') {
+      return [
+        withCode(
+          new GraphQLError(`Only subscriptions run over WebSocket; send a ${operation.operation} as an HTTP request to /graphql.`),
+          'GRAPHQL_VALIDATION_FAILED',
+        ),
+      ];
+    }
+    const variables = payload.variables ?? {};
+    // Variables that do not fit their types: BAD_USER_INPUT, as Apollo answers over HTTP.
+    const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 10 });
+    if (coercion.errors) return coercion.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+    const cost = queryCost({ schema, query: document, variables, operationName: payload.operationName ?? undefined });
+    if (cost > config.maxCost) {
+      return [
+        withCode(
+          new GraphQLError(
+            `Query cost limit of ${config.maxCost} exceeded, found ${cost} (MAX_QUERY_COST; a list field costs first x its selection, ` +
+              `an aggregate ${SCAN_COST} + its rows x their selection).`,
+          ),
+          'GRAPHQL_VALIDATION_FAILED',
+        ),
+      ];
+    }
+    const { role, sentKey } = roles.get(ctx) ?? { role: null, sentKey: false };
+    const contextValue = createContext({ db: new Db(pool), role, sentKey, resultCache, config, log, batch: true });
+    return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
+  }
 
   observability.watchLive({
     connections: () => wss.clients.size,
