@@ -8,7 +8,7 @@
   'use strict';
 
   const KEY_STORE = 'creator-analytics.apiKey';
-  const RUNS_SHOWN = 20;
+  const RUNS_SHOWN = 12;
   const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
   const TIERS = ['NEWCOMER', 'ENGAGED', 'ADVOCATE', 'CHAMPION'];
@@ -111,14 +111,14 @@
     const users = new Map(tierCounts.map((t) => [t.tier, t.users]));
     p.chart.setOption({
       tooltip: { trigger: 'item', formatter: '{b}: {c} users ({d} %)' },
-      legend: { bottom: 0 },
+      legend: { orient: 'vertical', right: 0, top: 'middle', formatter: (tier) => `${tier}  ${users.get(tier) || 0}` },
       series: [
         {
           name: 'tiers',
           type: 'pie',
-          radius: ['40%', '70%'],
-          center: ['50%', '45%'],
-          label: { formatter: '{b}\n{c}' },
+          radius: ['45%', '75%'],
+          center: ['35%', '50%'],
+          label: { show: false },
           data: TIERS.map((tier, i) => ({ name: tier, value: users.get(tier) || 0, itemStyle: { color: TIER_COLORS[i] } })),
         },
       ],
@@ -195,12 +195,18 @@
       p.chart.setOption(
         {
           tooltip: { trigger: 'axis' },
-          legend: { top: 0 },
-          grid: { left: 96, right: 24, top: 32, bottom: 28 },
+          legend: { top: 0, left: 0 },
+          grid: { left: 96, right: 40, top: 56, bottom: 28 },
           yAxis: { type: 'category', inverse: true, data: rows.map((r) => r[key] || '(none)') },
           xAxis: [
             { type: 'value', name: 'items', position: 'bottom' },
-            { type: 'value', position: 'top', show: false },
+            {
+              type: 'value',
+              name: 'engagement',
+              position: 'top',
+              axisLabel: { formatter: (v) => `${(v * 100).toFixed(0)} %` },
+              splitLine: { show: false },
+            },
           ],
           series: [
             { name: 'items published', type: 'bar', data: rows.map((r) => r.contentCount) },
@@ -242,7 +248,7 @@
           visualMap: {
             min: rates.length ? Math.min(...rates) : 0,
             max: rates.length ? Math.max(...rates) : 1,
-            calculable: true,
+            calculable: false,
             orient: 'horizontal',
             left: 'center',
             bottom: 0,
@@ -338,10 +344,11 @@
     el.textContent = text;
   }
 
-  /** The text of what graphql-ws hands to an error callback: GraphQL errors, a CloseEvent, or an Error. */
+  /** The text of what graphql-ws hands to an error callback: GraphQL errors, a CloseEvent, a WebSocket error Event, or an Error. */
   function wsError(err) {
     if (Array.isArray(err)) return describe(err);
     if (err && typeof err.code === 'number') return `connection closed (${err.code}${err.reason ? `: ${err.reason}` : ''})`;
+    if (err && err.type === 'error' && !err.message) return `cannot open the WebSocket of ${err.target && err.target.url}`;
     return (err && err.message) || String(err);
   }
 
