@@ -202,7 +202,6 @@
             { type: 'value', name: 'items', position: 'bottom' },
             {
               type: 'value',
-              name: 'engagement',
               position: 'top',
               axisLabel: { formatter: (v) => `${(v * 100).toFixed(0)} %` },
               splitLine: { show: false },
@@ -248,6 +247,7 @@
           visualMap: {
             min: rates.length ? Math.min(...rates) : 0,
             max: rates.length ? Math.max(...rates) : 1,
+            text: rates.length ? [percent(Math.max(...rates)), percent(Math.min(...rates))] : ['', ''],
             calculable: false,
             orient: 'horizontal',
             left: 'center',
