@@ -216,6 +216,8 @@ browserTest(
     await w.page.click('#key-form button[type=submit]');
     await allChartsRendered(w.page);
     expect(await form.isVisible()).toBe(false);
+    // The WebSocket of a server with API_KEYS admits the page: the key went in connectionParams.
+    await w.page.locator('#live[data-state="on"]').waitFor({ timeout: 30_000 });
     expect(await w.page.evaluate(() => (globalThis as any).sessionStorage.getItem('creator-analytics.apiKey'))).toBe(KEY);
     const afterKey = w.posts.slice(w.posts.findIndex((p) => p.authorization === `Bearer ${KEY}`));
     expect(afterKey.length).toBeGreaterThanOrEqual(5);

@@ -139,7 +139,8 @@
     'panel-series',
     async () => {
       const [days, bucket] = byId('series-range').value.split(':');
-      const to = new Date();
+      // Up to the start of the next hour, so that every page opened within the hour asks the same (cached) question.
+      const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
       const from = new Date(to.getTime() - Number(days) * 86_400_000);
       const zone = timeZone();
       const data = await gql(SERIES_QUERY, { bucket, from: from.toISOString(), to: to.toISOString(), timeZone: zone });
