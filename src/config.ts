@@ -58,6 +58,10 @@ export interface Config {
   /** A bearer key that may read /metrics (a scraper's), besides admin keys. */
   metricsKey: string | undefined;
   introspection: IntrospectionAccess;
+  /** Subscriptions one WebSocket connection may hold at once. */
+  maxSubscriptionsPerConnection: number;
+  /** Open WebSocket connections per process; an upgrade beyond answers 503. */
+  maxWsConnections: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -191,5 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBatchOperations: int(env, 'MAX_BATCH_OPERATIONS', 10, 1),
     metricsKey: env.METRICS_KEY || undefined,
     introspection: introspectionAccess(env, apiKeys),
+    maxSubscriptionsPerConnection: int(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1),
+    maxWsConnections: int(env, 'MAX_WS_CONNECTIONS', 1000, 1),
   };
 }

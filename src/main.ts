@@ -1,7 +1,7 @@
 /**
  * Start-up: the database (DATABASE_URL, else an embedded PostgreSQL 15 under ./.data), migrations
- * (on a short-lived TypeORM DataSource), the app's pg Pool, the HTTP server; graceful shutdown on
- * SIGINT/SIGTERM.
+ * (on a short-lived TypeORM DataSource), the app's pg Pool, the live updates' listener, the HTTP
+ * server and its WebSocket endpoint; graceful shutdown on SIGINT/SIGTERM.
  */
 import 'reflect-metadata';
 import type { Server } from 'node:http';
@@ -17,7 +17,10 @@ import { createPool } from './db/pool';
 import { loadTimeZones } from './db/time-zones';
 import { createHttpApp, Lifecycle } from './http/app';
 import { Observability } from './http/observability';
+import { attachWebSocket, WebSocketEndpoint } from './http/websocket';
+import { LiveUpdates } from './live';
 import { createLogger, Logger } from './logger';
+import { buildAppSchema } from './schema';
 import { createApolloServer } from './server';
 import { databaseStartupError, describeError, startupMessage, StartupError } from './startup-error';
 
@@ -71,17 +74,27 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
 
     const resultCache = await createResultCache(config, log);
     undo.push(() => resultCache.close());
+    // LISTENing before the server serves: a subscription made from then on misses no commit.
+    const live = new LiveUpdates(url, pool, log);
+    await live.start();
+    undo.push(() => live.stop());
     const observability = new Observability({ log, pool, poolMax: config.poolMax });
-    const apollo = await createApolloServer({ config, log, observability });
+    const schema = await buildAppSchema({ pubSub: live.hub });
+    const apollo = createApolloServer({ config, log, observability, schema });
     await apollo.start();
     undo.push(() => apollo.stop());
     const lifecycle = new Lifecycle();
     const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });
     const server = await listen(app, config.port);
+    undo.push(() => new Promise((resolve) => server.close(resolve)));
+    const ws = attachWebSocket(server, { config, schema, pool, resultCache, log, observability, lifecycle, live });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    log.info({ port, embedded: Boolean(embedded) }, `serving GraphQL at http://localhost:${port}/graphql`);
-    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, pool, embedded });
+    log.info(
+      { port, embedded: Boolean(embedded) },
+      `serving GraphQL at http://localhost:${port}/graphql (subscriptions: ws://localhost:${port}/graphql)`,
+    );
+    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, pool, embedded, ws, live });
     return { server, port, pool, url, log, stop };
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
@@ -113,13 +126,28 @@ interface Running {
   runSweep: { stop(): void };
   pool: Pool;
   embedded: EmbeddedDatabase | null;
+  ws: WebSocketEndpoint;
+  live: LiveUpdates;
 }
 
 /**
- * Graceful stop: refuse new connections, let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS,
- * then cut them), close the pool, stop the embedded database. Called twice, it stops once.
+ * Graceful stop: refuse new connections, complete every subscription and close the WebSockets (1001),
+ * let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS, then cut them), stop listening, close the
+ * pool, stop the embedded database. Called twice, it stops once.
  */
-function graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, pool, embedded }: Running): () => Promise<void> {
+function graceful({
+  config,
+  log,
+  server,
+  lifecycle,
+  apollo,
+  resultCache,
+  runSweep,
+  pool,
+  embedded,
+  ws,
+  live,
+}: Running): () => Promise<void> {
   let stopping: Promise<void> | null = null;
   return () =>
     (stopping ??= (async () => {
@@ -127,6 +155,8 @@ function graceful({ config, log, server, lifecycle, apollo, resultCache, runSwee
       log.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Upgraded sockets keep server.close() waiting: they go first (bounded by SHUTDOWN_TIMEOUT_MS too).
+      await ws.close();
       const deadline = setTimeout(() => {
         log.warn({}, `requests still in flight after ${config.shutdownTimeoutMs} ms: closing their connections`);
         server.closeAllConnections();
@@ -135,6 +165,7 @@ function graceful({ config, log, server, lifecycle, apollo, resultCache, runSwee
       clearTimeout(deadline);
       await apollo.stop();
       await resultCache.close();
+      await live.stop();
       runSweep.stop();
       // A statement cut off above still holds its connection until PostgreSQL answers; don't wait for it forever.
       await boundedWait(pool.end(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray } from 'type-graphql';
+import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray, PubSub } from 'type-graphql';
 import { authChecker } from './graphql/auth';
+import { LiveHub, wrapSubscriptionFields } from './graphql/live-hub';
 import { wrapMutationFields } from './graphql/mutation-operation';
 import { DateTimeScalar } from './graphql/scalars';
 import { validateArgs } from './graphql/validation';
@@ -22,6 +23,9 @@ import { ContentPlanMutations } from './modules/content-plan/content-plan.mutati
 import { InsightMutations } from './modules/insight/insight.mutations';
 import { PublishedContentMutations } from './modules/published-content/published-content.mutations';
 import { UserInteractionMutations } from './modules/user-interaction/user-interaction.mutations';
+import { AgentRunSubscriptions } from './modules/agent-run/agent-run.subscriptions';
+import { CommunityUserSubscriptions } from './modules/community-user/community-user.subscriptions';
+import { PerformanceSnapshotSubscriptions } from './modules/performance-snapshot/performance-snapshot.subscriptions';
 
 export const SCHEMA_FILE = 'schema.graphql';
 
@@ -48,23 +52,32 @@ const RESOLVERS: NonEmptyArray<Function> = [
   // Analytics: the aggregate reads
   AnalyticsResolver,
   ContentBreakdownRowResolver,
+  // Live updates over WebSocket (src/http/websocket.ts), fed by src/live.ts
+  AgentRunSubscriptions,
+  CommunityUserSubscriptions,
+  PerformanceSnapshotSubscriptions,
 ];
 
 /** type-graphql has no option for the root types' descriptions: they are set on the built schema, before it is emitted. */
 const ROOT_DESCRIPTIONS = {
   Query: "The reads: entities by id, their connections, the agents' results and the analytics aggregates (reader role).",
   Mutation: 'The writes: ingest of entities (writer role) and the four agent runs (admin role).',
+  Subscription:
+    'Live updates over WebSocket (graphql-ws protocol on the same /graphql URL), committed changes from every server instance (reader role).',
 };
 
-export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
+/** `pubSub`: where the Subscription fields take their events (the server's LiveHub, src/live.ts); none for emitting the schema. */
+export async function buildAppSchema(opts: { emitTo?: string; pubSub?: PubSub } = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     validateFn: validateArgs,
+    pubSub: opts.pubSub ?? new LiveHub(),
   });
   schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;
   schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
+  schema.getSubscriptionType()!.description = ROOT_DESCRIPTIONS.Subscription;
   if (opts.emitTo) await emitSchemaDefinitionFile(opts.emitTo, schema, { sortedSchema: false });
-  return wrapMutationFields(schema);
+  return wrapSubscriptionFields(wrapMutationFields(schema));
 }

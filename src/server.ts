@@ -2,23 +2,25 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { cacheInvalidationPlugin } from './cache/invalidation-plugin';
+import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
 import type { Context } from './context';
 import { makeFormatError } from './graphql/format-error';
 import { introspectionPlugin } from './graphql/introspection';
 import { jsonStatusPlugin } from './graphql/json-status';
-import { costLimitPlugin, limitRules } from './graphql/limits';
+import { costLimitPlugin, limitRules, subscriptionsOverWebSocketRule } from './graphql/limits';
 import { mutationOperationPlugin } from './graphql/mutation-operation';
 import { publicCachePlugin } from './http/get-caching';
 import type { Observability } from './http/observability';
 import type { Logger } from './logger';
-import { buildAppSchema } from './schema';
 
 export interface ServerDeps {
   config: Config;
   log: Logger;
   /** Its plugin names each request's operation and error codes for the request log and /metrics. */
   observability: Observability;
+  /** The one schema of the server (src/schema.ts), shared with the WebSocket endpoint (src/http/websocket.ts). */
+  schema: GraphQLSchema;
 }
 
 /** extensions.queryStats = { sqlQueries, sqlTimeMs, cacheHits, cacheMisses } on every response (QUERY_STATS=1). */
@@ -65,16 +67,20 @@ function plugins({ config, observability }: ServerDeps, formatError: ReturnType<
   ];
 }
 
-export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer<Context>> {
-  const { config, log } = deps;
-  const schema = await buildAppSchema();
-  const development = config.nodeEnv === 'development';
-  const formatError = makeFormatError({
-    development,
+/** The server's formatError (masks and logs unexpected errors), for HTTP and WebSocket answers alike. */
+export function appFormatError(config: Config, log: Logger): ReturnType<typeof makeFormatError> {
+  return makeFormatError({
+    development: config.nodeEnv === 'development',
     log: (err, msg) => log.error({ err }, msg),
     connectionTimeoutMs: config.connectionTimeoutMs,
     statementTimeoutMs: config.readStatementTimeoutMs,
   });
+}
+
+export function createApolloServer(deps: ServerDeps): ApolloServer<Context> {
+  const { config, log, schema } = deps;
+  const development = config.nodeEnv === 'development';
+  const formatError = appFormatError(config, log);
   return new ApolloServer<Context>({
     schema,
     // Who may introspect is INTROSPECTION's business (src/graphql/introspection.ts), per caller.
@@ -92,7 +98,7 @@ export async function createApolloServer(deps: ServerDeps): Promise<ApolloServer
     includeStacktraceInErrorResponses: development,
     // A document of a million tokens costs parse and validation time before any limit looks at it.
     parseOptions: { maxTokens: config.maxTokens },
-    validationRules: limitRules(config),
+    validationRules: [...limitRules(config), subscriptionsOverWebSocketRule],
     formatError,
     plugins: plugins(deps, formatError),
   });

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import { CHANNELS, notifyJoin } from '../db/notify';
 import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-user/tier-distribution';
 
 /**
@@ -32,6 +33,9 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  *   first run (2.0 s CPU); a rerun over unchanged data writes nothing (0.65 s, mostly the hash
  *   aggregate of the window's 833k rows into 100k groups).
  *
+ * When a user's tier changed, statement 1 also notifies tierDistributionChanged (src/db/notify.ts):
+ * sent with the run's COMMIT, dropped with its rollback.
+ *
  * Statement 2 counts every tier after the update (all four, in rank order) and so totalUsers.
  */
 export const RECOMPUTE_SQL = `
@@ -62,11 +66,14 @@ WITH scored AS (
   FROM target t
   WHERE c.id = t.id AND (c.engagement_score IS DISTINCT FROM t.score OR c.tier IS DISTINCT FROM t.tier)
   RETURNING array_position($4::text[], t.old_tier::text) AS old_rank, array_position($4::text[], t.tier) AS new_rank
+), counts AS (
+  SELECT (SELECT count(*) FROM scored)::int AS "usersScored",
+         count(*) FILTER (WHERE new_rank > old_rank)::int AS promoted,
+         count(*) FILTER (WHERE new_rank < old_rank)::int AS demoted,
+         count(*) FILTER (WHERE new_rank IS DISTINCT FROM old_rank) AS moved
+  FROM changed
 )
-SELECT (SELECT count(*) FROM scored)::int AS "usersScored",
-       count(*) FILTER (WHERE new_rank > old_rank)::int AS promoted,
-       count(*) FILTER (WHERE new_rank < old_rank)::int AS demoted
-FROM changed`;
+SELECT c."usersScored", c.promoted, c.demoted FROM counts c ${notifyJoin(CHANNELS.tiers, "''", 'c.moved > 0')}`;
 
 export interface ConversionParams {
   asOf: Date;

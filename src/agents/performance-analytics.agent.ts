@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import { CHANNELS, notifyJoin } from '../db/notify';
 import { safeIntSum } from '../db/sql/saturate';
 import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/performance-snapshot/performance-snapshot.type';
 
@@ -15,12 +16,13 @@ import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/pe
  * bestFormat / bestPlatform = the first entry whose rate is not null. top_content_ids = up to 100
  * in-scope ids with a non-null rate, by rate desc then id asc.
  *
- * One INSERT ... SELECT: the totals, the formats and the platforms are one GROUPING SETS
+ * One INSERT ... SELECT (a data-modifying CTE): the totals, the formats and the platforms are one GROUPING SETS
  * aggregate over one scan of the scope; the top 100 is a top-N sort over a second scan that skips
  * the plans: `scope` is inlined (NOT MATERIALIZED) and joins content_plans with a LEFT JOIN on
  * its primary key (content_plan_id is NOT NULL, so no row changes), which PostgreSQL removes when
  * no plan column is used. created_at is clock_timestamp(), taken under the agent's lock, so the
- * snapshots' createdAt order is the order in which they were made.
+ * snapshots' createdAt order is the order in which they were made. The same statement notifies
+ * performanceSnapshotCreated with the new id (src/db/notify.ts), delivered when the run commits.
  */
 const SNAPSHOT_SQL = `
 WITH scope AS NOT MATERIALIZED (
@@ -48,15 +50,17 @@ WITH scope AS NOT MATERIALIZED (
 ), top AS (
   SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
   FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
+), inserted AS (
+  INSERT INTO performance_snapshots AS t
+    (created_at, as_of, window_days, platform, content_count, total_impressions, avg_engagement_rate,
+     best_format, best_platform, by_format, by_platform, top_content_ids, run_id)
+  SELECT clock_timestamp(), $1::timestamptz, $2::int, $3::text, total.content_count, total.impressions, total.rate,
+         lower(f.best), lower(p.best), f.list, p.list, top.ids, $4::int8
+  FROM figures total, by_format f, by_platform p, top
+  WHERE total.no_format = 1 AND total.no_platform = 1
+  RETURNING ${PERFORMANCE_SNAPSHOT_COLUMNS}
 )
-INSERT INTO performance_snapshots AS t
-  (created_at, as_of, window_days, platform, content_count, total_impressions, avg_engagement_rate,
-   best_format, best_platform, by_format, by_platform, top_content_ids, run_id)
-SELECT clock_timestamp(), $1::timestamptz, $2::int, $3::text, total.content_count, total.impressions, total.rate,
-       lower(f.best), lower(p.best), f.list, p.list, top.ids, $4::int8
-FROM figures total, by_format f, by_platform p, top
-WHERE total.no_format = 1 AND total.no_platform = 1
-RETURNING ${PERFORMANCE_SNAPSHOT_COLUMNS}`;
+SELECT s.* FROM inserted s ${notifyJoin(CHANNELS.snapshot, 's.id')}`;
 
 export interface SnapshotParams {
   asOf: Date;

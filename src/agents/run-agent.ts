@@ -30,13 +30,32 @@
  * A failure throws a GraphQL error carrying `extensions.runId`; a domain error keeps its code
  * (FAILED_PRECONDITION ...), anything else is INTERNAL_SERVER_ERROR, masked by format-error.ts
  * except for the runId. Inputs are validated by the caller BEFORE runAgent: a bad input records no run.
+ *
+ * Every change of a run row's status, here and elsewhere (the sweep, recordAgentRun), is written by
+ * writeRunRows, which publishes it to agentRunUpdated in the same statement.
  */
 import { GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import type { Db } from '../db/db';
+import { CHANNELS, notifyJoin, rowPayload } from '../db/notify';
 import type { Logger } from '../logger';
 import { AgentName, AgentRun, AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
-import { ABANDONED } from './run-sweep';
+
+/** The error of a run the sweep marked failed (src/agents/run-sweep.ts). */
+export const ABANDONED = 'abandoned: the process or connection that ran it is gone';
+
+/**
+ * THE way to write an agent_logs row's status (docs/api.md "Subscriptions"): `write` is an INSERT or
+ * UPDATE of agent_logs (alias t) `RETURNING ${AGENT_RUN_COLUMNS}`. The same statement queues one
+ * notification per returned row (src/db/notify.ts), so agentRunUpdated sees the change exactly when
+ * it commits, on every server instance, and never when it rolls back. The payload is the row as
+ * JSON (a few hundred bytes for this server's runs); a row too long for a notification (a huge
+ * recordAgentRun error or details) is sent as its id and read back by the listening process.
+ */
+export function writeRunRows(db: Db, write: string, params: unknown[]): Promise<AgentRun[]> {
+  const short = `jsonb_build_object('id', w.id, 'status', w.status, 'agentName', w."agentName", 'truncated', true)`;
+  return db.query<AgentRun>(`WITH w AS (${write}) SELECT w.* FROM w ${notifyJoin(CHANNELS.agentRun, rowPayload('w', short))}`, params);
+}
 
 /** First key of the two-key advisory locks: keeps the agents' locks apart from anyone else's. */
 export const AGENT_LOCK_CLASS = 0x41474e54; // 'AGNT'
@@ -92,13 +111,14 @@ export async function runAgent<T>(
 
 /** The `running` row, owned by this connection's backend (pid and start time, which defeat pid reuse). */
 async function startRun(conn: Db, name: AgentName, details: Record<string, unknown>): Promise<RunInfo> {
-  const row = await conn.one<{ id: number; started_at: Date }>(
-    `INSERT INTO agent_logs (agent_name, status, started_at, details, owner_pid, owner_backend_start)
+  const [row] = await writeRunRows(
+    conn,
+    `INSERT INTO agent_logs AS t (agent_name, status, started_at, details, owner_pid, owner_backend_start)
      SELECT $1, 'running', now(), $2::jsonb, a.pid, a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
-     RETURNING id, started_at`,
+     RETURNING ${AGENT_RUN_COLUMNS}`,
     [name, JSON.stringify({ input: details })],
   );
-  return { id: Number(row!.id), startedAt: row!.started_at };
+  return { id: Number(row.id), startedAt: row.startedAt };
 }
 
 /** Pauses between attempts to record a failure: about 3 s in all, then the sweep's turn. */
@@ -148,7 +168,8 @@ function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
  * connection is closed): the run's own error says more.
  */
 async function finish(db: Db, id: number, status: 'success' | 'failure', error: string | null, result: unknown): Promise<AgentRun | null> {
-  return db.one<AgentRun>(
+  const [row] = await writeRunRows(
+    db,
     `UPDATE agent_logs t SET status = $2, finished_at = clock_timestamp(),
        execution_time = extract(epoch FROM clock_timestamp() - t.started_at)::float8 * 1000, error = $3,
        details = coalesce(t.details, '{}'::jsonb) || jsonb_build_object('result', $4::jsonb)
@@ -156,6 +177,7 @@ async function finish(db: Db, id: number, status: 'success' | 'failure', error: 
      RETURNING ${AGENT_RUN_COLUMNS}`,
     [id, status, error, JSON.stringify(result), ABANDONED],
   );
+  return row ?? null;
 }
 
 /**

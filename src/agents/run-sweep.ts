@@ -10,18 +10,20 @@
  */
 import type { Db } from '../db/db';
 import type { Logger } from '../logger';
-import { AGENT_NAMES } from '../modules/agent-run/agent-run.type';
+import { AGENT_NAMES, AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
+import { ABANDONED, writeRunRows } from './run-agent';
 
-export const ABANDONED = 'abandoned: the process or connection that ran it is gone';
+export { ABANDONED };
 
-/** One set-based UPDATE over idx_agent_logs_running; returns the ids it marked. */
+/** One set-based UPDATE over idx_agent_logs_running (each marked run is published, run-agent.ts); returns the ids it marked. */
 export async function sweepAbandonedRuns(db: Db): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `UPDATE agent_logs l SET status = 'failure', finished_at = clock_timestamp(), error = $2
-      WHERE l.status = 'running' AND l.agent_name = ANY($1::text[])
+  const rows = await writeRunRows(
+    db,
+    `UPDATE agent_logs t SET status = 'failure', finished_at = clock_timestamp(), error = $2
+      WHERE t.status = 'running' AND t.agent_name = ANY($1::text[])
         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
-                         WHERE a.pid = l.owner_pid AND (a.backend_start = l.owner_backend_start OR a.backend_start IS NULL))
-      RETURNING l.id::text AS id`,
+                         WHERE a.pid = t.owner_pid AND (a.backend_start = t.owner_backend_start OR a.backend_start IS NULL))
+      RETURNING ${AGENT_RUN_COLUMNS}`,
     [AGENT_NAMES, ABANDONED],
   );
   return rows.map((r) => r.id);

@@ -19,6 +19,9 @@ const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // Subscriptions (src/http/websocket.ts, src/graphql/live-hub.ts)
+  'TOO_MANY_SUBSCRIPTIONS',
+  'SUBSCRIPTION_BEHIND',
 ]);
 
 /** The database failures a client can act on (retry later), told apart from the unexpected ones. */

@@ -35,6 +35,20 @@ export const knownOperationTypeRule: ValidationRule = (context) => ({
   },
 });
 
+/** HTTP answers queries and mutations; a subscription needs the WebSocket endpoint (src/http/websocket.ts), which says so. */
+export const subscriptionsOverWebSocketRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation !== 'subscription') return;
+    context.reportError(
+      new GraphQLError(
+        'Subscriptions run over WebSocket with the graphql-ws protocol (subprotocol graphql-transport-ws) on this same URL ' +
+          '(ws:// or wss://.../graphql); HTTP answers queries and mutations only.',
+        { nodes: node },
+      ),
+    );
+  },
+});
+
 /** Fields, fragment spreads and inline fragments in the document: each definition once, so linear. */
 export function countSelections(document: DocumentNode): number {
   let found = 0;

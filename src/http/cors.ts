@@ -5,8 +5,8 @@
  * as "ends with example.com" also admits evil-example.com, and a reflected Origin admits every site.
  * Credentials (cookies) are never allowed: the API authenticates with the Authorization header,
  * which a page sends only when its own code sets it, and only after the preflight below said yes.
- * WebSocket handshakes are not subject to CORS (browsers send no preflight for them), so there is
- * no graphql-ws header to list here.
+ * WebSocket handshakes are not subject to CORS (browsers send no preflight for them, and any page may
+ * open one): the upgrade of /graphql checks the Origin itself, with the same list (webSocketOriginAllowed).
  */
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
@@ -51,4 +51,18 @@ export function cors(config: Pick<Config, 'corsOrigins' | 'corsMaxAgeSeconds'>):
     }
     res.status(204).end();
   };
+}
+
+/**
+ * Whether a WebSocket upgrade may proceed (src/http/websocket.ts): a page of a CORS_ORIGINS origin
+ * (any with `*`), a page of this server's own origin (its Host), or no Origin at all (not a browser).
+ */
+export function webSocketOriginAllowed(config: Pick<Config, 'corsOrigins'>, origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  if (config.corsOrigins.includes('*') || config.corsOrigins.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -90,6 +90,23 @@ export class Observability {
     gauge('db_pool_max_connections', 'Pool size limit (DB_POOL_MAX)', () => deps.poolMax);
   }
 
+  /** The live updates' gauges (src/http/websocket.ts, src/live.ts), read at each scrape. */
+  watchLive(read: { connections(): number; subscriptions(): number; listening(): boolean }): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, value: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(value());
+        },
+      });
+    gauge('graphql_ws_connections', 'Open WebSocket connections (graphql-ws) on /graphql', read.connections);
+    gauge('graphql_ws_subscriptions', 'Active subscriptions over every WebSocket connection', read.subscriptions);
+    gauge('live_updates_listening', '1 while the connection that LISTENs for live updates is up, else 0', () => (read.listening() ? 1 : 0));
+  }
+
   /** Links the express response to the GraphQL context that Apollo's plugin will annotate. */
   attach(res: Response, ctx: Context): void {
     const slot: Slot = { ctx };

@@ -73,3 +73,14 @@ export class RecordAgentRunArgs {
   @ValidateNested()
   input!: RecordAgentRunInput;
 }
+
+@ArgsType()
+export class AgentRunUpdatedArgs {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Only runs of the agent with exactly this name (1..500 characters after trimming, compared trimmed); null for every agent.',
+  })
+  @TrimmedText(500)
+  agentName?: string | null;
+}
