@@ -178,12 +178,29 @@ browserTest(
     );
     await allChartsRendered(w.page);
 
+    // A zone the server refuses: each card that sent it shows the error, with its code; the others keep their charts.
+    await w.page.evaluate(() => {
+      const g = globalThis as any;
+      const option = g.document.createElement('option');
+      option.value = option.textContent = 'Mars/Olympus_Mons';
+      g.document.getElementById('time-zone').appendChild(option);
+    });
+    await w.page.selectOption('#time-zone', 'Mars/Olympus_Mons');
+    await until('the refusals shown', async () => (await errorsShown(w.page)).length === 2);
+    expect((await errorsShown(w.page)).sort()).toEqual([
+      expect.stringMatching(/^panel-heatmap: BAD_USER_INPUT: .*timeZone/),
+      expect.stringMatching(/^panel-series: BAD_USER_INPUT: .*timeZone/),
+    ]);
+
     await w.page.locator('#live[data-state="on"]').waitFor({ timeout: 30_000 });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await w.page.selectOption('#time-zone', 'Europe/Berlin');
     await until('the series and the heat map back in Berlin', () =>
       ['DashboardSeries', 'DashboardPostingTimes'].every((op) => zoneOf(op).at(-1) === 'Europe/Berlin'),
     );
+    await until('the errors cleared by the next answers', async () => (await errorsShown(w.page)).length === 0).catch(async (err) => {
+      throw new Error(`${String(err)}: ${JSON.stringify(await errorsShown(w.page))}`);
+    });
     await allChartsRendered(w.page);
     await w.page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(r))); // ECharts' entry animation is short, but let it settle
     await w.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });

@@ -19,6 +19,14 @@
   const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
   const percent = (rate) => (rate === null || rate === undefined ? 'n/a' : `${(rate * 100).toFixed(2)} %`);
   const timeZone = () => byId('time-zone').value;
+  /** Dates shown in `zone`; in the browser's own zone when the browser does not know that one (the server may know more). */
+  const dateFormat = (zone, options) => {
+    try {
+      return new Intl.DateTimeFormat('en', { ...options, timeZone: zone });
+    } catch {
+      return new Intl.DateTimeFormat('en', options);
+    }
+  };
 
   // ---- the API key ---------------------------------------------------------------------------
 
@@ -147,12 +155,7 @@
       return { points: data.engagementTimeSeries, bucket, zone };
     },
     (p, { points, bucket, zone }) => {
-      const fmt = new Intl.DateTimeFormat('en', {
-        timeZone: zone,
-        month: 'short',
-        day: 'numeric',
-        ...(bucket === 'HOUR' ? { hour: '2-digit' } : {}),
-      });
+      const fmt = dateFormat(zone, { month: 'short', day: 'numeric', ...(bucket === 'HOUR' ? { hour: '2-digit' } : {}) });
       p.chart.setOption(
         {
           tooltip: { trigger: 'axis' },
@@ -291,14 +294,7 @@
   }
 
   function renderRuns(freshId) {
-    const fmt = new Intl.DateTimeFormat('en', {
-      timeZone: timeZone(),
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    const fmt = dateFormat(timeZone(), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
     const list = [...runs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || Number(b.id) - Number(a.id));
     for (const old of list.splice(RUNS_SHOWN)) runs.delete(old.id);
     const body = byId('panel-runs').querySelector('tbody');
