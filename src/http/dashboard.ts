@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { mountAssets, packageDir, requireAssets, sendAsset, StaticAsset } from './static-assets';
 
-export const DASHBOARD_PATH = '/dashboard';
+const DASHBOARD_PATH = '/dashboard';
 const ASSET_PREFIX = '/dashboard/';
 const OWN = path.join(__dirname, 'dashboard');
 
