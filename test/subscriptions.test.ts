@@ -4,13 +4,16 @@
  * PostgreSQL LISTEN/NOTIFY.
  */
 import { Client, createClient } from 'graphql-ws';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { factories } from './support/factories';
 import { ok, TestServer } from './support/server';
 import { useTestServer } from './support/use-test-server';
 import { until } from './support/wait';
 
-const { db, server: a, serve, startServer } = useTestServer('subscriptions');
+const { db, server: a, serve, startServer, cleanup } = useTestServer('subscriptions');
 const b = serve();
 
 interface Stream<T = any> {
@@ -282,11 +285,16 @@ describe('limits', () => {
     });
   });
 
-  test('a syntax error is GRAPHQL_PARSE_FAILED; a bad argument BAD_USER_INPUT', async () => {
+  test('a syntax error is GRAPHQL_PARSE_FAILED; a bad argument or variable BAD_USER_INPUT', async () => {
     const broken = subscribe(connect(tight), 'subscription { agentRunUpdated { id }');
     const bad = subscribe(connect(tight), 'subscription { agentRunUpdated(agentName: "  ") { id } }');
-    await until('both refusals', () => broken.errors.length > 0 && bad.events.length > 0);
+    const wrongType = subscribe(connect(tight), 'subscription ($name: String) { agentRunUpdated(agentName: $name) { id } }', { name: 5 });
+    await until('the refusals', () => broken.errors.length > 0 && bad.events.length > 0 && wrongType.errors.length > 0);
     expect((broken.errors[0] as any[])[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((wrongType.errors[0] as any[])[0]).toMatchObject({
+      message: expect.stringContaining('$name'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(bad.events[0].errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'agentName' } });
   });
 
@@ -360,4 +368,25 @@ test('stopping the server completes every subscription and closes with 1001', as
   ]);
   await until('the close', () => closed !== undefined);
   expect(closed!.code).toBe(1001);
+});
+
+describe('the README example', () => {
+  const keyed = serve({ API_KEYS: 'reader:r-key-123,admin:a-key' });
+
+  test('runs as written (Node, graphql-ws and ws) and prints the run as it starts and ends', async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const code = /^### Subscriptions\n[\s\S]*?^```js\n([\s\S]*?)^```$/m.exec(readme)![1];
+    // Next to the README, as it says, so that its imports resolve from node_modules.
+    const file = path.join(__dirname, '..', `.readme-subscription-${process.pid}.mjs`);
+    fs.writeFileSync(file, code.replace('localhost:4000', `127.0.0.1:${keyed.port}`));
+    cleanup(() => fs.rmSync(file, { force: true }));
+    const child = execFile(process.execPath, [file], { timeout: 30_000 });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await subscribed(keyed, 1, { authorization: 'Bearer a-key' });
+    ok(await keyed.gql('mutation { recomputeEngagementScores { usersScored } }', undefined, { authorization: 'Bearer a-key' }));
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/agentName: 'ConversionAgent',\s+status: 'RUNNING'[\s\S]*agentName: 'ConversionAgent',\s+status: 'SUCCESS'/);
+  });
 });

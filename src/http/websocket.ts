@@ -17,7 +17,7 @@
  * - close(): every subscription completes (a `complete` message each), then every socket closes with
  *   1001 (going away).
  */
-import { getOperationAST, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { Extra, useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
@@ -170,12 +170,10 @@ export function attachWebSocket(server: Server, deps: WebSocketDeps): WebSocketE
           ];
         }
         const variables = payload.variables ?? {};
-        let cost = 0;
-        try {
-          cost = queryCost({ schema, query: document, variables, operationName: payload.operationName ?? undefined });
-        } catch {
-          // Variables that do not coerce: execution refuses them before any resolver, as over HTTP.
-        }
+        // Variables that do not fit their types: BAD_USER_INPUT, as Apollo answers over HTTP.
+        const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 10 });
+        if (coercion.errors) return coercion.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+        const cost = queryCost({ schema, query: document, variables, operationName: payload.operationName ?? undefined });
         if (cost > config.maxCost) {
           return [
             withCode(
