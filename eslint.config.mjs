@@ -57,5 +57,22 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The dashboard's browser script (src/http/dashboard.ts serves it): a classic script with the
+    // browser's globals and those of the UMD files loaded before it.
+    files: ['src/http/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        echarts: 'readonly',
+        graphqlWs: 'readonly',
+      },
+    },
+  },
   prettier,
 );

@@ -1,6 +1,7 @@
 /**
  * npm run build: `tsc -p tsconfig.build.json` into dist/ (incremental), then remove the outputs of
- * deleted sources and stamp the build. With --if-stale (npm start's prestart, npm install's
+ * deleted sources, copy the non-TypeScript files under src/ (the dashboard's page, script and style) to the
+ * same place under dist/src/, and stamp the build. With --if-stale (npm start's prestart, npm install's
  * prepare) it builds only when something under the inputs changed since the stamp, so a start on
  * an unchanged checkout compiles nothing. Plain JavaScript: it runs before anything is compiled.
  */
@@ -32,15 +33,30 @@ function stale() {
   return changed ? `${changed} changed` : null;
 }
 
-/** dist/x.js (and its map) whose x.ts is gone: a deleted migration must not run from dist. */
+/** dist/x.js (and its map) whose x.ts is gone, or a copied file whose source is gone: a deleted migration must not run from dist. */
 function prune(dir, srcDir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const out = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       prune(out, path.join(srcDir, entry.name));
       if (fs.readdirSync(out).length === 0) fs.rmdirSync(out);
-    } else if (!fs.existsSync(path.join(srcDir, entry.name.replace(/\.js(\.map)?$/, '.ts')))) {
+    } else if (
+      !fs.existsSync(path.join(srcDir, entry.name.replace(/\.js(\.map)?$/, '.ts'))) &&
+      !fs.existsSync(path.join(srcDir, entry.name))
+    ) {
       fs.rmSync(out);
+    }
+  }
+}
+
+/** Files under src/ that tsc does not emit (assets served as they are, e.g. src/http/dashboard/): copied next to the compiled code. */
+function copyAssets(srcDir, outDir) {
+  for (const entry of fs.readdirSync(srcDir, { withFileTypes: true })) {
+    const from = path.join(srcDir, entry.name);
+    if (entry.isDirectory()) copyAssets(from, path.join(outDir, entry.name));
+    else if (!entry.name.endsWith('.ts')) {
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.copyFileSync(from, path.join(outDir, entry.name));
     }
   }
 }
@@ -57,6 +73,7 @@ function build(reason) {
     process.exit(result.status ?? 1);
   }
   for (const dir of OUTPUTS) if (fs.existsSync(path.join(dist, dir))) prune(path.join(dist, dir), path.join(root, dir));
+  copyAssets(path.join(root, 'src'), path.join(dist, 'src'));
   fs.writeFileSync(stamp, '');
   // The stamp takes the build's start time: a file saved during the build is newer, so it builds again next time.
   fs.utimesSync(stamp, started, started);

@@ -1,5 +1,5 @@
 /**
- * The express app: /graphql (Apollo, and GraphiQL for browsers), /healthz, /readyz, /metrics.
+ * The express app: /graphql (Apollo, and GraphiQL for browsers), /dashboard, /healthz, /readyz, /metrics.
  * Every response of /graphql is JSON, refusals included; CORS applies to all of them.
  */
 import type { ApolloServer } from '@apollo/server';
@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { mayReadMetrics, resolveRole } from './auth';
 import { batchLimit, httpErrorHandler, jsonBody, sendGraphQLError } from './body';
 import { cors } from './cors';
+import { mountDashboard } from './dashboard';
 import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
 import type { Observability } from './observability';
@@ -86,6 +87,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
   // Before GraphiQL's page, so that it varies by Origin too; preflights end here, unlogged.
   app.use('/graphql', cors(config));
   mountGraphiql(app);
+  mountDashboard(app);
 
   app.use(
     '/graphql',

@@ -4,14 +4,11 @@
  * and ReactDOM 18 UMD builds, and a small start script. A Content-Security-Policy of 'self' makes
  * sure nothing else loads, even if a future asset tried a CDN.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Express, RequestHandler } from 'express';
+import { mountAssets, packageDir, StaticAsset } from './static-assets';
 
-/** A package's folder from its package.json (subpath require.resolve is blocked by `exports`). */
-const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
-
-const ASSETS: Record<string, { file: string; type: string }> = {
+const ASSETS: Record<string, StaticAsset> = {
   'graphiql.min.js': { file: path.join(packageDir('graphiql'), 'graphiql.min.js'), type: 'application/javascript' },
   'graphiql.min.css': { file: path.join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
   'react.production.min.js': { file: path.join(packageDir('react'), 'umd', 'react.production.min.js'), type: 'application/javascript' },
@@ -96,9 +93,6 @@ const wantsHtml: RequestHandler = (req, res, next) => {
 };
 
 export function mountGraphiql(app: Express): void {
-  for (const asset of Object.values(ASSETS)) {
-    if (!fs.existsSync(asset.file)) throw new Error(`GraphiQL asset missing: ${asset.file} (run npm install)`);
-  }
   app.get('/graphql', wantsHtml);
   app.get(`${ASSET_PREFIX}start.js`, (_req, res) => {
     res.type('application/javascript').setHeader('cache-control', 'no-cache');
@@ -108,10 +102,5 @@ export function mountGraphiql(app: Express): void {
     res.type('text/css').setHeader('cache-control', 'no-cache');
     res.send(PAGE_CSS);
   });
-  app.get(`${ASSET_PREFIX}:name`, (req, res, next) => {
-    const name = String(req.params.name);
-    if (!Object.hasOwn(ASSETS, name)) return next();
-    const asset = ASSETS[name];
-    res.sendFile(asset.file, { maxAge: '1d', headers: { 'content-type': asset.type, 'x-content-type-options': 'nosniff' } });
-  });
+  mountAssets(app, ASSET_PREFIX, ASSETS, 'GraphiQL');
 }
