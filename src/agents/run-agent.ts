@@ -55,6 +55,47 @@ export interface AgentOutcome<T> {
   run: AgentRun;
 }
 
+/**
+ * A run that a job-queue worker runs (docs/agents.md "Automatic agents"): `attempt` is the job's
+ * attempt (1 for the first); `queuedRunId` the `queued` row that enqueueAgentRun wrote, which the
+ * first attempt takes over (queued -> running); a later attempt (after a failure, or after its
+ * worker died) is a row of its own, linked to it by details.queuedRunId and details.attempt.
+ */
+export interface QueuedAttempt {
+  attempt: number;
+  queuedRunId?: string | null;
+  /** How the run was started: `enqueued` (enqueueAgentRun), `schedule`, `incremental`. */
+  trigger: string;
+  /** A scheduled run's period (the cron time, ISO): a period's run that succeeded is not run again. */
+  scheduledAt?: string;
+}
+
+/**
+ * The `queued` row of an agent run that a job will run (enqueueAgentRun), written in the caller's
+ * transaction together with the job: both are there, or neither.
+ */
+export async function queueRun(db: Db, name: AgentName, details: Record<string, unknown>): Promise<AgentRun> {
+  const row = await db.one<AgentRun>(
+    `INSERT INTO agent_logs AS t (agent_name, status, started_at, details)
+     VALUES ($1, 'queued', now(), jsonb_build_object('input', $2::jsonb, 'trigger', 'enqueued'))
+     RETURNING ${AGENT_RUN_COLUMNS}`,
+    [name, JSON.stringify(details)],
+  );
+  return row!;
+}
+
+/**
+ * A `queued` run whose job will not run it (its job was given up before an attempt started, or
+ * deleted): marked failed with `error`. Returns whether a row changed.
+ */
+export async function failQueuedRun(db: Db, id: string, error: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE agent_logs SET status = 'failure', finished_at = clock_timestamp(), error = $2 WHERE id = $1 AND status = 'queued' RETURNING id`,
+    [id, error],
+  );
+  return rows.length > 0;
+}
+
 /** The run row comes back finished: an answer that shows the run takes it from here. */
 export async function runAgent<T>(
   db: Db,
@@ -62,12 +103,13 @@ export async function runAgent<T>(
   name: AgentName,
   details: Record<string, unknown>,
   work: (tx: Db, run: RunInfo) => Promise<T>,
+  queued: QueuedAttempt | null = null,
 ): Promise<AgentOutcome<T>> {
   const started: { run?: RunInfo } = {};
   try {
     return await inTurn(name, () =>
       db.session(async (conn) => {
-        const run = (started.run = await startRun(conn, name, details));
+        const run = (started.run = await startRun(conn, name, details, queued));
         return conn.transaction(async (tx) => {
           await tx.query(
             `SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true), set_config('jit', 'off', true),
@@ -90,13 +132,37 @@ export async function runAgent<T>(
   }
 }
 
-/** The `running` row, owned by this connection's backend (pid and start time, which defeat pid reuse). */
-async function startRun(conn: Db, name: AgentName, details: Record<string, unknown>): Promise<RunInfo> {
+/**
+ * The `running` row, owned by this connection's backend (pid and start time, which defeat pid reuse).
+ * A queued run's first attempt takes its `queued` row over (one statement: it is that row, or a new
+ * one when it is no longer queued); other attempts insert their own, linked to it.
+ */
+async function startRun(conn: Db, name: AgentName, details: Record<string, unknown>, queued: QueuedAttempt | null): Promise<RunInfo> {
+  const meta = queued
+    ? {
+        trigger: queued.trigger,
+        attempt: queued.attempt,
+        ...(queued.queuedRunId ? { queuedRunId: queued.queuedRunId } : {}),
+        ...(queued.scheduledAt ? { scheduledAt: queued.scheduledAt } : {}),
+      }
+    : {};
+  const takeOver = queued?.queuedRunId && queued.attempt === 1 ? queued.queuedRunId : null;
   const row = await conn.one<{ id: number; started_at: Date }>(
-    `INSERT INTO agent_logs (agent_name, status, started_at, details, owner_pid, owner_backend_start)
-     SELECT $1, 'running', now(), $2::jsonb, a.pid, a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
-     RETURNING id, started_at`,
-    [name, JSON.stringify({ input: details })],
+    `WITH me AS (SELECT a.pid, a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()),
+     taken AS (
+       UPDATE agent_logs l SET status = 'running', started_at = now(), owner_pid = me.pid, owner_backend_start = me.backend_start,
+              details = coalesce(l.details, '{}'::jsonb) || $3::jsonb || jsonb_build_object('queuedAt', l.started_at)
+       FROM me WHERE l.id = $4::bigint AND l.status = 'queued' AND l.agent_name = $1
+       RETURNING l.id, l.started_at
+     ),
+     inserted AS (
+       INSERT INTO agent_logs (agent_name, status, started_at, details, owner_pid, owner_backend_start)
+       SELECT $1, 'running', now(), jsonb_build_object('input', $2::jsonb) || $3::jsonb, me.pid, me.backend_start FROM me
+       WHERE NOT EXISTS (SELECT 1 FROM taken)
+       RETURNING id, started_at
+     )
+     SELECT id, started_at FROM taken UNION ALL SELECT id, started_at FROM inserted`,
+    [name, JSON.stringify(details), JSON.stringify(meta), takeOver],
   );
   return { id: Number(row!.id), startedAt: row!.started_at };
 }

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { installJobQueue } from './job-queue';
 
 export interface DataSourceOptions {
   url: string;
@@ -35,7 +36,8 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
 
 /**
  * Runs the pending migrations (each in its own transaction) on a short-lived DataSource and closes
- * it; returns their names. A failure throws with PostgreSQL's message.
+ * it, then installs the job queue's schema (job-queue.ts); returns the names of the app's
+ * migrations that ran. A failure throws with PostgreSQL's message.
  */
 export async function runMigrations(url: string, applicationName?: string): Promise<string[]> {
   const ds = createDataSource({ url, applicationName, poolMax: 2 });
@@ -43,6 +45,7 @@ export async function runMigrations(url: string, applicationName?: string): Prom
   await ds.initialize();
   try {
     const ran = await ds.runMigrations({ transaction: 'each' });
+    await installJobQueue(url);
     return ran.map((m) => m.name);
   } finally {
     await ds.destroy();

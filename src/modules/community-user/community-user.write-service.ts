@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db';
+import { RecomputeTrigger, triggerCtes } from '../../db/sql/conversion-trigger';
 import { toDb } from '../../graphql/enums';
 import type { UpsertCommunityUserInput } from './community-user.inputs';
 import { CommunityUser, COMMUNITY_USER_COLUMNS } from './community-user.type';
@@ -8,13 +9,21 @@ import { CommunityUser, COMMUNITY_USER_COLUMNS } from './community-user.type';
  * one row. An existing user keeps score and tier; its display name changes only when displayName
  * was sent (null clears it). The handle is stored trimmed, so " ana" and "ana" are one user.
  */
-export async function upsertCommunityUser(db: Db, input: UpsertCommunityUserInput): Promise<CommunityUser> {
-  const row = await db.one<CommunityUser>(
-    `INSERT INTO community_users AS t (handle, platform, display_name) VALUES ($1, $2, $3::text)
+const UPSERT_SQL = `INSERT INTO community_users AS t (handle, platform, display_name) VALUES ($1, $2, $3::text)
      ON CONFLICT (platform, handle) DO UPDATE
        SET display_name = CASE WHEN $4::boolean THEN EXCLUDED.display_name ELSE t.display_name END
-     RETURNING ${COMMUNITY_USER_COLUMNS}`,
-    [input.handle.trim(), toDb(input.platform), input.displayName ?? null, input.displayName !== undefined],
-  );
+     RETURNING ${COMMUNITY_USER_COLUMNS}`;
+
+// The same upsert, and in the same statement the incremental ConversionAgent's trigger for the user
+// (src/db/sql/conversion-trigger.ts): a new user is scored, and the row and the job commit together.
+const UPSERT_AND_TRIGGER_SQL = `WITH upserted AS (${UPSERT_SQL}),
+  ${triggerCtes('SELECT id::int4 FROM upserted', '$5', '$6')}
+  SELECT upserted.* FROM upserted, recompute_job`;
+
+export async function upsertCommunityUser(db: Db, input: UpsertCommunityUserInput, trigger: RecomputeTrigger | null): Promise<CommunityUser> {
+  const params = [input.handle.trim(), toDb(input.platform), input.displayName ?? null, input.displayName !== undefined];
+  const row = trigger
+    ? await db.one<CommunityUser>(UPSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts])
+    : await db.one<CommunityUser>(UPSERT_SQL, params);
   return row!;
 }
