@@ -66,7 +66,6 @@ export const AGENT_KINDS: Record<AgentKind, Kind> = {
 
 /** The payload of an `agent_run` job. */
 export interface AgentJobPayload {
-  agent: AgentKind;
   /** The checked input as JSON (dates as ISO text); null for all defaults. */
   input: Record<string, unknown> | null;
   /** The `queued` run row that the first attempt takes over. */

@@ -5,10 +5,10 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { Db } from '../db/db';
 import { INCREMENTAL_TASK } from '../db/sql/conversion-trigger';
-import type { AgentKind } from '../graphql/enums';
+import { AgentKind } from '../graphql/enums';
 import { AgentRun, AGENT_NAMES } from '../modules/agent-run/agent-run.type';
 import { AGENT_KINDS, AgentJobPayload } from './agent-kinds';
-import { AGENT_RUN_TASK, SCHEDULES } from './job-queue';
+import { agentRunTask, SCHEDULES } from './job-queue';
 import { queueRun } from './run-agent';
 
 @ObjectType('AgentQueueEntry', { simpleResolvers: true, description: "One agent's jobs in the job queue." })
@@ -52,24 +52,28 @@ export async function enqueueAgentRun(
 ): Promise<AgentRun> {
   return db.transaction(async (tx) => {
     const run = await queueRun(tx, AGENT_KINDS[kind].name, input ?? {});
-    const payload: AgentJobPayload = { agent: kind, input, runId: run.id };
-    await tx.query('SELECT graphile_worker.add_job($1, $2::json, max_attempts => $3::int)', [AGENT_RUN_TASK, JSON.stringify(payload), maxAttempts]);
+    const payload: AgentJobPayload = { input, runId: run.id };
+    await tx.query('SELECT graphile_worker.add_job($1, $2::json, max_attempts => $3::int)', [
+      agentRunTask(kind),
+      JSON.stringify(payload),
+      maxAttempts,
+    ]);
     return run;
   });
 }
 
-/** Which agent a job runs: its task, or for agent_run the payload's kind. */
+/** Which agent a job runs, by its task. */
 const AGENT_OF_TASK: Record<string, string> = {
   [INCREMENTAL_TASK]: 'ConversionAgent',
   ...Object.fromEntries(SCHEDULES.map((s) => [s.task, s.agents[0]])),
+  ...Object.fromEntries(Object.values(AgentKind).map((k) => [agentRunTask(k), AGENT_KINDS[k].name])),
 };
-const AGENT_OF_KIND: Record<string, string> = Object.fromEntries(Object.entries(AGENT_KINDS).map(([k, v]) => [k, v.name]));
 
 /** One aggregate over graphile-worker's jobs view (small: the queue coalesces) and the pending users. */
 export async function agentQueue(db: Db): Promise<AgentQueue> {
   const rows = await db.query<AgentQueueEntry>(
     `WITH jobs AS (
-       SELECT coalesce(($1::jsonb)->>j.task_identifier, ($2::jsonb)->>(j.payload->>'agent')) AS agent, j.locked_at, j.created_at
+       SELECT ($1::jsonb)->>j.task_identifier AS agent, j.locked_at, j.created_at
        FROM graphile_worker.jobs j
        WHERE j.locked_at IS NOT NULL OR j.attempts < j.max_attempts
      )
@@ -77,10 +81,10 @@ export async function agentQueue(db: Db): Promise<AgentQueue> {
             count(j.agent) FILTER (WHERE j.locked_at IS NULL)::int AS queued,
             count(j.agent) FILTER (WHERE j.locked_at IS NOT NULL)::int AS running,
             extract(epoch FROM now() - min(j.created_at))::float8 AS "oldestJobAgeSeconds"
-     FROM unnest($3::text[]) WITH ORDINALITY AS n(name, ord)
+     FROM unnest($2::text[]) WITH ORDINALITY AS n(name, ord)
      LEFT JOIN jobs j ON j.agent = n.name
      GROUP BY n.name, n.ord ORDER BY n.ord`,
-    [JSON.stringify({ ...AGENT_OF_TASK, [AGENT_RUN_TASK]: null }), JSON.stringify(AGENT_OF_KIND), AGENT_NAMES],
+    [JSON.stringify(AGENT_OF_TASK), AGENT_NAMES],
   );
   const pending = await db.one<{ users: number }>('SELECT count(DISTINCT user_id)::int AS users FROM conversion_pending');
   return { agents: rows, pendingIncrementalUsers: pending!.users };

@@ -24,8 +24,12 @@ export async function recomputeEngagementScores(
   const windowDays = input?.windowDays ?? 30;
   const halfLifeDays = input?.halfLifeDays ?? null;
   const asOf = input?.asOf ?? null;
-  const { result, run } = await runAgent(db, settings, 'ConversionAgent', { windowDays, halfLifeDays, asOf }, (tx, r) =>
-    conversionAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, halfLifeDays }),
+  const { result, run } = await runAgent(
+    db,
+    settings,
+    'ConversionAgent',
+    { windowDays, halfLifeDays, asOf },
+    (tx, r) => conversionAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, halfLifeDays }),
     queued,
   );
   return { ...result, run };
@@ -40,8 +44,12 @@ export async function createPerformanceSnapshot(
   const windowDays = input?.windowDays ?? 30;
   const platform = input?.platform ?? null;
   const asOf = input?.asOf ?? null;
-  const { result } = await runAgent(db, settings, 'PerformanceAnalyticsAgent', { windowDays, platform, asOf }, (tx, r) =>
-    performanceAnalyticsAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, platform: platform && toDb(platform) }, r.id),
+  const { result } = await runAgent(
+    db,
+    settings,
+    'PerformanceAnalyticsAgent',
+    { windowDays, platform, asOf },
+    (tx, r) => performanceAnalyticsAgent(tx, { asOf: asOf ?? r.startedAt, windowDays, platform: platform && toDb(platform) }, r.id),
     queued,
   );
   return result;
@@ -54,8 +62,12 @@ export async function tuneStrategy(
   queued: QueuedAttempt | null = null,
 ): Promise<StrategyRow> {
   const learningRate = input?.learningRate ?? 0.3;
-  const { result } = await runAgent(db, settings, 'StrategyTuningAgent', { learningRate }, (tx, r) =>
-    strategyTuningAgent(tx, { learningRate }, r.id),
+  const { result } = await runAgent(
+    db,
+    settings,
+    'StrategyTuningAgent',
+    { learningRate },
+    (tx, r) => strategyTuningAgent(tx, { learningRate }, r.id),
     queued,
   );
   return result;
@@ -69,8 +81,12 @@ export async function analyzeAgentPerformance(
 ): Promise<AgentAnalysis> {
   const since = input?.since ?? null;
   const until = input?.until ?? null;
-  const { result, run } = await runAgent(db, settings, 'AnalyticsAgent', { since, until }, (tx, r) =>
-    analyticsAgent(tx, { since, until }, r.id),
+  const { result, run } = await runAgent(
+    db,
+    settings,
+    'AnalyticsAgent',
+    { since, until },
+    (tx, r) => analyticsAgent(tx, { since, until }, r.id),
     queued,
   );
   return { run, since, until, stats: result };

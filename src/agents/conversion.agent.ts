@@ -132,7 +132,13 @@ export async function conversionAgentIncremental(tx: Db): Promise<IncrementalRes
      FROM taken`,
   );
   const ids = claim!.ids;
-  const base = { mode: 'incremental' as const, asOf: claim!.asOf, windowDays: INCREMENTAL_WINDOW_DAYS, halfLifeDays: null, users: ids.length };
+  const base = {
+    mode: 'incremental' as const,
+    asOf: claim!.asOf,
+    windowDays: INCREMENTAL_WINDOW_DAYS,
+    halfLifeDays: null,
+    users: ids.length,
+  };
   if (!ids.length) return { ...base, usersScored: 0, promoted: 0, demoted: 0 }; // another run took them first
   const counts = await tx.one<{ usersScored: number; promoted: number; demoted: number }>(RECOMPUTE_SQL, [
     claim!.asOf,

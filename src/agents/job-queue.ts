@@ -6,7 +6,7 @@
  * - `conversion_incremental`: added by recordInteractions and upsertCommunityUser in their own
  *   statement (src/db/sql/conversion-trigger.ts), debounced and coalesced under one job_key. It
  *   runs the ConversionAgent over the pending users only (conversion.agent.ts).
- * - `agent_run`: added by enqueueAgentRun (agent-queue.service.ts) with a `queued` run row.
+ * - `agent_run_<kind>`: added by enqueueAgentRun (agent-queue.ts) with a `queued` run row.
  * - `schedule_conversion`, `schedule_snapshot` (the snapshot, then the strategy tuning) and
  *   `schedule_analytics`: graphile-worker's crontab, from SCHEDULE_*; a period's job is added once
  *   by whichever process gets there first (its known_crontabs table).
@@ -24,13 +24,15 @@ import type { Config } from '../config';
 import { Db } from '../db/db';
 import { INCREMENTAL_TASK } from '../db/sql/conversion-trigger';
 import type { Logger } from '../logger';
+import { AgentKind } from '../graphql/enums';
 import type { AgentName } from '../modules/agent-run/agent-run.type';
 import { AGENT_KINDS, AgentJobPayload, inputFromJson } from './agent-kinds';
 import { conversionAgentIncremental, INCREMENTAL_WINDOW_DAYS } from './conversion.agent';
 import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
 import { AgentSettings, failQueuedRun, QueuedAttempt, runAgent } from './run-agent';
 
-export const AGENT_RUN_TASK = 'agent_run';
+/** The task of an enqueueAgentRun job: one per agent, so that the queue tells them apart (agentQueue). */
+export const agentRunTask = (kind: AgentKind): string => `agent_run_${kind.toLowerCase()}`;
 
 /** The scheduled tasks: config.schedules key, task name, the agents each runs (in order). */
 export const SCHEDULES = [
@@ -127,19 +129,19 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
         );
         await invalidate(['ConversionAgent']);
       }),
-
-    [AGENT_RUN_TASK]: async (raw, helpers) =>
+  };
+  for (const kind of Object.values(AgentKind)) {
+    tasks[agentRunTask(kind)] = async (raw, helpers) =>
       alive(helpers, async () => {
         const payload = raw as AgentJobPayload;
-        const kind = AGENT_KINDS[payload.agent];
         const queued = attempt(helpers, 'enqueued', { queuedRunId: payload.runId });
         try {
-          await kind.run(db, settings, inputFromJson(payload.agent, payload.input), queued);
+          await AGENT_KINDS[kind].run(db, settings, inputFromJson(kind, payload.input), queued);
         } finally {
-          await invalidate([kind.name]);
+          await invalidate([AGENT_KINDS[kind].name]);
         }
-      }),
-  };
+      });
+  }
 
   const scheduled = async (agent: AgentName, scheduledAt: string, helpers: JobHelpers) => {
     // A period whose run of this agent succeeded (an earlier attempt) is not run again.
@@ -196,7 +198,7 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
   );
   runner.events.on('job:failed', ({ job, error }) => {
     log.warn({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job queue: a job failed for good');
-    const runId = job.task_identifier === AGENT_RUN_TASK ? (job.payload as AgentJobPayload).runId : null;
+    const runId = job.task_identifier.startsWith('agent_run_') ? (job.payload as AgentJobPayload).runId : null;
     if (runId) void failQueuedRun(db, runId, `gave up after ${job.attempts} attempt(s): ${String(error)}`).catch(() => undefined);
   });
 
