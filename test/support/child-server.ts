@@ -46,7 +46,11 @@ export const SERVER_ENTRY: ChildEntry = { script: 'src/main.ts', ready: 'serving
 export const WORKER_ENTRY: ChildEntry = { script: 'src/worker.ts', ready: 'job queue worker started' };
 
 /** Defaults: WORKER=off (as test servers, test/support/server.ts); the job-queue tests turn it on. */
-export async function spawnServer(env: Record<string, string>, startTimeoutMs = 90_000, entry: ChildEntry = SERVER_ENTRY): Promise<ChildServer> {
+export async function spawnServer(
+  env: Record<string, string>,
+  startTimeoutMs = 90_000,
+  entry: ChildEntry = SERVER_ENTRY,
+): Promise<ChildServer> {
   const root = path.join(__dirname, '..', '..');
   const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry.script], {
     cwd: root,
