@@ -78,7 +78,8 @@ export interface Config {
 function schedule(env: NodeJS.ProcessEnv, name: string, fallback: string): string | null {
   const raw = (env[name] ?? '').trim() || fallback;
   if (raw === 'off') return null;
-  if (!/^(\S+\s+){4}\S+$/.test(raw)) throw new Error(`${name} must be a cron expression of 5 fields (e.g. "*/15 * * * *") or off, got "${raw}"`);
+  if (!/^(\S+\s+){4}\S+$/.test(raw))
+    throw new Error(`${name} must be a cron expression of 5 fields (e.g. "*/15 * * * *") or off, got "${raw}"`);
   return raw.replace(/\s+/g, ' ');
 }
 

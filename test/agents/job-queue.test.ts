@@ -129,7 +129,7 @@ describe('the ingest trigger is part of the write', () => {
 
 test('1,000 small batches make a few incremental runs, and never more than one waiting job', async () => {
   const ids = await users(200);
-  await withWorker({ RECOMPUTE_DEBOUNCE_MS: '250' }, async (worker) => {
+  await withWorker({ RECOMPUTE_DEBOUNCE_MS: '250' }, async () => {
     let maxWaiting = 0;
     let sending = true;
     const watch = (async () => {
@@ -164,7 +164,7 @@ test('1,000 small batches make a few incremental runs, and never more than one w
 
 test('invariant after a randomized ingest: every scored user holds the formula at its own scoreUpdatedAt', async () => {
   const ids = await users(60);
-  await withWorker({ RECOMPUTE_DEBOUNCE_MS: '50' }, async (worker) => {
+  await withWorker({ RECOMPUTE_DEBOUNCE_MS: '50' }, async () => {
     const types = ['VIEW', 'LIKE', 'CLICK', 'COMMENT', 'FOLLOW', 'SHARE', 'SIGNUP', 'PURCHASE'];
     let seed = 12345;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

@@ -20,7 +20,9 @@ export interface RecomputeTrigger {
 }
 
 /** The trigger the configuration asks for; null when AUTO_RECOMPUTE is off. */
-export const recomputeTrigger = (config: Pick<Config, 'autoRecompute' | 'recomputeDebounceMs' | 'agentMaxAttempts'>): RecomputeTrigger | null =>
+export const recomputeTrigger = (
+  config: Pick<Config, 'autoRecompute' | 'recomputeDebounceMs' | 'agentMaxAttempts'>,
+): RecomputeTrigger | null =>
   config.autoRecompute ? { debounceMs: config.recomputeDebounceMs, maxAttempts: config.agentMaxAttempts } : null;
 
 /**

@@ -20,7 +20,11 @@ const UPSERT_AND_TRIGGER_SQL = `WITH upserted AS (${UPSERT_SQL}),
   ${triggerCtes('SELECT id::int4 FROM upserted', '$5', '$6')}
   SELECT upserted.* FROM upserted, recompute_job`;
 
-export async function upsertCommunityUser(db: Db, input: UpsertCommunityUserInput, trigger: RecomputeTrigger | null): Promise<CommunityUser> {
+export async function upsertCommunityUser(
+  db: Db,
+  input: UpsertCommunityUserInput,
+  trigger: RecomputeTrigger | null,
+): Promise<CommunityUser> {
   const params = [input.handle.trim(), toDb(input.platform), input.displayName ?? null, input.displayName !== undefined];
   const row = trigger
     ? await db.one<CommunityUser>(UPSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts])

@@ -9,7 +9,11 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'conversion_pending' })
 export class ConversionPendingEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'PK_conversion_pending' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'PK_conversion_pending',
+  })
   id!: number;
 
   @Column({ name: 'user_id', type: 'integer' })
