@@ -12,7 +12,10 @@
  * machine is shared, so wall-clock numbers depend on whatever else runs.
  *
  * Env: BENCH_PORT (4201), BENCH_ITEMS (5000), BENCH_CALLS (calls per scenario, 24), BENCH_USERS (20000),
- * BENCH_NODE_ENV (production), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
+ * BENCH_NODE_ENV (production), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
+ * BENCH_QUEUE (on: each call also enqueues the incremental ConversionAgent and the server's worker
+ * runs it, as deployed; trigger: the enqueue alone, WORKER=off; off: AUTO_RECOMPUTE=off and
+ * WORKER=off, the ingest alone).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +30,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 24);
 const USERS = Number(process.env.BENCH_USERS ?? 20000);
 const CONTENTS = 2000;
 const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
+const QUEUE = process.env.BENCH_QUEUE ?? 'on';
+if (!['on', 'trigger', 'off'].includes(QUEUE)) throw new Error(`BENCH_QUEUE must be on, trigger or off, got "${QUEUE}"`);
 const DB_NAME = `creator_bench_ingest_${process.pid}`;
 const KEY = `bench-${process.pid}-${Math.random().toString(36).slice(2)}`;
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
@@ -57,6 +62,8 @@ function startServer(dbUrl: string): ChildProcess {
       LOG_LEVEL: 'silent',
       MIGRATIONS_RUN: 'true',
       API_KEYS: `writer:${KEY}`,
+      AUTO_RECOMPUTE: String(QUEUE !== 'off'),
+      WORKER: String(QUEUE === 'on'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -230,7 +237,7 @@ async function main() {
 
     const bodies = makeBodies(CALLS * 3 + 3, userIds, contentIds);
     console.log(
-      `NODE_ENV=${NODE_ENV || '(unset)'}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`,
+      `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${QUEUE}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`,
     );
     for (const b of bodies.splice(0, 3)) await call(b); // warm-up: JIT, pool connections, plans
 
@@ -240,6 +247,7 @@ async function main() {
     table.push(await scenario('concurrent', 2, bodies.splice(0, CALLS), cpu));
     table.push(await scenario('concurrent', 4, bodies.splice(0, CALLS), cpu));
     console.table(table);
+    console.log(`load: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 
     const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);
     const expected = (CALLS * 3 + 3) * ITEMS;

@@ -62,6 +62,29 @@ export interface Config {
   maxSubscriptionsPerConnection: number;
   /** Open WebSocket connections per process; an upgrade beyond answers 503. */
   maxWsConnections: number;
+  /** Run a job-queue worker in this process (WORKER, default on; `npm run worker` runs one without HTTP). */
+  worker: boolean;
+  /** Jobs one worker process runs at once. */
+  workerConcurrency: number;
+  /** How often a worker looks for jobs that became due (debounced and retried ones); new jobs arrive by LISTEN/NOTIFY. */
+  workerPollIntervalMs: number;
+  /** Ingest mutations enqueue an incremental ConversionAgent job for the users they touch. */
+  autoRecompute: boolean;
+  /** How long an incremental job waits for more users before it runs (triggers within it coalesce into one job). */
+  recomputeDebounceMs: number;
+  /** Attempts of a queued agent job (enqueueAgentRun, schedules, incremental) before it is given up. */
+  agentMaxAttempts: number;
+  /** Cron schedules (5 fields, UTC) of the automatic full runs; null = off. */
+  schedules: { conversion: string | null; snapshot: string | null; analytics: string | null };
+}
+
+/** A 5-field cron expression (minute hour day month weekday), or `off`. */
+function schedule(env: NodeJS.ProcessEnv, name: string, fallback: string): string | null {
+  const raw = (env[name] ?? '').trim() || fallback;
+  if (raw === 'off') return null;
+  if (!/^(\S+\s+){4}\S+$/.test(raw))
+    throw new Error(`${name} must be a cron expression of 5 fields (e.g. "*/15 * * * *") or off, got "${raw}"`);
+  return raw.replace(/\s+/g, ' ');
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -197,5 +220,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: introspectionAccess(env, apiKeys),
     maxSubscriptionsPerConnection: int(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1),
     maxWsConnections: int(env, 'MAX_WS_CONNECTIONS', 1000, 1),
+    worker: bool(env, 'WORKER', true),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1),
+    workerPollIntervalMs: int(env, 'WORKER_POLL_INTERVAL_MS', 200, 10),
+    autoRecompute: bool(env, 'AUTO_RECOMPUTE', true),
+    recomputeDebounceMs: int(env, 'RECOMPUTE_DEBOUNCE_MS', 250, 0),
+    agentMaxAttempts: int(env, 'AGENT_MAX_ATTEMPTS', 3, 1),
+    schedules: {
+      conversion: schedule(env, 'SCHEDULE_CONVERSION', '*/15 * * * *'),
+      snapshot: schedule(env, 'SCHEDULE_SNAPSHOT', '0 3 * * *'),
+      analytics: schedule(env, 'SCHEDULE_ANALYTICS', '0 * * * *'),
+    },
   };
 }

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { Pool } from 'pg';
 import type { DestinationStream } from 'pino';
+import { JobWorker, startJobWorker } from './agents/job-queue';
 import { startRunSweep } from './agents/run-sweep';
 import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
@@ -78,6 +79,9 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     const live = new LiveUpdates(url, pool, log);
     await live.start();
     undo.push(() => live.stop());
+    // The in-process job-queue worker (WORKER=off leaves the jobs to other processes, `npm run worker`).
+    const worker = config.worker ? await startJobWorker({ config, log, url, resultCache }) : null;
+    if (worker) undo.push(() => worker.stop());
     const observability = new Observability({ log, pool, poolMax: config.poolMax });
     const schema = await buildAppSchema({ pubSub: live.hub });
     const apollo = createApolloServer({ config, log, observability, schema });
@@ -94,7 +98,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
       { port, embedded: Boolean(embedded) },
       `serving GraphQL at http://localhost:${port}/graphql (subscriptions: ws://localhost:${port}/graphql)`,
     );
-    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, pool, embedded, ws, live });
+    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, worker, pool, embedded, ws, live });
     return { server, port, pool, url, log, stop };
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
@@ -124,6 +128,7 @@ interface Running {
   apollo: { stop(): Promise<void> };
   resultCache: { close(): Promise<void> };
   runSweep: { stop(): void };
+  worker: JobWorker | null;
   pool: Pool;
   embedded: EmbeddedDatabase | null;
   ws: WebSocketEndpoint;
@@ -132,8 +137,8 @@ interface Running {
 
 /**
  * Graceful stop: refuse new connections, complete every subscription and close the WebSockets (1001),
- * let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS, then cut them), stop listening, close the
- * pool, stop the embedded database. Called twice, it stops once.
+ * let in-flight requests and running jobs finish (up to SHUTDOWN_TIMEOUT_MS, then cut them), stop
+ * listening, close the pool, stop the embedded database. Called twice, it stops once.
  */
 function graceful({
   config,
@@ -143,6 +148,7 @@ function graceful({
   apollo,
   resultCache,
   runSweep,
+  worker,
   pool,
   embedded,
   ws,
@@ -153,6 +159,7 @@ function graceful({
     (stopping ??= (async () => {
       lifecycle.startDraining(); // /readyz: 503; responses still to come close their connection
       log.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
+      const workerStopped = worker?.stop(); // no new job; running ones finish meanwhile
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Upgraded sockets keep server.close() waiting: they go first (bounded by SHUTDOWN_TIMEOUT_MS too).
@@ -163,6 +170,7 @@ function graceful({
       }, config.shutdownTimeoutMs);
       await closed;
       clearTimeout(deadline);
+      await workerStopped;
       await apollo.stop();
       await resultCache.close();
       await live.stop();
@@ -182,10 +190,13 @@ async function boundedWait(work: Promise<unknown>, ms: number, onTimeout: () => 
   if (result === 'timeout') onTimeout();
 }
 
-if (require.main === module) {
-  // Signals are handled from the first line: one that comes during start-up exits at once, and the
-  // 'exit' hook of db/embedded.ts stops the embedded PostgreSQL it may have started.
-  let running: Awaited<ReturnType<typeof start>> | null = null;
+/**
+ * A process's main: signals are handled from the first line (one during start-up exits at once, and
+ * the 'exit' hook of db/embedded.ts stops the embedded PostgreSQL it may have started); SIGINT or
+ * SIGTERM later stops gracefully. Used by this file and src/worker.ts.
+ */
+export function runProcess(startFn: () => Promise<{ log: Logger; stop(): Promise<void> }>): void {
+  let running: { log: Logger; stop(): Promise<void> } | null = null;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
@@ -206,7 +217,7 @@ if (require.main === module) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  start()
+  startFn()
     .then((app) => {
       running = app;
       // A stray rejection is a bug to log, not a reason to drop every in-flight request.
@@ -217,3 +228,5 @@ if (require.main === module) {
       process.exit(1);
     });
 }
+
+if (require.main === module) runProcess(() => start());

@@ -30,6 +30,7 @@ const SKIPPED: [prefix: string, reason: string][] = [
   ['npm run migration:', 'change the schema of the shared test server; test/migrations.test.ts runs and reverts the migrations'],
   ['npm run db:verify-indexes', 'test/migrations.test.ts runs it before and after a revert'],
   ['npm run bench', 'long; each benchmark creates and drops its own database'],
+  ['npm run worker', 'a process that runs until stopped; test/agents/worker-processes.test.ts runs it (src/worker.ts) as a child'],
 ];
 
 /** Block languages that are not examples to run, with the reason. */

@@ -5,8 +5,8 @@
  */
 import { IsPositive, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
-import { Platform } from '../graphql/enums';
-import { DateTimeScalar } from '../graphql/scalars';
+import { AgentKind, Platform } from '../graphql/enums';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { IntRange, NotBefore } from '../graphql/validators';
 import { MAX_WINDOW_DAYS } from '../modules/analytics/analytics.inputs';
 
@@ -113,4 +113,17 @@ export class AgentPerformanceArgs {
   })
   @NotBefore('since')
   until?: Date | null;
+}
+
+@ArgsType()
+export class EnqueueAgentRunArgs {
+  @Field(() => AgentKind, { description: 'The agent to run.' })
+  agent!: AgentKind;
+
+  /** Checked against the agent's input type and rules in the resolver (agent-kinds.ts), before anything is queued. */
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: "The agent's input, as its mutation takes it (e.g. RecomputeEngagementInput for CONVERSION); null for all defaults.",
+  })
+  input?: unknown;
 }

@@ -1,17 +1,22 @@
-import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Authorized, Ctx, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { cached } from '../cache';
 import type { Context } from '../context';
 import { TierCount, tierDistribution } from '../modules/community-user/tier-distribution';
 import { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
 import { Strategy, StrategyRow } from '../modules/strategy/strategy.type';
+import { AgentRun } from '../modules/agent-run/agent-run.type';
 import {
   AgentPerformanceArgs,
   AnalyzeAgentsArgs,
+  EnqueueAgentRunArgs,
   PerformanceSnapshotArgs,
   RecomputeEngagementArgs,
   TuneStrategyArgs,
 } from './agent.inputs';
 import { AgentAnalysis, AgentStats, EngagementRecompute } from './agent-stats.type';
+import { checkAgentInput } from './agent-kinds';
+import { AgentQueue, agentQueue, enqueueAgentRun } from './agent-queue';
 import { agentPerformance } from './analytics.agent';
 import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
 import type { AgentSettings } from './run-agent';
@@ -42,6 +47,23 @@ export class AgentsResolver {
   @Mutation(() => AgentAnalysis, { description: 'AnalyticsAgent: run statistics of every agent.' })
   analyzeAgentPerformance(@Args() { input }: AnalyzeAgentsArgs, @Ctx() ctx: Context): Promise<AgentAnalysis> {
     return analyzeAgentPerformance(ctx.db, settings(ctx), input ?? null);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => AgentRun, {
+    description:
+      'Puts a run of an agent on the job queue and returns it at once, QUEUED; a worker runs it (RUNNING, then SUCCESS or FAILURE), ' +
+      'retrying a failure with backoff up to AGENT_MAX_ATTEMPTS times, each attempt a run of its own (docs/agents.md).',
+  })
+  enqueueAgentRun(@Args() { agent, input }: EnqueueAgentRunArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<AgentRun> {
+    const checked = checkAgentInput(info.schema, agent, input);
+    return enqueueAgentRun(ctx.db, ctx.config.agentMaxAttempts, agent, checked);
+  }
+
+  @Authorized('admin')
+  @Query(() => AgentQueue, { description: "The job queue of the automatic agents: each agent's queued and running jobs, pending users." })
+  agentQueue(@Ctx() ctx: Context): Promise<AgentQueue> {
+    return agentQueue(ctx.db);
   }
 
   @Authorized('reader')

@@ -37,6 +37,12 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  * sent with the run's COMMIT, dropped with its rollback.
  *
  * Statement 2 counts every tier after the update (all four, in rank order) and so totalUsers.
+ *
+ * $5, the users: null for every user (the full run, whose plan PostgreSQL builds with the null
+ * folded away); an array for an incremental run (docs/agents.md "Automatic agents"), which scores
+ * only those users, through the contract index on (user_id, timestamp), and writes each of them
+ * (score_updated_at = asOf even when the score did not change: their new interactions are
+ * accounted for as of asOf, which is what scoreUpdatedAt tells a client).
  */
 export const RECOMPUTE_SQL = `
 WITH scored AS (
@@ -51,20 +57,22 @@ WITH scored AS (
          ) AS score
   FROM user_interactions i
   WHERE i.timestamp >= $1::timestamptz - $2::int * interval '24 hours' AND i.timestamp <= $1::timestamptz
+    AND ($5::int4[] IS NULL OR i.user_id = ANY($5::int4[]))
   GROUP BY i.user_id
 ), target AS (
   SELECT n.id, n.old_tier, n.score, n.tier
   FROM (SELECT u.id, u.tier AS old_tier, u.engagement_score AS old_score, coalesce(s.score, 0::float8) AS score,
                CASE WHEN coalesce(s.score, 0) >= 200 THEN 'champion' WHEN coalesce(s.score, 0) >= 50 THEN 'advocate'
                     WHEN coalesce(s.score, 0) >= 10 THEN 'engaged' ELSE 'newcomer' END AS tier
-        FROM community_users u LEFT JOIN scored s ON s.user_id = u.id) n
-  WHERE n.score IS DISTINCT FROM n.old_score OR n.tier IS DISTINCT FROM n.old_tier
+        FROM community_users u LEFT JOIN scored s ON s.user_id = u.id
+        WHERE $5::int4[] IS NULL OR u.id = ANY($5::int4[])) n
+  WHERE n.score IS DISTINCT FROM n.old_score OR n.tier IS DISTINCT FROM n.old_tier OR $5::int4[] IS NOT NULL
   ORDER BY n.id
 ), changed AS (
   UPDATE community_users c
   SET engagement_score = t.score, tier = t.tier, score_updated_at = $1::timestamptz
   FROM target t
-  WHERE c.id = t.id AND (c.engagement_score IS DISTINCT FROM t.score OR c.tier IS DISTINCT FROM t.tier)
+  WHERE c.id = t.id AND (c.engagement_score IS DISTINCT FROM t.score OR c.tier IS DISTINCT FROM t.tier OR $5::int4[] IS NOT NULL)
   RETURNING array_position($4::text[], t.old_tier::text) AS old_rank, array_position($4::text[], t.tier) AS new_rank
 ), counts AS (
   SELECT (SELECT count(*) FROM scored)::int AS "usersScored",
@@ -95,7 +103,56 @@ export async function conversionAgent(tx: Db, p: ConversionParams): Promise<Conv
     p.windowDays,
     p.halfLifeDays,
     TIER_RANKS,
+    null,
   ]);
   const tiers = await tx.query<TierCount>(TIER_COUNTS_SQL, [TIER_RANKS]);
   return { ...p, ...counts!, totalUsers: tiers.reduce((n, t) => n + t.users, 0), tiers };
+}
+
+/** How incremental runs score: the full run's defaults (docs/agents.md "ConversionAgent"). */
+export const INCREMENTAL_WINDOW_DAYS = 30;
+
+export interface IncrementalResult {
+  mode: 'incremental';
+  asOf: Date;
+  windowDays: number;
+  halfLifeDays: null;
+  /** Users taken from conversion_pending (distinct). */
+  users: number;
+  usersScored: number;
+  promoted: number;
+  demoted: number;
+}
+
+/**
+ * The incremental ConversionAgent: takes every pending user (DELETE ... RETURNING, in the run's
+ * transaction: a run that fails or dies gives them back) and scores exactly those with
+ * RECOMPUTE_SQL restricted to them. asOf is the claim's statement time, rounded up to the
+ * millisecond: every interaction whose ingest committed before the claim (its default timestamp
+ * is its transaction's start) lies at or before it.
+ */
+export async function conversionAgentIncremental(tx: Db): Promise<IncrementalResult> {
+  const claim = await tx.one<{ ids: number[]; asOf: Date }>(
+    `WITH taken AS (DELETE FROM conversion_pending RETURNING user_id)
+     SELECT coalesce(array_agg(DISTINCT user_id), '{}') AS ids,
+            date_trunc('milliseconds', statement_timestamp() + interval '999 microseconds') AS "asOf"
+     FROM taken`,
+  );
+  const ids = claim!.ids;
+  const base = {
+    mode: 'incremental' as const,
+    asOf: claim!.asOf,
+    windowDays: INCREMENTAL_WINDOW_DAYS,
+    halfLifeDays: null,
+    users: ids.length,
+  };
+  if (!ids.length) return { ...base, usersScored: 0, promoted: 0, demoted: 0 }; // another run took them first
+  const counts = await tx.one<{ usersScored: number; promoted: number; demoted: number }>(RECOMPUTE_SQL, [
+    claim!.asOf,
+    INCREMENTAL_WINDOW_DAYS,
+    null,
+    TIER_RANKS,
+    ids,
+  ]);
+  return { ...base, ...counts! };
 }

@@ -74,6 +74,50 @@ export interface AgentOutcome<T> {
   run: AgentRun;
 }
 
+/**
+ * A run that a job-queue worker runs (docs/agents.md "Automatic agents"): `attempt` is the job's
+ * attempt (1 for the first); `queuedRunId` the `queued` row that enqueueAgentRun wrote, which the
+ * first attempt takes over (queued -> running); a later attempt (after a failure, or after its
+ * worker died) is a row of its own, linked to it by details.queuedRunId and details.attempt.
+ */
+export interface QueuedAttempt {
+  attempt: number;
+  queuedRunId?: string | null;
+  /** How the run was started: `enqueued` (enqueueAgentRun), `schedule`, `incremental`. */
+  trigger: string;
+  /** A scheduled run's period (the cron time, ISO): a period's run that succeeded is not run again. */
+  scheduledAt?: string;
+}
+
+/**
+ * The `queued` row of an agent run that a job will run (enqueueAgentRun), written in the caller's
+ * transaction together with the job: both are there, or neither.
+ */
+export async function queueRun(db: Db, name: AgentName, details: Record<string, unknown>): Promise<AgentRun> {
+  const [row] = await writeRunRows(
+    db,
+    `INSERT INTO agent_logs AS t (agent_name, status, started_at, details)
+     VALUES ($1, 'queued', now(), jsonb_build_object('input', $2::jsonb, 'trigger', 'enqueued'))
+     RETURNING ${AGENT_RUN_COLUMNS}`,
+    [name, JSON.stringify(details)],
+  );
+  return row!;
+}
+
+/**
+ * A `queued` run whose job will not run it (its job was given up before an attempt started, or
+ * deleted): marked failed with `error`. Returns whether a row changed.
+ */
+export async function failQueuedRun(db: Db, id: string, error: string): Promise<boolean> {
+  const rows = await writeRunRows(
+    db,
+    `UPDATE agent_logs AS t SET status = 'failure', finished_at = clock_timestamp(), error = $2
+     WHERE t.id = $1 AND t.status = 'queued' RETURNING ${AGENT_RUN_COLUMNS}`,
+    [id, error],
+  );
+  return rows.length > 0;
+}
+
 /** The run row comes back finished: an answer that shows the run takes it from here. */
 export async function runAgent<T>(
   db: Db,
@@ -81,12 +125,13 @@ export async function runAgent<T>(
   name: AgentName,
   details: Record<string, unknown>,
   work: (tx: Db, run: RunInfo) => Promise<T>,
+  queued: QueuedAttempt | null = null,
 ): Promise<AgentOutcome<T>> {
   const started: { run?: RunInfo } = {};
   try {
     return await inTurn(name, () =>
       db.session(async (conn) => {
-        const run = (started.run = await startRun(conn, name, details));
+        const run = (started.run = await startRun(conn, name, details, queued));
         return conn.transaction(async (tx) => {
           await tx.query(
             `SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true), set_config('jit', 'off', true),
@@ -109,15 +154,42 @@ export async function runAgent<T>(
   }
 }
 
-/** The `running` row, owned by this connection's backend (pid and start time, which defeat pid reuse). */
-async function startRun(conn: Db, name: AgentName, details: Record<string, unknown>): Promise<RunInfo> {
-  const [row] = await writeRunRows(
-    conn,
-    `INSERT INTO agent_logs AS t (agent_name, status, started_at, details, owner_pid, owner_backend_start)
-     SELECT $1, 'running', now(), $2::jsonb, a.pid, a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
-     RETURNING ${AGENT_RUN_COLUMNS}`,
-    [name, JSON.stringify({ input: details })],
-  );
+/**
+ * The `running` row, owned by this connection's backend (pid and start time, which defeat pid reuse).
+ * A queued run's first attempt takes its `queued` row over (that row, while it is still queued);
+ * otherwise, and for later attempts, a new row, linked to the queued one. Both go through
+ * writeRunRows, so the change is published.
+ */
+async function startRun(conn: Db, name: AgentName, details: Record<string, unknown>, queued: QueuedAttempt | null): Promise<RunInfo> {
+  const meta = queued
+    ? {
+        trigger: queued.trigger,
+        attempt: queued.attempt,
+        ...(queued.queuedRunId ? { queuedRunId: queued.queuedRunId } : {}),
+        ...(queued.scheduledAt ? { scheduledAt: queued.scheduledAt } : {}),
+      }
+    : {};
+  const takeOver = queued?.queuedRunId && queued.attempt === 1 ? queued.queuedRunId : null;
+  const [taken] = takeOver
+    ? await writeRunRows(
+        conn,
+        `UPDATE agent_logs AS t SET status = 'running', started_at = now(), owner_pid = a.pid, owner_backend_start = a.backend_start,
+                details = coalesce(t.details, '{}'::jsonb) || $3::jsonb || jsonb_build_object('queuedAt', t.started_at)
+         FROM pg_stat_activity a WHERE a.pid = pg_backend_pid() AND t.id = $2::bigint AND t.status = 'queued' AND t.agent_name = $1
+         RETURNING ${AGENT_RUN_COLUMNS}`,
+        [name, takeOver, JSON.stringify(meta)],
+      )
+    : [];
+  const [row] = taken
+    ? [taken]
+    : await writeRunRows(
+        conn,
+        `INSERT INTO agent_logs AS t (agent_name, status, started_at, details, owner_pid, owner_backend_start)
+         SELECT $1, 'running', now(), jsonb_build_object('input', $2::jsonb) || $3::jsonb, a.pid, a.backend_start
+         FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
+         RETURNING ${AGENT_RUN_COLUMNS}`,
+        [name, JSON.stringify(details), JSON.stringify(meta)],
+      );
   return { id: Number(row.id), startedAt: row.startedAt };
 }
 

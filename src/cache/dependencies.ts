@@ -33,6 +33,8 @@ export const WRITES: Record<string, readonly Table[]> = {
   createPerformanceSnapshot: ['agent_logs', 'performance_snapshots'],
   tuneStrategy: ['agent_logs', 'strategies'],
   analyzeAgentPerformance: ['agent_logs'],
+  // The queued run row; the run itself invalidates when a worker has run it (src/agents/job-queue.ts).
+  enqueueAgentRun: ['agent_logs'],
 };
 
 /** The tables that these Mutation fields write, each once. */

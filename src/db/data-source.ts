@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { DataSource, Logger } from 'typeorm';
+import { installJobQueue } from './job-queue';
 
 export interface DataSourceOptions {
   url: string;
@@ -38,8 +39,9 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
 
 /**
  * Runs the pending migrations (each in its own transaction, or none for the online ones) on a
- * short-lived DataSource and closes it; returns their names. A failure throws with PostgreSQL's
- * message. `warn` receives the migrations' warnings (an INVALID index rebuilt, a lock retried).
+ * short-lived DataSource and closes it, then installs the job queue's schema (job-queue.ts); returns
+ * the names of the app's migrations that ran. A failure throws with PostgreSQL's message. `warn`
+ * receives the migrations' warnings (an INVALID index rebuilt, a lock retried).
  */
 export async function runMigrations(url: string, applicationName?: string, warn?: (message: string) => void): Promise<string[]> {
   const ds = createDataSource({ url, applicationName, poolMax: 2 });
@@ -47,6 +49,7 @@ export async function runMigrations(url: string, applicationName?: string, warn?
   await ds.initialize();
   try {
     const ran = await ds.runMigrations({ transaction: 'each' });
+    await installJobQueue(url);
     return ran.map((m) => m.name);
   } finally {
     await ds.destroy();

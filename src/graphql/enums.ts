@@ -49,9 +49,17 @@ export enum Tier {
   CHAMPION = 'CHAMPION',
 }
 export enum RunStatus {
+  QUEUED = 'QUEUED',
   RUNNING = 'RUNNING',
   SUCCESS = 'SUCCESS',
   FAILURE = 'FAILURE',
+}
+/** The four agents of this server, as enqueueAgentRun names them (docs/agents.md). */
+export enum AgentKind {
+  CONVERSION = 'CONVERSION',
+  PERFORMANCE_ANALYTICS = 'PERFORMANCE_ANALYTICS',
+  STRATEGY_TUNING = 'STRATEGY_TUNING',
+  ANALYTICS = 'ANALYTICS',
 }
 export enum TimeBucket {
   HOUR = 'HOUR',
@@ -144,9 +152,20 @@ registerEnumType(RunStatus, {
   name: 'RunStatus',
   description: 'The state of an agent run.',
   valuesConfig: each({
+    QUEUED: 'Enqueued (enqueueAgentRun) and not started yet: a worker of the job queue will run it.',
     RUNNING: 'Started and not finished yet.',
     SUCCESS: 'Finished without error.',
     FAILURE: 'Finished with an error (see AgentRun.error).',
+  }),
+});
+registerEnumType(AgentKind, {
+  name: 'AgentKind',
+  description: 'One of the four agents of this server (docs/agents.md), for enqueueAgentRun.',
+  valuesConfig: each({
+    CONVERSION: 'ConversionAgent (recomputeEngagementScores); input: RecomputeEngagementInput.',
+    PERFORMANCE_ANALYTICS: 'PerformanceAnalyticsAgent (createPerformanceSnapshot); input: PerformanceSnapshotInput.',
+    STRATEGY_TUNING: 'StrategyTuningAgent (tuneStrategy); input: TuneStrategyInput.',
+    ANALYTICS: 'AnalyticsAgent (analyzeAgentPerformance); input: AnalyzeAgentsInput.',
   }),
 });
 registerEnumType(TimeBucket, {

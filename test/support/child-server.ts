@@ -36,11 +36,25 @@ export function runServerOnce(env: Record<string, string | null>): { status: num
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-export async function spawnServer(env: Record<string, string>, startTimeoutMs = 90_000): Promise<ChildServer> {
+/** What spawnServer runs: the server (default), or the worker-only process of `npm run worker`. */
+export interface ChildEntry {
+  script: string;
+  /** The start of the log line that says it is ready (the server's has its port). */
+  ready: string;
+}
+export const SERVER_ENTRY: ChildEntry = { script: 'src/main.ts', ready: 'serving GraphQL' };
+export const WORKER_ENTRY: ChildEntry = { script: 'src/worker.ts', ready: 'job queue worker started' };
+
+/** Defaults: WORKER=off (as test servers, test/support/server.ts); the job-queue tests turn it on. */
+export async function spawnServer(
+  env: Record<string, string>,
+  startTimeoutMs = 90_000,
+  entry: ChildEntry = SERVER_ENTRY,
+): Promise<ChildServer> {
   const root = path.join(__dirname, '..', '..');
-  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry.script], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false', WORKER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, any>[] = [];
@@ -60,9 +74,9 @@ export async function spawnServer(env: Record<string, string>, startTimeoutMs = 
         try {
           const obj = JSON.parse(line);
           lines.push(obj);
-          if (typeof obj.msg === 'string' && obj.msg.startsWith('serving GraphQL')) {
+          if (typeof obj.msg === 'string' && obj.msg.startsWith(entry.ready)) {
             clearTimeout(timer);
-            resolve(obj.port);
+            resolve(obj.port ?? 0);
           }
         } catch {
           lines.push({ raw: line });

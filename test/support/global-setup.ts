@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createDataSource } from '../../src/db/data-source';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
+import { installJobQueue } from '../../src/db/job-queue';
 import { withDatabase } from '../../src/db/url';
 import { freePort } from './net';
 import { probeRedis, REDIS_TEST_URL } from './redis';
@@ -42,6 +43,7 @@ export default async function globalSetup(): Promise<void> {
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
+  await installJobQueue(withDatabase(adminUrl, template));
 
   const redis = await probeRedis();
   if (!redis && process.env.CI) throw new Error(`CI needs Redis at ${REDIS_TEST_URL} for the shared-cache tests (.ci/run starts it)`);

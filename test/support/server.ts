@@ -10,7 +10,10 @@ export interface GqlResult<T = any> {
   extensions?: Record<string, any>;
 }
 
-/** Environment variables of a test server (defaults: QUERY_STATS=1, LOG_LEVEL=silent, no migrations). */
+/**
+ * Environment variables of a test server (defaults: QUERY_STATS=1, LOG_LEVEL=silent, no migrations,
+ * WORKER=off: ingest still enqueues its jobs, but only the job-queue tests run a worker).
+ */
 export type ServerEnv = Record<string, string>;
 
 export interface TestServer {
@@ -29,6 +32,7 @@ export async function startTestServer(databaseUrl: string, env: ServerEnv = {}):
   const config = loadConfig({
     QUERY_STATS: '1',
     LOG_LEVEL: 'silent',
+    WORKER: 'off',
     ...env,
     DATABASE_URL: databaseUrl,
     PORT: '0',

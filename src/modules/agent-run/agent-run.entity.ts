@@ -5,7 +5,7 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('idx_agent_logs_started_at_id', ['startedAt', 'id'])
 // The run sweep's rows (src/agents/run-sweep.ts): the few still running, whatever the table's size.
 @Index('idx_agent_logs_running', ['agentName'], { where: `"status" = 'running'` })
-@Check('chk_agent_logs_status', `"status" IN ('running', 'success', 'failure')`)
+@Check('chk_agent_logs_status', `"status" IN ('queued', 'running', 'success', 'failure')`)
 export class AgentRunEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id!: number;

@@ -1,4 +1,5 @@
 import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { recomputeTrigger } from '../../db/sql/conversion-trigger';
 import type { Context } from '../../context';
 import { RecordInteractionsArgs } from './user-interaction.inputs';
 import { RecordInteractionsResult } from './user-interaction.results';
@@ -9,6 +10,6 @@ export class UserInteractionMutations {
   @Authorized('writer')
   @Mutation(() => RecordInteractionsResult, { description: 'Records 1..5000 interactions in one statement: all or none.' })
   recordInteractions(@Args() { input }: RecordInteractionsArgs, @Ctx() ctx: Context): Promise<RecordInteractionsResult> {
-    return recordInteractions(ctx.db, input);
+    return recordInteractions(ctx.db, input, recomputeTrigger(ctx.config));
   }
 }

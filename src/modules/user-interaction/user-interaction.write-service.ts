@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db';
+import { RecomputeTrigger, triggerCtes } from '../../db/sql/conversion-trigger';
 import { violatedForeignKey } from '../../db/pg-errors';
 import { INT4_MAX } from '../../db/sql/params';
 import { InteractionType, toDb } from '../../graphql/enums';
@@ -14,6 +15,12 @@ const INSERT_SQL = `INSERT INTO user_interactions (user_id, content_id, interact
   SELECT u, c, k, coalesce(ts, now())
   FROM unnest($1::int4[], $2::int4[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS i(u, c, k, ts, n)
   ORDER BY u, n`;
+
+// The same insert, and in the same statement the incremental ConversionAgent's trigger for the
+// batch's users (src/db/sql/conversion-trigger.ts): the rows and the job commit together.
+const INSERT_AND_TRIGGER_SQL = `WITH inserted AS (${INSERT_SQL}),
+  ${triggerCtes('SELECT unnest($1::int4[])', '$5', '$6')}
+  SELECT job_id FROM recompute_job`;
 
 // Only after a failed insert: which items refer to rows that do not exist, in item order. int8,
 // so ids beyond the int4 key range are simply not found.
@@ -34,8 +41,13 @@ const beyondInt4 = (id: string): boolean => id.length > 9 && Number(id) > INT4_M
  * PostgreSQL as literal text built with join() (every element is digits, a whitelisted word or an
  * ISO date, so nothing needs quoting), which costs a fraction of the driver's per-element escaping.
  * The foreign keys find unknown ids; only then does a second query name the offending items.
+ * With a trigger (AUTO_RECOMPUTE), the same statement enqueues the batch's users' recompute.
  */
-export async function recordInteractions(db: Db, items: RecordInteractionInput[]): Promise<{ inserted: number }> {
+export async function recordInteractions(
+  db: Db,
+  items: RecordInteractionInput[],
+  trigger: RecomputeTrigger | null,
+): Promise<{ inserted: number }> {
   const n = items.length;
   const users = new Array<string>(n);
   const contents = new Array<string>(n);
@@ -56,7 +68,9 @@ export async function recordInteractions(db: Db, items: RecordInteractionInput[]
   if (outOfRange) throw await unknownRefs(db, userIds, contentIds); // no int4 key can match
   try {
     // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
-    await db.recoverable(INSERT_SQL, [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`]);
+    const params = [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`];
+    if (trigger) await db.recoverable(INSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts]);
+    else await db.recoverable(INSERT_SQL, params);
   } catch (err) {
     const fk = violatedForeignKey(err);
     if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, userIds, contentIds);

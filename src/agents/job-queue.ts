@@ -1,0 +1,266 @@
+/**
+ * The automatic agents (docs/agents.md "Automatic agents"): the job queue's worker and what it
+ * runs. The queue is graphile-worker's (schema graphile_worker, installed by src/db/job-queue.ts);
+ * jobs are added in the transaction of the write that causes them:
+ *
+ * - `conversion_incremental`: added by recordInteractions and upsertCommunityUser in their own
+ *   statement (src/db/sql/conversion-trigger.ts), debounced and coalesced under one job_key. It
+ *   runs the ConversionAgent over the pending users only (conversion.agent.ts).
+ * - `agent_run_<kind>`: added by enqueueAgentRun (agent-queue.ts) with a `queued` run row.
+ * - `schedule_conversion`, `schedule_snapshot` (the snapshot, then the strategy tuning) and
+ *   `schedule_analytics`: graphile-worker's crontab, from SCHEDULE_*; a period's job is added once
+ *   by whichever process gets there first (its known_crontabs table).
+ *
+ * Every job is one or more logged runs through runAgent, retried with graphile-worker's
+ * exponential backoff up to AGENT_MAX_ATTEMPTS, and invalidates the result cache like the
+ * mutation of the same agent (src/cache/dependencies.ts WRITES). A job whose worker died is given
+ * back by the recovery sweep below, so another worker runs it.
+ */
+import { Pool, PoolClient } from 'pg';
+import { JobHelpers, Logger as WorkerLogger, parseCronItems, run, Runner, Task, TaskList } from 'graphile-worker';
+import type { ResultCache } from '../cache/result-cache';
+import { tablesWrittenBy } from '../cache/dependencies';
+import type { Config } from '../config';
+import { Db } from '../db/db';
+import { INCREMENTAL_TASK } from '../db/sql/conversion-trigger';
+import type { Logger } from '../logger';
+import { AgentKind } from '../graphql/enums';
+import type { AgentName } from '../modules/agent-run/agent-run.type';
+import { AGENT_KINDS, AgentJobPayload, inputFromJson } from './agent-kinds';
+import { conversionAgentIncremental, INCREMENTAL_WINDOW_DAYS } from './conversion.agent';
+import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
+import { AgentSettings, failQueuedRun, QueuedAttempt, runAgent } from './run-agent';
+
+/** The task of an enqueueAgentRun job: one per agent, so that the queue tells them apart (agentQueue). */
+export const agentRunTask = (kind: AgentKind): string => `agent_run_${kind.toLowerCase()}`;
+
+/** The scheduled tasks: config.schedules key, task name, the agents each runs (in order). */
+export const SCHEDULES = [
+  { key: 'conversion', task: 'schedule_conversion', agents: ['ConversionAgent'] },
+  { key: 'snapshot', task: 'schedule_snapshot', agents: ['PerformanceAnalyticsAgent', 'StrategyTuningAgent'] },
+  { key: 'analytics', task: 'schedule_analytics', agents: ['AnalyticsAgent'] },
+] as const satisfies readonly { key: keyof Config['schedules']; task: string; agents: readonly AgentName[] }[];
+
+/** First key of the advisory locks that a job holds while it runs: the recovery sweep's sign of life. */
+const JOB_LOCK_CLASS = 0x4a4f4253; // 'JOBS'
+/** Second key: the job id modulo 2^31 (jobs 2^31 apart share a key, which only delays a recovery). */
+const jobLockKey = (id: string): number => Number(BigInt(id) % 2147483648n);
+/** A job is looked at by the recovery sweep only once locked this long: its task takes its lock in between. */
+const MIN_RECOVERY_AGE_MS = 5000;
+
+export interface WorkerDeps {
+  config: Config;
+  log: Logger;
+  url: string;
+  resultCache: ResultCache;
+}
+
+export interface JobWorker {
+  /** Graceful: no new job; running ones may finish within SHUTDOWN_TIMEOUT_MS, then are left to roll back. */
+  stop(): Promise<void>;
+}
+
+/** The mutation whose cache invalidation a run of this agent shares (src/cache/dependencies.ts WRITES). */
+const MUTATION_OF: Record<AgentName, string> = {
+  ConversionAgent: 'recomputeEngagementScores',
+  PerformanceAnalyticsAgent: 'createPerformanceSnapshot',
+  StrategyTuningAgent: 'tuneStrategy',
+  AnalyticsAgent: 'analyzeAgentPerformance',
+};
+
+export async function startJobWorker({ config, log, url, resultCache }: WorkerDeps): Promise<JobWorker> {
+  // Its own pool: a job holds two connections (its run's session and its sign of life), and the
+  // worker one more to LISTEN; none of them is taken from the requests' pool.
+  const pool = new Pool({
+    connectionString: url,
+    max: config.workerConcurrency * 2 + 2,
+    connectionTimeoutMillis: config.connectionTimeoutMs,
+    application_name: 'creator-analytics-worker',
+  });
+  pool.on('error', (err) => log.warn({ err }, 'job queue: an idle connection failed'));
+  const db = new Db(pool);
+  const settings: AgentSettings = { ...config, log };
+
+  const invalidate = async (agents: readonly AgentName[]) => {
+    try {
+      await resultCache.invalidate(tablesWrittenBy(agents.map((a) => MUTATION_OF[a])));
+    } catch (err) {
+      log.warn({ err }, 'job queue: cache invalidation failed (answers expire with CACHE_TTL_SECONDS)');
+    }
+  };
+
+  /**
+   * Runs `fn` while a session advisory lock on the job's id is held on a connection of its own:
+   * while the lock is there the job's worker is alive; once its process dies the lock goes with its
+   * connection, and the recovery sweep gives the job back.
+   */
+  const alive = async (helpers: JobHelpers, fn: () => Promise<void>) => {
+    const client: PoolClient = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', [JOB_LOCK_CLASS, jobLockKey(helpers.job.id)]);
+      await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [JOB_LOCK_CLASS, jobLockKey(helpers.job.id)]).catch((err: Error) => {
+        broken = err;
+      });
+      client.release(broken);
+    }
+  };
+
+  const attempt = (helpers: JobHelpers, trigger: string, extra: Partial<QueuedAttempt> = {}): QueuedAttempt => ({
+    attempt: helpers.job.attempts,
+    trigger,
+    ...extra,
+  });
+
+  const tasks: TaskList = {
+    [INCREMENTAL_TASK]: async (_payload, helpers) =>
+      alive(helpers, async () => {
+        const pending = await db.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM conversion_pending) AS any');
+        if (!pending?.any) return; // taken by a run that started before this job
+        await runAgent(
+          db,
+          settings,
+          'ConversionAgent',
+          { mode: 'incremental', windowDays: INCREMENTAL_WINDOW_DAYS, halfLifeDays: null },
+          (tx) => conversionAgentIncremental(tx),
+          attempt(helpers, 'incremental'),
+        );
+        await invalidate(['ConversionAgent']);
+      }),
+  };
+  for (const kind of Object.values(AgentKind)) {
+    tasks[agentRunTask(kind)] = async (raw, helpers) =>
+      alive(helpers, async () => {
+        const payload = raw as AgentJobPayload;
+        const queued = attempt(helpers, 'enqueued', { queuedRunId: payload.runId });
+        try {
+          await AGENT_KINDS[kind].run(db, settings, inputFromJson(kind, payload.input), queued);
+        } finally {
+          await invalidate([AGENT_KINDS[kind].name]);
+        }
+      });
+  }
+
+  const scheduled = async (agent: AgentName, scheduledAt: string, helpers: JobHelpers) => {
+    // A period whose run of this agent succeeded (an earlier attempt) is not run again.
+    const done = await db.one(
+      `SELECT 1 FROM agent_logs WHERE agent_name = $1 AND status = 'success' AND details->>'scheduledAt' = $2 LIMIT 1`,
+      [agent, scheduledAt],
+    );
+    if (done) return;
+    const queued = attempt(helpers, 'schedule', { scheduledAt });
+    try {
+      if (agent === 'ConversionAgent') await recomputeEngagementScores(db, settings, null, queued);
+      else if (agent === 'PerformanceAnalyticsAgent') await createPerformanceSnapshot(db, settings, null, queued);
+      else if (agent === 'StrategyTuningAgent') await tuneStrategy(db, settings, null, queued);
+      else await analyzeAgentPerformance(db, settings, null, queued);
+    } finally {
+      await invalidate([agent]);
+    }
+  };
+  for (const s of SCHEDULES) {
+    const task: Task = async (payload, helpers) =>
+      alive(helpers, async () => {
+        const ts = (payload as { _cron?: { ts?: string } })._cron?.ts ?? new Date().toISOString();
+        for (const agent of s.agents) await scheduled(agent, ts, helpers);
+      });
+    tasks[s.task] = task;
+  }
+
+  const cronItems = parseCronItems(
+    SCHEDULES.filter((s) => config.schedules[s.key]).map((s) => ({
+      task: s.task,
+      identifier: s.task,
+      match: config.schedules[s.key]!,
+      options: { backfillPeriod: 0, maxAttempts: config.agentMaxAttempts, jobKey: s.task, jobKeyMode: 'replace' as const },
+    })),
+  );
+
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      pollInterval: config.workerPollIntervalMs,
+      noHandleSignals: true,
+      taskList: tasks,
+      parsedCronItems: cronItems,
+      logger: workerLogger(log),
+    });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  runner.events.on('cron:scheduled', ({ timestamp, jobsAndIdentifiers }) =>
+    log.info({ scheduledAt: new Date(timestamp).toISOString(), tasks: jobsAndIdentifiers.map((j) => j.job.task) }, 'schedule fired'),
+  );
+  runner.events.on('job:failed', ({ job, error }) => {
+    log.warn({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job queue: a job failed for good');
+    const runId = job.task_identifier.startsWith('agent_run_') ? (job.payload as AgentJobPayload).runId : null;
+    if (runId) void failQueuedRun(db, runId, `gave up after ${job.attempts} attempt(s): ${String(error)}`).catch(() => undefined);
+  });
+
+  const recovery = startRecovery(db, config.runSweepIntervalMs, log);
+  log.info({ concurrency: config.workerConcurrency, schedules: config.schedules }, 'job queue worker started');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(recovery);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs)));
+        const result = await Promise.race([runner.stop().then(() => 'stopped' as const), timedOut]);
+        clearTimeout(timer);
+        if (result === 'timeout') {
+          log.warn({}, `jobs still running after ${config.shutdownTimeoutMs} ms: leaving them (they roll back and run again elsewhere)`);
+        }
+        await pool.end().catch(() => undefined);
+      })()),
+  };
+}
+
+/**
+ * Jobs whose worker is gone: graphile-worker itself unlocks a job locked for 4 hours. Sooner, every
+ * `intervalMs`, a job locked for longer than that whose advisory lock (taken by `alive` above) no
+ * session holds any more is given back through graphile-worker's force_unlock_workers: its worker
+ * died, its run's transaction rolled back with its connection, and another worker runs it again.
+ */
+export async function recoverDeadJobs(db: Db, minLockedMs: number): Promise<string[]> {
+  const rows = await db.query<{ worker: string }>(
+    `SELECT DISTINCT j.locked_by AS worker
+       FROM graphile_worker._private_jobs j
+      WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - $2::int * interval '1 millisecond'
+        AND NOT EXISTS (SELECT 1 FROM pg_locks l
+                         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = (j.id % 2147483648)::oid
+                           AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`,
+    [JOB_LOCK_CLASS, minLockedMs],
+  );
+  const workers = rows.map((r) => r.worker);
+  if (workers.length) await db.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workers]);
+  return workers;
+}
+
+function startRecovery(db: Db, intervalMs: number, log: Logger): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    recoverDeadJobs(db, Math.max(intervalMs, MIN_RECOVERY_AGE_MS))
+      .then((workers) => workers.length && log.warn({ workers }, 'job queue: gave back the jobs of workers that are gone'))
+      .catch((err) => log.warn({ err }, 'job queue: the recovery sweep failed; it runs again in a moment'))
+      .finally(() => (busy = false));
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
+/** graphile-worker's log lines into ours: warnings and errors (its debug and info lines are dropped). */
+function workerLogger(log: Logger): WorkerLogger {
+  return new WorkerLogger(() => (level, message, meta) => {
+    if (level === 'error') log.error({ ...meta }, `job queue: ${message}`);
+    else if (level === 'warning') log.warn({ ...meta }, `job queue: ${message}`);
+  });
+}
