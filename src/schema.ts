@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray } from 'type-graphql';
 import { authChecker } from './graphql/auth';
 import { wrapMutationFields } from './graphql/mutation-operation';
@@ -16,6 +16,7 @@ import { ContentPlanResolver } from './modules/content-plan/content-plan.resolve
 import { InsightResolver } from './modules/insight/insight.resolver';
 import { PublishedContentResolver } from './modules/published-content/published-content.resolver';
 import { UserInteractionResolver } from './modules/user-interaction/user-interaction.resolver';
+import { NodeResolver } from './modules/node/node.resolver';
 import { AgentRunMutations } from './modules/agent-run/agent-run.mutations';
 import { CommunityUserMutations } from './modules/community-user/community-user.mutations';
 import { ContentPlanMutations } from './modules/content-plan/content-plan.mutations';
@@ -34,6 +35,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   CommunityUserResolver,
   UserInteractionResolver,
   AgentRunResolver,
+  NodeResolver,
   // Writes: the ingest mutations (writer role)
   InsightMutations,
   ContentPlanMutations,
@@ -57,12 +59,15 @@ const ROOT_DESCRIPTIONS = {
 };
 
 export async function buildAppSchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  const built = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     validateFn: validateArgs,
   });
+  // type-graphql lists the Node interface's implementations ahead of Query; every one of them is
+  // reachable from Query, so without that list the types come in the order the root fields use them.
+  const schema = new GraphQLSchema({ ...built.toConfig(), types: [] });
   schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;
   schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
   if (opts.emitTo) await emitSchemaDefinitionFile(opts.emitTo, schema, { sortedSchema: false });
