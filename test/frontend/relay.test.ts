@@ -16,13 +16,9 @@ import { useTestServer } from '../support/use-test-server';
 
 const RELAY_COMPILER = path.resolve(__dirname, '../../node_modules/.bin/relay-compiler');
 
-/** The README's configuration: Relay identifies objects by nodeId (the per-table id stays as it is). */
-const CONFIG = {
-  src: './src',
-  schema: './schema.graphql',
-  language: 'typescript',
-  schemaConfig: { nodeInterfaceIdField: 'nodeId', nodeInterfaceIdVariableName: 'nodeId' },
-};
+/** The README's relay.config.json (section "Relay"): Relay identifies objects by nodeId, the per-table id stays as it is. */
+const README = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const CONFIG = JSON.parse(/^```json\n([\s\S]*?"nodeInterfaceIdField"[\s\S]*?)^```$/m.exec(README)![1]);
 
 const FILES: Record<string, string> = {
   'UserInteractions.ts': `import { graphql } from 'react-relay';
@@ -94,6 +90,7 @@ function artifact(name: string): { source: string; text: string } {
 }
 
 test('relay-compiler compiles the app against the emitted schema with no error', () => {
+  expect(CONFIG.schemaConfig).toEqual({ nodeInterfaceIdField: 'nodeId', nodeInterfaceIdVariableName: 'nodeId' });
   expect(compiled.output).not.toMatch(/ERROR|WARN/);
   expect(compiled.code).toBe(0);
   for (const name of [
