@@ -84,9 +84,18 @@ function withoutKey(r: KeyedRow): Record<string, unknown> {
 }
 
 /**
+ * Whether a row exists behind the page (the other side of its cursor): the nearest such row, read
+ * through the order's index in the direction away from the page. Not EXISTS: PostgreSQL drops the
+ * ORDER BY of an EXISTS and may then pick a sequential scan that meets the matching rows last.
+ */
+function probeSql(from: string, conds: string[], order: KeysetOrder, backward: boolean): string {
+  return `coalesce((SELECT true FROM ${from} ${whereSql(conds)} ORDER BY ${orderBySql(order, !backward)} LIMIT 1), false)`;
+}
+
+/**
  * A root connection: `filter(p)` returns the filter conditions (binding values through p). One
  * statement: with a cursor, a one-row probe of the other side of it rides along (LEFT JOIN LATERAL
- * on a one-row EXISTS), so both pageInfo flags are exact without a second round trip.
+ * on a one-row subquery), so both pageInfo flags are exact without a second round trip.
  */
 export async function rootPage<T>(db: Db, spec: ListSpec, args: PageWindow & { filter: (p: Params) => string[] }): Promise<Page<T>> {
   const { order } = spec;
@@ -95,7 +104,7 @@ export async function rootPage<T>(db: Db, spec: ListSpec, args: PageWindow & { f
   let probe = 'false';
   if (args.cursor) {
     const other = [...args.filter(p), boundSql(order, args.cursor, args.backward ? 'after' : 'before', p.add, true)];
-    probe = `EXISTS (SELECT 1 FROM ${spec.from} ${whereSql(other)})`;
+    probe = probeSql(spec.from, other, order, args.backward);
     conds.push(boundSql(order, args.cursor, args.backward ? 'before' : 'after', p.add));
   }
   const rows = await db.query<KeyedRow & { __beyond: boolean }>(
@@ -157,7 +166,7 @@ export async function childPageRows(db: Db, spec: ChildSpec, group: ChildPageKey
     const at = `(x.ck::${order.keyCast}, x.cid)`;
     const ahead = order.desc !== backward ? '<' : '>';
     const behind = ahead === '<' ? '>=' : '<=';
-    probe = `EXISTS (SELECT 1 FROM ${spec.from} WHERE ${[...conds, `${row} ${behind} ${at}`].join(' AND ')})`;
+    probe = probeSql(spec.from, [...conds, `${row} ${behind} ${at}`], order, backward);
     conds.push(`${row} ${ahead} ${at}`);
   }
   const rows = await db.query<KeyedRow & { __ord: number; __beyond: boolean }>(
