@@ -308,6 +308,14 @@ describe('a backward page', () => {
       },
     );
     expect(nested.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'after', fields: ['after'] });
+    const both = await server.gql(
+      `query($id: ID!, $first: Int) { insight(id: $id) { contentPlans(first: $first, last: 2) { nodes { id } } } }`,
+      {
+        id: String(parent.insightId),
+        first: 20,
+      },
+    );
+    expect(both.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'last', fields: ['last'] });
   });
 
   test('a before cursor from another order, or forged, is refused like after', async () => {
