@@ -1,6 +1,7 @@
 /**
- * Walks every page of 250-row connections in each order and checks that each row comes exactly
- * once, in the order docs/api.md defines, computed here in TypeScript from the rows the factories wrote.
+ * Walks every page of 250-row connections in each order, forwards (first/after) and backwards
+ * (last/before), and checks that each row comes exactly once, in the order docs/api.md defines,
+ * computed here in TypeScript from the rows the factories wrote.
  * Keys tie on purpose (several rows per timestamp / view count) and nullable keys hold nulls.
  */
 import { factories } from './support/factories';
@@ -271,6 +272,25 @@ describe('a backward page', () => {
     const next = ok(await server.gql(q, { first: 5, after: before.pageInfo.endCursor })).insights;
     expect(ids(next)).toEqual(order.slice(-10, -5));
     expect(next.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  });
+
+  test('with a filter, both flags count only the rows that match it', async () => {
+    const from = base + 49 * 60_000;
+    const matching = expectedOrder(
+      contentsByDate.filter((c) => (c.key as number) >= from),
+      true,
+    );
+    expect(matching).toHaveLength(5);
+    const cq = `query(${VARS}, $f: ContentFilter) { contents(${ARGS}, filter: $f, orderBy: {field: PUBLISHED_AT, direction: DESC}) { ${PAGE} } }`;
+    const f = { publishedAfter: new Date(from).toISOString() };
+    const tail = ok(await server.gql(cq, { last: 2, f })).contents;
+    expect(ids(tail)).toEqual(matching.slice(-2));
+    expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const rest = ok(await server.gql(cq, { last: 5, before: tail.pageInfo.startCursor, f })).contents;
+    expect(ids(rest)).toEqual(matching.slice(0, 3));
+    expect(rest.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const again = ok(await server.gql(cq, { first: 5, after: tail.pageInfo.endCursor, f })).contents;
+    expect(again).toMatchObject({ nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: true } });
   });
 
   test('last 0..100, a cap like first; mixing the directions is BAD_USER_INPUT naming the argument', async () => {

@@ -15,7 +15,7 @@ export class IdArgs {
 }
 
 /**
- * The paging arguments of every connection, both ways (docs/api.md "Pagination"): `first` and `after`
+ * The paging arguments of every connection, both ways (docs/api.md "Paging"): `first` and `after`
  * page forwards, `last` and `before` backwards; a field with more arguments extends this class.
  */
 @ArgsType()
