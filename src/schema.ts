@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray, PubSub } from 'type-graphql';
 import { authChecker } from './graphql/auth';
 import { LiveHub, wrapSubscriptionFields } from './graphql/live-hub';
@@ -17,6 +17,7 @@ import { ContentPlanResolver } from './modules/content-plan/content-plan.resolve
 import { InsightResolver } from './modules/insight/insight.resolver';
 import { PublishedContentResolver } from './modules/published-content/published-content.resolver';
 import { UserInteractionResolver } from './modules/user-interaction/user-interaction.resolver';
+import { NodeResolver } from './modules/node/node.resolver';
 import { AgentRunMutations } from './modules/agent-run/agent-run.mutations';
 import { CommunityUserMutations } from './modules/community-user/community-user.mutations';
 import { ContentPlanMutations } from './modules/content-plan/content-plan.mutations';
@@ -38,6 +39,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   CommunityUserResolver,
   UserInteractionResolver,
   AgentRunResolver,
+  NodeResolver,
   // Writes: the ingest mutations (writer role)
   InsightMutations,
   ContentPlanMutations,
@@ -68,13 +70,16 @@ const ROOT_DESCRIPTIONS = {
 
 /** `pubSub`: where the Subscription fields take their events (the server's LiveHub, src/live.ts); none for emitting the schema. */
 export async function buildAppSchema(opts: { emitTo?: string; pubSub?: PubSub } = {}): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  const built = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     validateFn: validateArgs,
     pubSub: opts.pubSub ?? new LiveHub(),
   });
+  // type-graphql lists the Node interface's implementations ahead of Query; every one of them is
+  // reachable from Query, so without that list the types come in the order the root fields use them.
+  const schema = new GraphQLSchema({ ...built.toConfig(), types: [] });
   schema.getQueryType()!.description = ROOT_DESCRIPTIONS.Query;
   schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
   schema.getSubscriptionType()!.description = ROOT_DESCRIPTIONS.Subscription;

@@ -239,6 +239,10 @@ function cases(): Case[] {
     'agentRuns(first: 1, after: $c) { totalCount }',
     'contentPlans(first: 1, after: $c) { totalCount }',
     'communityUsers(first: 1) { nodes { interactions(first: 1, after: $c) { totalCount } } }',
+    // and as before, paging backwards
+    'insights(last: 1, before: $c) { totalCount }',
+    'contents(last: 1, before: $c, orderBy: { field: VIEWS, direction: ASC }) { totalCount }',
+    'communityUsers(first: 1) { nodes { interactions(last: 1, before: $c) { totalCount } } }',
   ];
   const badCursors = [
     '',
@@ -447,7 +451,7 @@ test('at least 200 malformed requests: 4xx or a coded GraphQL error, never a 5xx
   expect(await rowCounts(db.pool)).toEqual(before);
 });
 
-test('cursors the server makes still page through every row (the cursor checks refuse only forged ones)', async () => {
+test('cursors the server makes still page through every row, both ways (the cursor checks refuse only forged ones)', async () => {
   const f = factories(db.pool);
   const plan = await f.plan();
   for (const views of [null, 0, 7, 7, 1e15])
@@ -474,5 +478,19 @@ test('cursors the server makes still page through every row (the cursor checks r
       after = res.data[field].pageInfo.endCursor;
     }
     expect([field, order, new Set(seen).size, seen.length]).toEqual([field, order, total, total]);
+    // Backwards, one row a page from the end: the same rows, in the same order.
+    const back: string[] = [];
+    let before: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const res: any = await server.gql(
+        `query($b: String) { ${field}(last: 1, before: $b${order}) { nodes { id } pageInfo { hasPreviousPage startCursor } } }`,
+        { b: before },
+      );
+      expect(res.errors).toBeUndefined();
+      back.unshift(...res.data[field].nodes.map((n: { id: string }) => n.id));
+      if (!res.data[field].pageInfo.hasPreviousPage) break;
+      before = res.data[field].pageInfo.startCursor;
+    }
+    expect([field, order, back]).toEqual([field, order, seen]);
   }
 });

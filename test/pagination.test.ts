@@ -1,6 +1,7 @@
 /**
- * Walks every page of 250-row connections in each order and checks that each row comes exactly
- * once, in the order docs/api.md defines, computed here in TypeScript from the rows the factories wrote.
+ * Walks every page of 250-row connections in each order, forwards (first/after) and backwards
+ * (last/before), and checks that each row comes exactly once, in the order docs/api.md defines,
+ * computed here in TypeScript from the rows the factories wrote.
  * Keys tie on purpose (several rows per timestamp / view count) and nullable keys hold nulls.
  */
 import { factories } from './support/factories';
@@ -31,24 +32,42 @@ function expectedOrder(items: Item[], desc: boolean): number[] {
     .map((i) => i.id);
 }
 
-/** Follows endCursor until hasNextPage is false; `field` is the dotted path to the connection. */
-async function walk(query: string, path: string[], pageSize: number, vars: Record<string, unknown> = {}): Promise<number[]> {
-  const ids: number[] = [];
-  let after: string | null = null;
+/**
+ * Follows endCursor until hasNextPage is false (backward: startCursor with last/before until
+ * hasPreviousPage is false) and returns the ids in the field's order; `path` leads to the connection.
+ * Every page checks its cursors and the flag of the side it came from.
+ */
+async function walk(
+  query: string,
+  path: string[],
+  pageSize: number,
+  vars: Record<string, unknown> = {},
+  backward = false,
+): Promise<number[]> {
+  const pages: number[][] = [];
+  let cursor: string | null = null;
   for (let page = 0; page < 1000; page++) {
-    const data: any = ok(await server.gql(query, { ...vars, first: pageSize, after }));
+    const args = backward ? { last: pageSize, before: cursor } : { first: pageSize, after: cursor };
+    const data: any = ok(await server.gql(query, { ...vars, ...args }));
     const conn: any = path.reduce((o: any, k) => o[k], data);
     expect(conn.edges.map((e: any) => e.node.id)).toEqual(conn.nodes.map((n: any) => n.id));
-    ids.push(...conn.nodes.map((n: any) => Number(n.id)));
-    if (conn.nodes.length) expect(conn.pageInfo.endCursor).toBe(conn.edges[conn.edges.length - 1].cursor);
-    if (!conn.pageInfo.hasNextPage) return ids;
-    expect(conn.nodes).toHaveLength(pageSize);
-    after = conn.pageInfo.endCursor;
+    const ids: number[] = conn.nodes.map((n: any) => Number(n.id));
+    pages.push(ids);
+    const { hasNextPage, hasPreviousPage, startCursor, endCursor } = conn.pageInfo;
+    expect(startCursor).toBe(conn.edges[0]?.cursor ?? null);
+    expect(endCursor).toBe(conn.edges[conn.edges.length - 1]?.cursor ?? null);
+    expect(backward ? hasNextPage : hasPreviousPage).toBe(page > 0); // rows lie behind every page but the first
+    if (!(backward ? hasPreviousPage : hasNextPage)) return (backward ? pages.reverse() : pages).flat();
+    expect(ids).toHaveLength(pageSize);
+    cursor = backward ? startCursor : endCursor;
   }
   throw new Error('pagination did not end');
 }
 
-const PAGE = `edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor }`;
+const PAGE = `edges { cursor node { id } } nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+/** The paging variables and arguments every walked query declares and passes. */
+const VARS = '$first: Int, $after: String, $last: Int, $before: String';
+const ARGS = 'first: $first, after: $after, last: $last, before: $before';
 let insights: Item[] = [];
 const contents: Item[] = [];
 const contentsByRate: Item[] = [];
@@ -58,6 +77,9 @@ const usersByCreated: Item[] = [];
 const runs: Item[] = [];
 const plansOfInsight: Item[] = [];
 const interactionsOfUser: Item[] = [];
+const interactionsOfContent: Item[] = [];
+const snapshots: Item[] = [];
+const strategies: Item[] = [];
 let parent = { insightId: 0, userId: 0, contentId: 0 };
 
 beforeAll(async () => {
@@ -90,77 +112,243 @@ beforeAll(async () => {
     interactionsOfUser.push({ id: it.id, key: base + tie });
   }
   parent.contentId = contents[0].id;
+  interactionsOfContent.push(interactionsOfUser[0]);
+  for (let i = 0; i < 40; i++) {
+    const timestamp = base + Math.floor(i / 3) * 1000;
+    const it = await f.interaction({ userId: user.id, contentId: parent.contentId, timestamp: new Date(timestamp) });
+    interactionsOfUser.push({ id: it.id, key: timestamp });
+    interactionsOfContent.push({ id: it.id, key: timestamp });
+  }
+  // Snapshots (three per instant) and strategies (one version each), written by hand: the agents would take a run each.
+  const snaps = await db.pool.query(
+    `INSERT INTO performance_snapshots (created_at, as_of, window_days, content_count, total_impressions, by_format, by_platform, top_content_ids, run_id)
+     SELECT to_timestamp(($1::int8 + (i / 3) * 1000) / 1000.0), now(), 30, 0, 0, '[]', '[]', '{}', $2 FROM generate_series(0, 39) i
+     RETURNING id, (extract(epoch FROM created_at) * 1000)::int8 AS key`,
+    [base, runs[0].id],
+  );
+  snapshots.push(...snaps.rows.map((r) => ({ id: r.id, key: Number(r.key) })));
+  const strats = await db.pool.query(
+    `INSERT INTO strategies (version, learning_rate, format_weights, platform_weights, snapshot_id, run_id)
+     SELECT 100 - i, 0.1, '{}', '{}', $1, $2 FROM generate_series(0, 39) i RETURNING id, version`,
+    [snapshots[0].id, runs[0].id],
+  );
+  strategies.push(...strats.rows.map((r) => ({ id: r.id, key: r.version })));
   // Microsecond timestamps (as now() writes them) must not break keyset cursors.
   await db.pool.query(`UPDATE insights SET created_at = created_at + interval '123 microseconds' WHERE id % 2 = 0`);
   insights = insights.map((r) => ({ ...r, key: r.id % 2 === 0 ? (r.key as number) + 0.123 : r.key }));
 });
 
+/** One walked connection: its query (declaring VARS and passing ARGS), the path to it, its variables and the expected order. */
+type Case = [name: string, query: string, path: string[], vars: () => Record<string, unknown>, expected: () => number[]];
+
+const ORDERED = (field: string, direction: string) => ({ o: { field, direction } });
+const CASES: Case[] = [
+  [
+    'insights (createdAt DESC)',
+    `query(${VARS}) { insights(${ARGS}) { ${PAGE} } }`,
+    ['insights'],
+    () => ({}),
+    () => expectedOrder([...insights, { id: parent.insightId, key: base - 1e9 }], true),
+  ],
+  [
+    'contentPlans (createdAt DESC)',
+    `query(${VARS}) { contentPlans(${ARGS}) { ${PAGE} } }`,
+    ['contentPlans'],
+    () => ({}),
+    () => expectedOrder(plansOfInsight, true),
+  ],
+  ...(
+    [
+      ['PUBLISHED_AT', 'ASC'],
+      ['PUBLISHED_AT', 'DESC'],
+      ['VIEWS', 'ASC'],
+      ['VIEWS', 'DESC'],
+      ['ENGAGEMENT_RATE', 'ASC'],
+      ['ENGAGEMENT_RATE', 'DESC'],
+    ] as const
+  ).map(([field, direction]): Case => [
+    `contents ordered by ${field} ${direction}`,
+    `query(${VARS}, $o: ContentOrder) { contents(${ARGS}, orderBy: $o) { ${PAGE} } }`,
+    ['contents'],
+    () => ORDERED(field, direction),
+    () => expectedOrder(field === 'VIEWS' ? contents : field === 'ENGAGEMENT_RATE' ? contentsByRate : contentsByDate, direction === 'DESC'),
+  ]),
+  ...(
+    [
+      ['ENGAGEMENT_SCORE', 'ASC'],
+      ['ENGAGEMENT_SCORE', 'DESC'],
+      ['CREATED_AT', 'ASC'],
+      ['CREATED_AT', 'DESC'],
+    ] as const
+  ).map(([field, direction]): Case => [
+    `communityUsers ordered by ${field} ${direction}`,
+    `query(${VARS}, $o: CommunityUserOrder) { communityUsers(${ARGS}, orderBy: $o) { ${PAGE} } }`,
+    ['communityUsers'],
+    () => ORDERED(field, direction),
+    () => expectedOrder(field === 'CREATED_AT' ? usersByCreated : usersByScore, direction === 'DESC'),
+  ]),
+  [
+    'agentRuns (startedAt DESC)',
+    `query(${VARS}) { agentRuns(${ARGS}) { ${PAGE} } }`,
+    ['agentRuns'],
+    () => ({}),
+    () => expectedOrder(runs, true),
+  ],
+  [
+    'performanceSnapshots (createdAt DESC)',
+    `query(${VARS}) { performanceSnapshots(${ARGS}) { ${PAGE} } }`,
+    ['performanceSnapshots'],
+    () => ({}),
+    () => expectedOrder(snapshots, true),
+  ],
+  [
+    'strategies (version DESC)',
+    `query(${VARS}) { strategies(${ARGS}) { ${PAGE} } }`,
+    ['strategies'],
+    () => ({}),
+    () => expectedOrder(strategies, true),
+  ],
+  [
+    'Insight.contentPlans (createdAt DESC)',
+    `query($id: ID!, ${VARS}) { insight(id: $id) { contentPlans(${ARGS}) { ${PAGE} } } }`,
+    ['insight', 'contentPlans'],
+    () => ({ id: String(parent.insightId) }),
+    () => expectedOrder(plansOfInsight, true),
+  ],
+  [
+    'CommunityUser.interactions (timestamp DESC)',
+    `query($id: ID!, ${VARS}) { communityUser(id: $id) { interactions(${ARGS}) { ${PAGE} } } }`,
+    ['communityUser', 'interactions'],
+    () => ({ id: String(parent.userId) }),
+    () => expectedOrder(interactionsOfUser, true),
+  ],
+  [
+    'PublishedContent.interactions (timestamp DESC)',
+    `query($id: ID!, ${VARS}) { content(id: $id) { interactions(${ARGS}) { ${PAGE} } } }`,
+    ['content', 'interactions'],
+    () => ({ id: String(parent.contentId) }),
+    () => expectedOrder(interactionsOfContent, true),
+  ],
+];
+
+test('the table covers every connection field of the schema', async () => {
+  const { buildAppSchema } = await import('../src/schema');
+  const { isObjectType, getNamedType } = await import('graphql');
+  const schema = await buildAppSchema();
+  const fields: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const f of Object.values(type.getFields()))
+      if (getNamedType(f.type).name.endsWith('Connection')) fields.push(`${type.name}.${f.name}`);
+  }
+  const covered = CASES.map(([name, , path]) => (path.length === 1 ? `Query.${path[0]}` : `${name.split('.')[0]}.${path[1]}`));
+  expect([...new Set(covered)].sort()).toEqual(fields.sort());
+});
+
 describe.each([7, 100])('every page of size %i', (size) => {
-  test('insights (createdAt DESC)', async () => {
-    const ids = await walk(`query($first: Int, $after: String) { insights(first: $first, after: $after) { ${PAGE} } }`, ['insights'], size);
-    expect(ids).toEqual(expectedOrder([...insights, { id: parent.insightId, key: base - 1e9 }], true));
+  test.each(CASES)('%s: forwards, backwards, and the last page first', async (_name, query, path, vars, expected) => {
+    const order = expected();
+    expect(await walk(query, path, size, vars())).toEqual(order);
+    // Backwards from the end, startCursor as before: every row exactly once, in the same order.
+    expect(await walk(query, path, size, vars(), true)).toEqual(order);
+  });
+});
+
+describe('a backward page', () => {
+  const q = `query(${VARS}) { insights(${ARGS}) { ${PAGE} } }`;
+  const ids = (conn: any) => conn.nodes.map((n: any) => Number(n.id));
+
+  test('last N (no cursor) is the end of the list, in the field order; last: 0 is empty with rows before it', async () => {
+    const order = expectedOrder([...insights, { id: parent.insightId, key: base - 1e9 }], true);
+    const tail = ok(await server.gql(q, { last: 10 })).insights;
+    expect(ids(tail)).toEqual(order.slice(-10));
+    expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const before = ok(await server.gql(q, { last: 5, before: tail.pageInfo.startCursor })).insights;
+    expect(ids(before)).toEqual(order.slice(-15, -10));
+    expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const empty = ok(await server.gql(q, { last: 0 })).insights;
+    expect(empty).toMatchObject({ nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null } });
+    // Forwards again from a backward page's endCursor: the rows that follow it.
+    const next = ok(await server.gql(q, { first: 5, after: before.pageInfo.endCursor })).insights;
+    expect(ids(next)).toEqual(order.slice(-10, -5));
+    expect(next.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
   });
 
-  test.each([
-    ['PUBLISHED_AT', 'ASC'],
-    ['PUBLISHED_AT', 'DESC'],
-    ['VIEWS', 'ASC'],
-    ['VIEWS', 'DESC'],
-    ['ENGAGEMENT_RATE', 'ASC'],
-    ['ENGAGEMENT_RATE', 'DESC'],
-  ])('contents ordered by %s %s', async (field, direction) => {
-    const ids = await walk(
-      `query($first: Int, $after: String, $o: ContentOrder) { contents(first: $first, after: $after, orderBy: $o) { ${PAGE} } }`,
-      ['contents'],
-      size,
-      { o: { field, direction } },
+  test('with a filter, both flags count only the rows that match it', async () => {
+    const from = base + 49 * 60_000;
+    const matching = expectedOrder(
+      contentsByDate.filter((c) => (c.key as number) >= from),
+      true,
     );
-    const items = field === 'VIEWS' ? contents : field === 'ENGAGEMENT_RATE' ? contentsByRate : contentsByDate;
-    expect(ids).toEqual(expectedOrder(items, direction === 'DESC'));
+    expect(matching).toHaveLength(5);
+    const cq = `query(${VARS}, $f: ContentFilter) { contents(${ARGS}, filter: $f, orderBy: {field: PUBLISHED_AT, direction: DESC}) { ${PAGE} } }`;
+    const f = { publishedAfter: new Date(from).toISOString() };
+    const tail = ok(await server.gql(cq, { last: 2, f })).contents;
+    expect(ids(tail)).toEqual(matching.slice(-2));
+    expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const rest = ok(await server.gql(cq, { last: 5, before: tail.pageInfo.startCursor, f })).contents;
+    expect(ids(rest)).toEqual(matching.slice(0, 3));
+    expect(rest.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const again = ok(await server.gql(cq, { first: 5, after: tail.pageInfo.endCursor, f })).contents;
+    expect(again).toMatchObject({ nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: true } });
   });
 
-  test.each([
-    ['ENGAGEMENT_SCORE', 'ASC'],
-    ['ENGAGEMENT_SCORE', 'DESC'],
-    ['CREATED_AT', 'ASC'],
-    ['CREATED_AT', 'DESC'],
-  ])('communityUsers ordered by %s %s', async (field, direction) => {
-    const ids = await walk(
-      `query($first: Int, $after: String, $o: CommunityUserOrder) { communityUsers(first: $first, after: $after, orderBy: $o) { ${PAGE} } }`,
-      ['communityUsers'],
-      size,
-      { o: { field, direction } },
+  test('last 0..100, a cap like first; mixing the directions is BAD_USER_INPUT naming the argument', async () => {
+    const err = async (vars: Record<string, unknown>, query = q) => {
+      const res = await server.gql(query, vars);
+      expect(res.data?.insights ?? null).toBeNull();
+      return { ...res.errors![0].extensions, message: res.errors![0].message };
+    };
+    const cursor = ok(await server.gql(q, { first: 1 })).insights.pageInfo.endCursor;
+    expect(await err({ last: 101 })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argumentName: 'last',
+      fields: ['last'],
+      message: 'Invalid input: last: must be between 0 and 100, got 101',
+    });
+    expect(await err({ last: -1 })).toMatchObject({ argumentName: 'last' });
+    expect(await err({ first: 5, last: 5 })).toEqual({
+      code: 'BAD_USER_INPUT',
+      argumentName: 'last',
+      fields: ['last'],
+      message: 'Invalid input: last: must not be given together with first: page forwards with first/after or backwards with last/before',
+    });
+    // first written in the document (not a variable) counts as given too, even at its default value
+    expect(await err({ last: 5 }, `query($last: Int) { insights(first: 20, last: $last) { nodes { id } } }`)).toMatchObject({
+      argumentName: 'last',
+    });
+    expect(await err({ last: 5, after: cursor })).toMatchObject({ argumentName: 'after', fields: ['after'] });
+    expect(await err({ first: 5, before: cursor })).toMatchObject({ argumentName: 'before', fields: ['before'] });
+    expect(await err({ before: cursor })).toMatchObject({ argumentName: 'before' }); // before goes with last
+    const nested = await server.gql(
+      `query($id: ID!, $c: String) { insight(id: $id) { contentPlans(last: 2, after: $c) { nodes { id } } } }`,
+      {
+        id: String(parent.insightId),
+        c: cursor,
+      },
     );
-    expect(ids).toEqual(expectedOrder(field === 'CREATED_AT' ? usersByCreated : usersByScore, direction === 'DESC'));
+    expect(nested.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'after', fields: ['after'] });
+    const both = await server.gql(
+      `query($id: ID!, $first: Int) { insight(id: $id) { contentPlans(first: $first, last: 2) { nodes { id } } } }`,
+      {
+        id: String(parent.insightId),
+        first: 20,
+      },
+    );
+    expect(both.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'last', fields: ['last'] });
   });
 
-  test('agentRuns (startedAt DESC)', async () => {
-    const ids = await walk(
-      `query($first: Int, $after: String) { agentRuns(first: $first, after: $after) { ${PAGE} } }`,
-      ['agentRuns'],
-      size,
+  test('a before cursor from another order, or forged, is refused like after', async () => {
+    const byRate = ok(
+      await server.gql(`{ contents(first: 1, orderBy: {field: ENGAGEMENT_RATE, direction: ASC}) { pageInfo { endCursor } } }`),
     );
-    expect(ids).toEqual(expectedOrder(runs, true));
-  });
-
-  test('Insight.contentPlans (createdAt DESC)', async () => {
-    const ids = await walk(
-      `query($id: ID!, $first: Int, $after: String) { insight(id: $id) { contentPlans(first: $first, after: $after) { ${PAGE} } } }`,
-      ['insight', 'contentPlans'],
-      size,
-      { id: String(parent.insightId) },
-    );
-    expect(ids).toEqual(expectedOrder(plansOfInsight, true));
-  });
-
-  test('CommunityUser.interactions (timestamp DESC)', async () => {
-    const ids = await walk(
-      `query($id: ID!, $first: Int, $after: String) { communityUser(id: $id) { interactions(first: $first, after: $after) { ${PAGE} } } }`,
-      ['communityUser', 'interactions'],
-      size,
-      { id: String(parent.userId) },
-    );
-    expect(ids).toEqual(expectedOrder(interactionsOfUser, true));
+    const res = await server.gql(`query($c: String) { contents(last: 1, before: $c) { nodes { id } } }`, {
+      c: byRate.contents.pageInfo.endCursor,
+    });
+    expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'before', fields: ['before'] });
+    expect(res.errors?.[0].message).toBe('Invalid input: before: is not a cursor returned by this field with this order');
+    const forged = await server.gql(`query($c: String) { insights(last: 1, before: $c) { nodes { id } } }`, { c: 'nope' });
+    expect(forged.errors?.[0].message).toBe('Invalid input: before: is not a cursor returned by this field');
   });
 });
 

@@ -37,6 +37,7 @@ const SKIPPED: [prefix: string, reason: string][] = [
 const NOT_RUN: Record<string, string> = {
   js: "a fragment of the reader's client code (their host, key and askForKey); test/http-access.test.ts checks the 401/403 it handles",
   '': 'the layout of the repository, not code',
+  json: "Relay's relay.config.json; test/frontend/relay.test.ts compiles a Relay app with it",
 };
 
 interface Example {

@@ -17,7 +17,7 @@ export class AgentStats {
   @Field(() => Int, { description: 'Count of FAILURE runs (abandoned ones included), saturating at 2^31 - 1.' })
   failedRuns!: number;
 
-  @Field(() => Float, { description: 'successfulRuns / totalRuns, a ratio, 0..1.' })
+  @Field(() => Float, { description: 'The share of successful runs: successfulRuns / totalRuns, a ratio, 0..1.' })
   successRate!: number;
 
   @Field(() => Float, { nullable: true, description: 'Mean execution time in milliseconds of the runs that have one; null when none has.' })

@@ -9,17 +9,31 @@ export const MAX_FIRST = 100;
 
 @ObjectType({ simpleResolvers: true, description: 'Where a page of a connection stands in the whole list.' })
 export class PageInfo {
-  @Field({ description: 'True when more rows follow this page; ask for them with after: endCursor.' })
+  @Field({
+    description:
+      'True when more rows follow this page (ask for them with after: endCursor); paging backwards, when before was given and a row exists at or after that cursor.',
+  })
   hasNextPage!: boolean;
 
   @Field(() => String, { nullable: true, description: 'The cursor of the last edge of this page; null when the page is empty.' })
   endCursor!: string | null;
+
+  @Field({
+    description:
+      'True when rows precede this page: paging backwards, when more rows lie before it (ask with before: startCursor); paging forwards, when after was given and a row exists at or before that cursor.',
+  })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the first edge of this page; null when the page is empty.' })
+  startCursor!: string | null;
 }
 
 export function connectionType<T extends object>(name: string, node: ClassType<T>) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class EdgeType {
-    @Field({ description: 'Opaque cursor of this row; pass it as after to get the rows that follow.' })
+    @Field({
+      description: 'Opaque cursor of this row; pass it as after to get the rows that follow, or as before for the rows that precede.',
+    })
     cursor!: string;
 
     @Field(() => node, { description: `The ${name}.` })

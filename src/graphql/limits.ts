@@ -103,14 +103,15 @@ export function limitRules(config: Limits): ValidationRule[] {
 }
 
 /**
- * A field with a `first` argument returns up to `first` items: it costs 1 + first x its children.
- * `first` outside 0..100 is clamped here; the resolver refuses it with BAD_USER_INPUT, as the
- * contract says, before any child is resolved.
+ * A field with a `first` argument returns up to `first` items (a connection paging backwards: `last`
+ * items; Query.nodes: one per id): it costs 1 + that number x its children. Outside 0..100 it is
+ * clamped here; the resolver refuses it with BAD_USER_INPUT, as the contract says, before any child is resolved.
  */
 export const firstArgumentEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (Array.isArray(args.ids)) return 1 + Math.min(args.ids.length, MAX_FIRST) * childComplexity;
   if (!field.args.some((a) => a.name === 'first')) return undefined;
-  const first = typeof args.first === 'number' && Number.isFinite(args.first) ? Math.min(Math.max(args.first, 0), MAX_FIRST) : MAX_FIRST;
-  return 1 + first * childComplexity;
+  const rows = args.last !== null && args.last !== undefined ? { first: args.last } : args;
+  return 1 + firstOf(rows) * childComplexity;
 };
 
 /**

@@ -19,6 +19,7 @@
  * 5,000 items of recordInteractions cost about what a hand-written loop over them costs.
  */
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
+import { GraphQLResolveInfo, Kind } from 'graphql';
 import { getMetadataStorage as graphqlMetadata, ValidatorFn } from 'type-graphql';
 import { BadUserInputError } from '../errors';
 
@@ -45,9 +46,33 @@ export function invalidArgs(problems: Problem[], note = ''): BadUserInputError {
 /** A text value as a message quotes it: long ones cut. */
 export const quote = (s: string, n = 40): string => JSON.stringify(s.length > n ? `${s.slice(0, n)}...` : s);
 
+const GIVEN = Symbol('given arguments');
+
+/**
+ * The names of the arguments the request itself gave (a literal, or a variable it provided), as
+ * opposed to those GraphQL filled from their schema default: `first` defaults to 20, yet `first`
+ * given together with `last` is refused (src/graphql/args.ts). Empty when the object did not come
+ * through validateArgs (a service called from a script).
+ */
+export function givenArguments(args: object): ReadonlySet<string> {
+  return (args as { [GIVEN]?: ReadonlySet<string> })[GIVEN] ?? new Set();
+}
+
+function markGiven(value: object, info: GraphQLResolveInfo | undefined): void {
+  const node = info?.fieldNodes[0];
+  if (!node) return;
+  const vars = info.variableValues;
+  const given = new Set<string>();
+  for (const a of node.arguments ?? []) {
+    if (a.value.kind !== Kind.VARIABLE || Object.hasOwn(vars, a.value.name.value)) given.add(a.name.value);
+  }
+  Object.defineProperty(value, GIVEN, { value: given });
+}
+
 /** type-graphql's validateFn: `value` is the field's @ArgsType instance, `type` its class. */
-export const validateArgs: ValidatorFn = (value, type) => {
+export const validateArgs: ValidatorFn = (value, type, resolverData) => {
   if (value === null || typeof value !== 'object' || typeof type !== 'function') return;
+  markGiven(value, resolverData?.info);
   const problems: Problem[] = [];
   checkObject(value as Record<string, unknown>, rulesOf(type), '', -1, problems);
   if (problems.length) throw invalidArgs(problems);

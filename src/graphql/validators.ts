@@ -9,14 +9,15 @@
 import { IsDefined, registerDecorator, ValidationArguments } from 'class-validator';
 import { decodeCursor } from '../db/sql/keyset';
 import { isKnownTimeZone } from '../db/time-zones';
+import { fromGlobalId } from './node';
 import { quote } from './validation';
 
 type Check = (value: unknown, args: ValidationArguments) => boolean;
 
-/** One rule on one property: `validate` is called only for a value that was given (not null). */
-function rule(name: string, validate: Check, message: (args: ValidationArguments) => string) {
+/** One rule on one property: `validate` is called only for a value that was given (not null); `each`: for every item of a list. */
+function rule(name: string, validate: Check, message: (args: ValidationArguments) => string, options: { each?: boolean } = {}) {
   return (object: object, propertyName: string) =>
-    registerDecorator({ name, target: object.constructor, propertyName, validator: { validate, defaultMessage: message } });
+    registerDecorator({ name, target: object.constructor, propertyName, options, validator: { validate, defaultMessage: message } });
 }
 
 /** An argument with a default that must not be sent as null (null would not mean the default). */
@@ -86,6 +87,16 @@ export function IsCursor() {
     'isCursor',
     (v) => typeof v === 'string' && decodeCursor(v) !== null,
     () => 'is not a cursor returned by this field',
+  );
+}
+
+/** Every item a nodeId this API wrote (src/graphql/node.ts); whether its row exists is not checked here. */
+export function IsNodeId(options: { each?: boolean } = {}) {
+  return rule(
+    'isNodeId',
+    (v) => typeof v === 'string' && fromGlobalId(v) !== null,
+    (a) => `must be a nodeId returned by this API (base64 of "<TypeName>:<id>"), got ${quote(String(a.value))}`,
+    options,
   );
 }
 

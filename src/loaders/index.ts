@@ -16,6 +16,8 @@ import type { PerformanceSnapshot } from '../modules/performance-snapshot/perfor
 import { PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/performance-snapshot/performance-snapshot.type';
 import type { PublishedContent } from '../modules/published-content/published-content.type';
 import { PUBLISHED_CONTENT_COLUMNS } from '../modules/published-content/published-content.type';
+import type { StrategyRow } from '../modules/strategy/strategy.type';
+import { STRATEGY_COLUMNS } from '../modules/strategy/strategy.type';
 import type { UserInteraction } from '../modules/user-interaction/user-interaction.type';
 import { USER_INTERACTION_COLUMNS } from '../modules/user-interaction/user-interaction.type';
 import { byIdLoader, byParentLoader } from './by-id';
@@ -35,6 +37,7 @@ function build(db: Db, batch: boolean) {
     interaction: () => byIdLoader<UserInteraction>(db, 'user_interactions t', USER_INTERACTION_COLUMNS, 'int8', batch),
     agentRun: () => byIdLoader<AgentRun>(db, 'agent_logs t', AGENT_RUN_COLUMNS, 'int8', batch),
     performanceSnapshot: () => byIdLoader<PerformanceSnapshot>(db, 'performance_snapshots t', PERFORMANCE_SNAPSHOT_COLUMNS, 'int4', batch),
+    strategy: () => byIdLoader<StrategyRow>(db, 'strategies t', STRATEGY_COLUMNS, 'int4', batch),
     contentByPlan: () =>
       byParentLoader<PublishedContent>(
         db,

@@ -1,6 +1,6 @@
 /**
  * The nested connections' loaders: every parent of a request that asks for the same page shape
- * (first, since, with or without a cursor) is answered by one statement (src/db/sql/pages.ts).
+ * (size, direction, since, with or without a cursor) is answered by one statement (src/db/sql/pages.ts).
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../db/db';
@@ -12,7 +12,7 @@ export function childPageLoader<T>(db: Db, spec: ChildSpec, batch = true): DataL
   const counts = childCountLoader(db, spec, batch);
   return new DataLoader<ChildPageKey, Page<T>, string>(
     async (keys) => {
-      const groups = groupBy(keys, (k) => `${k.first}|${k.since?.getTime() ?? ''}|${k.after ? 1 : 0}`);
+      const groups = groupBy(keys, (k) => `${k.size}|${k.backward ? 'b' : 'f'}|${k.since?.getTime() ?? ''}|${k.cursor ? 1 : 0}`);
       const results = new Map<ChildPageKey, Page<T>>();
       await Promise.all(
         groups.map(async (group) => {
@@ -20,14 +20,18 @@ export function childPageLoader<T>(db: Db, spec: ChildSpec, batch = true): DataL
           group.forEach((k, i) => {
             results.set(
               k,
-              pageOf<T>(perKey[i], k.first, () => counts.load({ parentId: k.parentId, since: k.since ?? null })),
+              pageOf<T>(perKey[i].rows, k, perKey[i].beyond, () => counts.load({ parentId: k.parentId, since: k.since ?? null })),
             );
           });
         }),
       );
       return keys.map((k) => results.get(k)!);
     },
-    { batch, cacheKeyFn: (k) => `${k.parentId}|${k.first}|${k.since?.getTime() ?? ''}|${k.after ? `${k.after.key}|${k.after.id}` : ''}` },
+    {
+      batch,
+      cacheKeyFn: (k) =>
+        `${k.parentId}|${k.size}|${k.backward ? 'b' : 'f'}|${k.since?.getTime() ?? ''}|${k.cursor ? `${k.cursor.key}|${k.cursor.id}` : ''}`,
+    },
   );
 }
 

@@ -74,19 +74,29 @@ test.each([
   expect(nodes.some((n) => n['Node Type'] === 'Seq Scan' && JSON.stringify(n).includes('user_interactions'))).toBe(false);
 });
 
-test.each([Tier.CHAMPION, Tier.ADVOCATE, Tier.ENGAGED, Tier.NEWCOMER])('top users of %s: keyset index walk, no sort', async (tier) => {
-  const rec = new RecordingDb(db.pool);
-  for (const after of [null, 'second page']) {
-    let cursor: string | null = null;
-    if (after) {
-      const first = await listCommunityUsers(new Db(db.pool), { first: 5, filter: { tier } });
-      cursor = first.pageInfo.endCursor;
-      if (!cursor) continue;
+test.each([Tier.CHAMPION, Tier.ADVOCATE, Tier.ENGAGED, Tier.NEWCOMER])(
+  'top users of %s: keyset index walk both ways, no sort',
+  async (tier) => {
+    const rec = new RecordingDb(db.pool);
+    for (const backward of [false, true]) {
+      for (const after of [null, 'second page']) {
+        let cursor: string | null = null;
+        if (after) {
+          const first = await listCommunityUsers(new Db(db.pool), { first: 5, filter: { tier } });
+          cursor = first.pageInfo.endCursor;
+          if (!cursor) continue;
+        }
+        rec.statements.length = 0;
+        await listCommunityUsers(
+          rec,
+          backward ? { first: 20, last: 20, before: cursor, filter: { tier } } : { first: 20, after: cursor, filter: { tier } },
+        );
+        const nodes = await plan(rec.statements[0].sql, rec.statements[0].params);
+        // With a cursor, the page and the one-row probe of the cursor's other side (pageInfo) both walk the index.
+        const walks = cursor ? 2 : 1;
+        expect(nodes.map((n) => n['Index Name']).filter(Boolean)).toEqual(Array(walks).fill('idx_community_users_tier_score_id'));
+        expect(nodes.some((n) => /Sort/.test(n['Node Type']))).toBe(false);
+      }
     }
-    rec.statements.length = 0;
-    await listCommunityUsers(rec, { first: 20, after: cursor, filter: { tier } });
-    const nodes = await plan(rec.statements[0].sql, rec.statements[0].params);
-    expect(nodes.map((n) => n['Index Name']).filter(Boolean)).toEqual(['idx_community_users_tier_score_id']);
-    expect(nodes.some((n) => /Sort/.test(n['Node Type']))).toBe(false);
-  }
-});
+  },
+);

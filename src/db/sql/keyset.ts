@@ -88,23 +88,34 @@ export function cursorFits(cursor: Cursor, order: KeysetOrder): boolean {
   return cursor.key === null ? order.nullable : keyFits(cursor.key, order.keyCast);
 }
 
-export function orderBySql(o: KeysetOrder): string {
-  const dir = o.desc ? 'DESC' : 'ASC';
+/** ORDER BY in the order's direction, or exactly reversed (`backward`, for `last`/`before`: the same index read backwards). */
+export function orderBySql(o: KeysetOrder, backward = false): string {
+  const desc = o.desc !== backward;
+  const dir = desc ? 'DESC' : 'ASC';
   // Non-null keys keep PostgreSQL's default null placement so that a (key, id) btree serves both
-  // directions; nullable keys put nulls last in both, as the contract says.
-  return o.nullable ? `${o.key} ${dir} NULLS LAST, ${o.id} ${dir}` : `${o.key} ${dir}, ${o.id} ${dir}`;
+  // directions; nullable keys put nulls last in both, as the contract says (first when read backwards).
+  if (!o.nullable) return `${o.key} ${dir}, ${o.id} ${dir}`;
+  return `${o.key} ${dir} NULLS ${backward ? 'FIRST' : 'LAST'}, ${o.id} ${dir}`;
 }
 
 /**
- * The "after the cursor" condition. `param(v)` binds a value and returns its placeholder.
+ * The rows on one side of a cursor in the order: `after` (what follows it) or `before` (what precedes
+ * it); `inclusive` keeps the cursor's own row too. `param(v)` binds a value and returns its placeholder.
  */
-export function afterSql(o: KeysetOrder, c: Cursor, param: (v: unknown) => string): string {
-  const cmp = o.desc ? '<' : '>';
+export function boundSql(o: KeysetOrder, c: Cursor, side: 'after' | 'before', param: (v: unknown) => string, inclusive = false): string {
+  const forward = side === 'after';
+  const cmp = (forward ? o.desc : !o.desc) ? '<' : '>';
+  const idCmp = inclusive ? `${cmp}=` : cmp;
   const id = `${param(c.id)}::int8`; // an int4 id column compares with it; a forged id above int4 is no SQL error
-  if (c.key === null) return `(${o.key} IS NULL AND ${o.id} ${cmp} ${id})`;
+  if (c.key === null) {
+    // Null keys come last: after a null key only nulls follow; before it, every non-null key too.
+    const nulls = `(${o.key} IS NULL AND ${o.id} ${idCmp} ${id})`;
+    return forward ? nulls : `(${o.key} IS NOT NULL OR ${nulls})`;
+  }
   const key = `${param(c.key)}::${o.keyCast}`;
-  if (!o.nullable) return `(${o.key}, ${o.id}) ${cmp} (${key}, ${id})`;
-  return `(${o.key} ${cmp} ${key} OR (${o.key} = ${key} AND ${o.id} ${cmp} ${id}) OR ${o.key} IS NULL)`;
+  if (!o.nullable) return `(${o.key}, ${o.id}) ${idCmp} (${key}, ${id})`;
+  const keyed = `${o.key} ${cmp} ${key} OR (${o.key} = ${key} AND ${o.id} ${idCmp} ${id})`;
+  return forward ? `(${keyed} OR ${o.key} IS NULL)` : `(${keyed})`;
 }
 
 /** The SQL that selects a row's cursor key text. */

@@ -2,8 +2,10 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { RunStatus } from '../../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
 @ObjectType('AgentRun', {
+  implements: Node,
   simpleResolvers: true,
   description: 'One run of an agent: recorded by this server for its own agents, or sent through recordAgentRun.',
 })

@@ -2,8 +2,10 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { Platform, Tier } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
 @ObjectType('CommunityUser', {
+  implements: Node,
   simpleResolvers: true,
   description: 'A member of the audience on one platform, with the engagement score and tier of the last recompute.',
 })

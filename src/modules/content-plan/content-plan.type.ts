@@ -2,8 +2,13 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { ContentFormat, PlanStatus, Platform } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
-@ObjectType('ContentPlan', { simpleResolvers: true, description: 'A planned piece of content, usually drawn from an insight.' })
+@ObjectType('ContentPlan', {
+  implements: Node,
+  simpleResolvers: true,
+  description: 'A planned piece of content, usually drawn from an insight.',
+})
 export class ContentPlan {
   @Field(() => ID, { description: 'The content plan id.' })
   id!: string;

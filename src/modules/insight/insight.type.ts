@@ -1,8 +1,13 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
-@ObjectType('Insight', { simpleResolvers: true, description: 'A topic worth making content about, with its relevance score.' })
+@ObjectType('Insight', {
+  implements: Node,
+  simpleResolvers: true,
+  description: 'A topic worth making content about, with its relevance score.',
+})
 export class Insight {
   @Field(() => ID, { description: 'The insight id.' })
   id!: string;

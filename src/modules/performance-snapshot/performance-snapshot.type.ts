@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { ContentFormat, Platform } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
 @ObjectType('FormatPerformance', { simpleResolvers: true, description: "How one content format performed within a snapshot's scope." })
 export class FormatPerformance {
@@ -35,6 +36,7 @@ export class PlatformPerformance {
 
 /** topContent and run are field resolvers (PerformanceSnapshotResolver). */
 @ObjectType('PerformanceSnapshot', {
+  implements: Node,
   simpleResolvers: true,
   description: 'How published content performed over a window, as stored by createPerformanceSnapshot; never changes.',
 })

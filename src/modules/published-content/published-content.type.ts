@@ -2,8 +2,10 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { Platform } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
 @ObjectType('PublishedContent', {
+  implements: Node,
   simpleResolvers: true,
   description: 'A content plan as published on a platform, with the metrics the platform reports.',
 })

@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { ContentFormat, Platform } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
 @ObjectType('FormatWeight', { simpleResolvers: true, description: 'The weight of one content format in a strategy.' })
 export class FormatWeight {
@@ -23,6 +24,7 @@ export class PlatformWeight {
 
 /** formatWeights, platformWeights, snapshot and run are field resolvers (StrategyResolver). */
 @ObjectType('Strategy', {
+  implements: Node,
   simpleResolvers: true,
   description: 'A version of the content strategy written by tuneStrategy: a weight for every format and platform.',
 })

@@ -2,8 +2,13 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/connection';
 import { InteractionType } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { Node } from '../../graphql/node';
 
-@ObjectType('UserInteraction', { simpleResolvers: true, description: 'One action of a community user, on a piece of content or on none.' })
+@ObjectType('UserInteraction', {
+  implements: Node,
+  simpleResolvers: true,
+  description: 'One action of a community user, on a piece of content or on none.',
+})
 export class UserInteraction {
   @Field(() => ID, { description: 'The interaction id.' })
   id!: string;
