@@ -139,6 +139,22 @@ test('a client on instance A sees every status change of a run that instance B e
   });
 });
 
+test('a queued run (enqueueAgentRun) is seen QUEUED, then RUNNING and SUCCESS, run by a worker on another instance', async () => {
+  const stream = subscribe(connect(a), `subscription { agentRunUpdated(agentName: "AnalyticsAgent") { id status } }`);
+  await subscribed(a, 1);
+  const queued = ok(await a.gql('mutation { enqueueAgentRun(agent: ANALYTICS) { id status } }')).enqueueAgentRun;
+  expect(queued.status).toBe('QUEUED');
+  await until('the QUEUED event', () => stream.events.length >= 1);
+  await startServer({ WORKER: 'on' }); // the only worker: it takes the job and runs it on the queued row
+  await until('RUNNING and SUCCESS', () => stream.events.length >= 3);
+  expect(stream.errors).toEqual([]);
+  expect(stream.events.map((e) => e.data!.agentRunUpdated)).toEqual([
+    { id: queued.id, status: 'QUEUED' },
+    { id: queued.id, status: 'RUNNING' },
+    { id: queued.id, status: 'SUCCESS' },
+  ]);
+});
+
 test('a run row too long for a notification is read back by id', async () => {
   const stream = subscribe(connect(a), `subscription { agentRunUpdated(agentName: "Verbose") { id status error } }`);
   await subscribed(a, 1);
