@@ -5,8 +5,10 @@
  * teardown stops. The real migrations run once into a template database; each test file clones it
  * (CREATE DATABASE ... TEMPLATE), so files never share rows. The other services are probed once
  * here (services.ts); skip-summary.js reports at the end what ran on what, and what was skipped.
+ * dist/ is built first when a source changed (child-server.ts runs it).
  */
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +58,12 @@ async function noServerAt(url: string): Promise<string | null> {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The child-process servers (child-server.ts) run dist/, as `npm start` does: compiled now if a source changed.
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], {
+    cwd: path.join(__dirname, '..', '..'),
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('npm run build failed (see above): the child-process tests run dist/');
   const wanted = process.env.DATABASE_URL || LOCAL_POSTGRES;
   const why = await noServerAt(wanted);
   let adminUrl = wanted;
