@@ -34,6 +34,7 @@ const SKIPPED: [prefix: string, reason: string][] = [
 const NOT_RUN: Record<string, string> = {
   js: "a fragment of the reader's client code (their host, key and askForKey); test/http-access.test.ts checks the 401/403 it handles",
   '': 'the layout of the repository, not code',
+  text: 'what a command prints, not a command',
 };
 
 const { db, startServer } = useTestServer('readme', null);
