@@ -37,9 +37,10 @@ const shown = (url: string): string => {
 
 /**
  * null when a PostgreSQL answers at the URL; why not when nothing does. A server that answers and
- * refuses (a wrong password, a missing database) fails the run: DATABASE_URL needs fixing.
+ * refuses (a wrong password, a missing database) fails the run when DATABASE_URL named it (it needs
+ * fixing); the usual local one, tried because DATABASE_URL is unset, is passed over instead.
  */
-async function noServerAt(url: string): Promise<string | null> {
+async function noServerAt(url: string, named: boolean): Promise<string | null> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   try {
@@ -49,6 +50,7 @@ async function noServerAt(url: string): Promise<string | null> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if ((code && NO_SERVER.has(code)) || /timeout/i.test((err as Error).message)) return code ?? 'timeout';
+    if (!named) return (err as Error).message;
     throw new Error(`the PostgreSQL at ${shown(url)} refused the tests: ${(err as Error).message} (fix DATABASE_URL, or unset it)`, {
       cause: err,
     });
@@ -65,7 +67,7 @@ export default async function globalSetup(): Promise<void> {
   });
   if (build.status !== 0) throw new Error('npm run build failed (see above): the child-process tests run dist/');
   const wanted = process.env.DATABASE_URL || LOCAL_POSTGRES;
-  const why = await noServerAt(wanted);
+  const why = await noServerAt(wanted, Boolean(process.env.DATABASE_URL));
   let adminUrl = wanted;
   let postgres = `PostgreSQL at ${shown(wanted)}`;
   if (why) {
