@@ -8,6 +8,8 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // After jest's own: what the run used and what it skipped for a missing service, and why.
+  reporters: ['default', '<rootDir>/test/support/skip-summary.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, BrowserContext } from 'playwright-core';
-import { browserTest, CHROMIUM, FLAGS, graphiqlResult, isLocal } from './frontend/chromium';
+import { FLAGS, graphiqlResult, isLocal } from './frontend/chromium';
+import { CHROMIUM_PATH, testWith } from './support/services';
 import { factories } from './support/factories';
 import { useTestServer } from './support/use-test-server';
 
@@ -25,13 +26,13 @@ beforeAll(() => {
   });
 });
 
-browserTest('GraphiQL loads from this server only, runs a typed query and shows the result', async () => {
+testWith('chromium', 'GraphiQL loads from this server only, runs a typed query and shows the result', async () => {
   const f = factories(db.pool);
   await f.insight({ topic: 'offline graphiql', score: 0.9 });
   await f.insight({ topic: 'no cdn at all', score: 0.4 });
 
   // A fresh profile (--user-data-dir) per run: playwright passes it itself for a persistent context.
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
   const offsite: string[] = [];
   const served: string[] = [];
   const consoleErrors: string[] = [];

@@ -5,20 +5,18 @@
  * Every answer must have no errors and data: each top-level field present, each top-level
  * connection with rows. A command that is neither run here nor in SKIPPED fails until someone decides.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kind, OperationDefinitionNode, parse } from 'graphql';
+import { readmeExamples } from './support/readme';
 import { GqlResult, ok, TestServer } from './support/server';
+import { testWith } from './support/services';
 import { useTestServer } from './support/use-test-server';
 
 jest.setTimeout(60_000);
 
 const root = path.join(__dirname, '..');
-// A machine with nothing but Node may lack curl: its examples are skipped there, never in CI.
-const HAS_CURL = spawnSync('curl', ['--version']).status === 0;
-if (!HAS_CURL && process.env.CI) throw new Error('CI needs curl for the README examples');
 const run = promisify(execFile);
 
 /** Commands the README shows but this test does not run, by prefix, each with the reason. */
@@ -38,36 +36,8 @@ const NOT_RUN: Record<string, string> = {
   js: "a fragment of the reader's client code (their host, key and askForKey); test/http-access.test.ts checks the 401/403 it handles",
   '': 'the layout of the repository, not code',
   json: "Relay's relay.config.json; test/frontend/relay.test.ts compiles a Relay app with it",
+  text: 'what a command prints, not a command',
 };
-
-interface Example {
-  line: number;
-  lang: string;
-  /** One shell command (continuation lines joined), or a GraphQL document. */
-  text: string;
-}
-
-/** The README's examples in order: each shell command of a bash block, each graphql or other block whole. */
-function readmeExamples(): Example[] {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const examples: Example[] = [];
-  for (const m of readme.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
-    const line = readme.slice(0, m.index).split('\n').length + 1;
-    const [, lang, body] = m;
-    if (lang !== 'bash') {
-      examples.push({ line, lang, text: body });
-      continue;
-    }
-    const lines = body.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const start = line + i;
-      let text = lines[i];
-      while (text.endsWith('\\') && i + 1 < lines.length) text = `${text}\n${lines[++i]}`;
-      if (text.trim() && !text.trim().startsWith('#')) examples.push({ line: start, lang, text: text.trim() });
-    }
-  }
-  return examples;
-}
 
 const { db, startServer } = useTestServer('readme', null);
 /** The server the examples talk to: `npm start` on the fresh database, then the one with keys and origins. */
@@ -167,8 +137,8 @@ for (const example of readmeExamples()) {
     if (example.lang in NOT_RUN) test.skip(`${name} (${NOT_RUN[example.lang]})`, () => undefined);
     else undecided(name, `a new kind of block (${example.lang}): run it in test/readme.test.ts or add it to NOT_RUN`);
   } else if (example.text.startsWith('npm run seed ')) test(name, () => seed(example.text));
-  else if (example.text.startsWith('curl '))
-    (HAS_CURL ? test : test.skip)(HAS_CURL ? name : `${name} (no curl here)`, () => curl(example.text));
+  // A machine with nothing but Node may lack curl: its examples skip there (services.ts), never in CI.
+  else if (example.text.startsWith('curl ')) testWith('curl', name, () => curl(example.text));
   else if (env) test(name, () => restartWith(env));
   else if (skip) test.skip(`${name} (${skip[1]})`, () => undefined);
   else undecided(name, 'a new command: run it in test/readme.test.ts or add its prefix to SKIPPED with the reason');

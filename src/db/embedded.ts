@@ -46,6 +46,11 @@ export async function startEmbeddedPostgres(opts: {
    * script, run beside `npm start`) uses it as it is and leaves it running.
    */
   whenRunning?: 'adopt' | 'share';
+  /**
+   * A database for tests, deleted after the run: nothing is flushed to disk (initdb --no-sync,
+   * fsync and synchronous_commit off), so an operating-system crash may lose it. Never for `npm start`.
+   */
+  throwaway?: boolean;
 }): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => undefined);
   const runAs = isRoot() ? postgresUser(log) : null;
@@ -59,7 +64,7 @@ export async function startEmbeddedPostgres(opts: {
   }
   if (running) await stopLeftover(running.pid, databaseDir, log);
 
-  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await initdb(bin, databaseDir, runAs, log);
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await initdb(bin, databaseDir, runAs, log, opts.throwaway ?? false);
   // The server runs as `postgres`: it must own every file of its folder.
   if (runAs) execFileSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, databaseDir]);
   const logFile = path.join(opts.dataDir, 'postgresql.log');
@@ -67,7 +72,7 @@ export async function startEmbeddedPostgres(opts: {
   let server: { stop(): Promise<void> };
   for (;;) {
     try {
-      server = await startServer(bin, databaseDir, port, runAs, logFile);
+      server = await startServer(bin, databaseDir, port, runAs, logFile, opts.throwaway ?? false);
       break;
     } catch (err) {
       // Taken between the probe and PostgreSQL's bind (another checkout starting at the same time): try on.
@@ -105,7 +110,7 @@ function run(file: string, args: string[], runAs: RunAs | null, cwd: string): Pr
 
 const lastLine = (text: string): string | undefined => text.trim().split('\n').filter(Boolean).pop()?.trim();
 
-async function initdb(bin: string, databaseDir: string, runAs: RunAs | null, log: (m: string) => void): Promise<void> {
+async function initdb(bin: string, databaseDir: string, runAs: RunAs | null, log: (m: string) => void, throwaway: boolean): Promise<void> {
   log(`initialising the embedded PostgreSQL in ${databaseDir} (first start only)`);
   fs.rmSync(databaseDir, { recursive: true, force: true }); // a half-made folder from an interrupted initdb
   fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
@@ -118,7 +123,15 @@ async function initdb(bin: string, databaseDir: string, runAs: RunAs | null, log
   try {
     await run(
       path.join(bin, 'initdb'),
-      [`--pgdata=${databaseDir}`, `--username=${USER}`, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+      [
+        `--pgdata=${databaseDir}`,
+        `--username=${USER}`,
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        ...(throwaway ? ['--no-sync'] : []),
+      ],
       runAs,
       path.dirname(databaseDir), // a folder the postgres user can reach (it resolves its own path from there)
     );
@@ -155,8 +168,9 @@ function canListen(port: number): Promise<boolean> {
  * Starts postgres and resolves once it accepts connections. Its own process group (detached): a
  * Ctrl-C in the terminal reaches only the app, which finishes its requests before stopping it.
  */
-function startServer(bin: string, databaseDir: string, port: number, runAs: RunAs | null, logFile: string) {
+function startServer(bin: string, databaseDir: string, port: number, runAs: RunAs | null, logFile: string, throwaway: boolean) {
   const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'lc_messages=C'];
+  if (throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   const args = ['-D', databaseDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])];
   const proc = spawn(path.join(bin, 'postgres'), args, {
     ...runAs,

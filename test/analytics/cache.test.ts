@@ -9,7 +9,7 @@ import { RedisResultCache } from '../../src/cache/redis-result-cache';
 import { useCacheBackends } from '../support/cache-backends';
 import { factories, ContentRow } from '../support/factories';
 import { ok, stats, TestServer } from '../support/server';
-import { describeRedis, REDIS_TEST_URL } from '../support/redis';
+import { describeWith, REDIS_TEST_URL } from '../support/services';
 import { useTestServer } from '../support/use-test-server';
 import { until } from '../support/wait';
 
@@ -194,7 +194,7 @@ describe('safety nets', () => {
   });
 });
 
-describeRedis('Redis backend on its own', () => {
+describeWith('redis', 'Redis backend on its own', () => {
   const quiet = { info() {}, warn() {}, error() {} };
 
   test('an invalidation that fails makes reads of its tables bypass Redis until an INCR has gone through', async () => {

@@ -16,6 +16,7 @@ import { TABLES } from '../../src/db/tables';
 import { withDatabase } from '../../src/db/url';
 import { findTool } from '../../scripts/backup';
 import { releaseOperations } from '../support/release-operations';
+import { describeWith } from '../support/services';
 import { ok, startTestServer } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
 
@@ -59,51 +60,66 @@ const rowCounts = async (url: string) => {
   }
 };
 
-beforeAll(async () => {
-  const seeded = await npm('seed', db.url, '--users', '300', '--interactions', '8000', '--content', '300', '--logs', '300', '--seed', '7');
-  expect(seeded.code).toBe(0);
-  cleanup(async () => {
-    await admin(`DROP DATABASE IF EXISTS "${restoredName}" WITH (FORCE)`);
-    fs.rmSync(dir, { recursive: true, force: true });
+describeWith('pgtools', 'backup and restore with the real client tools', () => {
+  beforeAll(async () => {
+    const seeded = await npm(
+      'seed',
+      db.url,
+      '--users',
+      '300',
+      '--interactions',
+      '8000',
+      '--content',
+      '300',
+      '--logs',
+      '300',
+      '--seed',
+      '7',
+    );
+    expect(seeded.code).toBe(0);
+    cleanup(async () => {
+      await admin(`DROP DATABASE IF EXISTS "${restoredName}" WITH (FORCE)`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }, 180_000);
+
+  test('backup, restore into a new database, a server on it: every aggregate answers exactly as before', async () => {
+    const aggregates = releaseOperations().filter((op) => op.name.startsWith('Aggregate'));
+    expect(aggregates.length).toBeGreaterThanOrEqual(8);
+    const before = [];
+    for (const op of aggregates) before.push(ok(await server.gql(op.query)));
+    expect(JSON.stringify(before)).toContain('"contentCount"'); // the seed made content for them to aggregate
+
+    const backup = await npm('db:backup', db.url, file);
+    expect(backup.code).toBe(0);
+    expect(backup.stdout).toContain('dumping contents of table "public.user_interactions"');
+    expect(backup.stdout).toMatch(/done: .*creator\.dump, [\d.]+ (kB|MB) in/);
+
+    await admin(`CREATE DATABASE "${restoredName}"`);
+    const restore = await npm('db:restore', restoredUrl, file);
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toContain('processing data for table "public.user_interactions"');
+    expect(await rowCounts(restoredUrl)).toEqual(await rowCounts(db.url));
+
+    const copy = await startTestServer(restoredUrl, {});
+    try {
+      for (const [i, op] of aggregates.entries()) expect({ [op.name]: ok(await copy.gql(op.query)) }).toEqual({ [op.name]: before[i] });
+    } finally {
+      await copy.stop();
+    }
+  }, 180_000);
+
+  test('a restore refuses a database that already has tables, with the way out', async () => {
+    const refused = await npm('db:restore', db.url, file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/already has \d+ tables: restore into an empty database .*or pass --clean/);
+  }, 60_000);
+
+  test('client tools of another major version than the server are refused, naming what to install', () => {
+    expect(findTool('pg_dump', 15)).toMatch(/pg_dump$/);
+    expect(() => findTool('pg_dump', 99, {})).toThrow(
+      /^pg_dump for PostgreSQL 99 \(the server's major version\) not found \(.*pg_dump is 15.*\): .*apt-get install postgresql-client-99/,
+    );
   });
-}, 180_000);
-
-test('backup, restore into a new database, a server on it: every aggregate answers exactly as before', async () => {
-  const aggregates = releaseOperations().filter((op) => op.name.startsWith('Aggregate'));
-  expect(aggregates.length).toBeGreaterThanOrEqual(8);
-  const before = [];
-  for (const op of aggregates) before.push(ok(await server.gql(op.query)));
-  expect(JSON.stringify(before)).toContain('"contentCount"'); // the seed made content for them to aggregate
-
-  const backup = await npm('db:backup', db.url, file);
-  expect(backup.code).toBe(0);
-  expect(backup.stdout).toContain('dumping contents of table "public.user_interactions"');
-  expect(backup.stdout).toMatch(/done: .*creator\.dump, [\d.]+ (kB|MB) in/);
-
-  await admin(`CREATE DATABASE "${restoredName}"`);
-  const restore = await npm('db:restore', restoredUrl, file);
-  expect(restore.code).toBe(0);
-  expect(restore.stdout).toContain('processing data for table "public.user_interactions"');
-  expect(await rowCounts(restoredUrl)).toEqual(await rowCounts(db.url));
-
-  const copy = await startTestServer(restoredUrl, {});
-  try {
-    for (const [i, op] of aggregates.entries()) expect({ [op.name]: ok(await copy.gql(op.query)) }).toEqual({ [op.name]: before[i] });
-  } finally {
-    await copy.stop();
-  }
-}, 180_000);
-
-test('a restore refuses a database that already has tables, with the way out', async () => {
-  const refused = await npm('db:restore', db.url, file);
-  expect(refused.code).toBe(1);
-  expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-  expect(refused.stderr).toMatch(/already has \d+ tables: restore into an empty database .*or pass --clean/);
-}, 60_000);
-
-test('client tools of another major version than the server are refused, naming what to install', () => {
-  expect(findTool('pg_dump', 15)).toMatch(/pg_dump$/);
-  expect(() => findTool('pg_dump', 99, {})).toThrow(
-    /^pg_dump for PostgreSQL 99 \(the server's major version\) not found \(.*pg_dump is 15.*\): .*apt-get install postgresql-client-99/,
-  );
 });

@@ -1,18 +1,11 @@
 /**
- * Debian's Chromium driven by playwright-core, for the browser tests. .ci/run installs it and CI
- * must run these tests; on a machine with nothing but Node they are skipped with a note
- * (playwright-core never downloads a browser of its own).
+ * Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) driven by playwright-core, for the
+ * browser tests; playwright-core never downloads a browser of its own. Whether it is there is
+ * services.ts's to say: `testWith('chromium', name, fn)` runs a browser test where it is, and skips
+ * it with the reason elsewhere (CI must have it: .ci/run installs it).
  */
-import fs from 'node:fs';
 import { chromium, Browser, Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-if (!HAS_CHROMIUM && process.env.CI) throw new Error(`CI needs ${CHROMIUM} (apt-get install -y chromium; .ci/run does it)`);
-
-/** `test` when Chromium is there, else `test.skip`; the name says why it was skipped. */
-export const browserTest = (name: string, fn: () => Promise<void>, timeout?: number) =>
-  (HAS_CHROMIUM ? test : test.skip)(`${name}${HAS_CHROMIUM ? '' : ` (skipped: no ${CHROMIUM})`}`, fn, timeout);
+import { CHROMIUM_PATH } from '../support/services';
 
 export const FLAGS = [
   '--headless',
@@ -25,7 +18,7 @@ export const FLAGS = [
   '--disable-sync',
 ];
 
-export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
 
 /** Whether a URL stays on this machine (the browser tests block every other). */
 export const isLocal = (url: string) => {

@@ -10,7 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { factories } from '../support/factories';
 import type { TestServer } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
-import { browserTest, HAS_CHROMIUM, launchChromium } from './chromium';
+import { launchChromium } from './chromium';
+import { available, testWith } from '../support/services';
 
 const KEY = 'reader-key-browser-0123456789';
 const WRITER = 'writer-key-browser-0123456789';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   allowed = await pageServer('frontend');
   unlisted = await pageServer('elsewhere');
   api = await startServer({ API_KEYS: `reader:${KEY},writer:${WRITER}`, CORS_ORIGINS: allowed.origin, QUERY_STATS: '0' });
-  if (HAS_CHROMIUM) browser = await launchChromium();
+  if (available('chromium')) browser = await launchChromium();
 });
 cleanup(async () => {
   await browser?.close();
@@ -85,7 +86,7 @@ async function openPage(origin: string): Promise<{ page: Page; consoleErrors: st
 
 const DATA = { data: { insights: { totalCount: 2, nodes: [{ topic: 'read by the page' }, { topic: 'from another origin' }] } } };
 
-browserTest('a page on a listed origin calls the API with fetch and a Bearer key, and reads the answer', async () => {
+testWith('chromium', 'a page on a listed origin calls the API with fetch and a Bearer key, and reads the answer', async () => {
   const { page, consoleErrors } = await openPage(allowed.origin);
   expect(await page.evaluate(() => (globalThis as any).location.origin)).toBe(allowed.origin);
   expect(allowed.origin).not.toBe(new URL(api.url).origin);
@@ -107,7 +108,7 @@ browserTest('a page on a listed origin calls the API with fetch and a Bearer key
   await page.context().close();
 });
 
-browserTest('a page on an origin not listed gets nothing: fetch rejects', async () => {
+testWith('chromium', 'a page on an origin not listed gets nothing: fetch rejects', async () => {
   const { page, consoleErrors } = await openPage(unlisted.origin);
   // Preflighted (a key and JSON): the server refuses the preflight, so the mutation is never sent.
   const write = {

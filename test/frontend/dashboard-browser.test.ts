@@ -13,7 +13,8 @@ import { seedDatabase } from '../../scripts/seed/seed-db';
 import { ok } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
 import { until } from '../support/wait';
-import { browserTest, HAS_CHROMIUM, isLocal, launchChromium } from './chromium';
+import { available, testWith } from '../support/services';
+import { isLocal, launchChromium } from './chromium';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await seedDatabase(db.url, { users: 400, interactions: 8000, content: 600, logs: 60, seed: 11, anchor: new Date() }, { quiet: true });
   ok(await server.gql('mutation { recomputeEngagementScores { usersScored } }'));
   ok(await server.gql('mutation { createPerformanceSnapshot { id } }'));
-  if (HAS_CHROMIUM) browser = await launchChromium();
+  if (available('chromium')) browser = await launchChromium();
 }, 120_000);
 cleanup(() => browser?.close());
 
@@ -153,7 +154,8 @@ test('GET /dashboard: the page with a strict CSP, its assets from this server, n
   }
 });
 
-browserTest(
+testWith(
+  'chromium',
   'the dashboard renders every chart from the API on seeded data, offline, with no console error',
   async () => {
     const w = await openPage(server.port);
@@ -213,7 +215,8 @@ browserTest(
   90_000,
 );
 
-browserTest(
+testWith(
+  'chromium',
   'with API_KEYS the page asks for a key, shows a wrong one refused, and sends a right one',
   async () => {
     const keyed = await startServer({ API_KEYS: `reader:${KEY}` });
@@ -254,7 +257,8 @@ browserTest(
   90_000,
 );
 
-browserTest(
+testWith(
+  'chromium',
   'an agent run started outside the page, on another instance, appears in the runs panel, and the tier chart follows, without a reload',
   async () => {
     const w = await openPage(server.port);

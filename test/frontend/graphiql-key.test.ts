@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { factories } from '../support/factories';
 import { useTestServer } from '../support/use-test-server';
-import { browserTest, graphiqlResult, HAS_CHROMIUM, isLocal, launchChromium } from './chromium';
+import { graphiqlResult, isLocal, launchChromium } from './chromium';
+import { available, testWith } from '../support/services';
 
 const KEY = 'reader-key-graphiql-0123456789';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
@@ -18,7 +19,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   await factories(db.pool).insight({ topic: 'behind a key', score: 0.6 });
-  if (HAS_CHROMIUM) browser = await launchChromium();
+  if (available('chromium')) browser = await launchChromium();
 });
 cleanup(() => browser?.close());
 
@@ -45,7 +46,7 @@ interface SchemaRequest {
   authorization: string | undefined;
 }
 
-browserTest('with API_KEYS, a key typed in the Headers pane loads the schema and runs a query', async () => {
+testWith('chromium', 'with API_KEYS, a key typed in the Headers pane loads the schema and runs a query', async () => {
   const context = await browser!.newContext();
   const offsite: string[] = [];
   await context.route('**/*', (route) => {

@@ -1,10 +1,14 @@
 /**
- * `npm start` as a user runs it: it compiles only when a source changed, answers, and a SIGTERM or
- * SIGINT sent to the npm process alone (not its group) stops node and the embedded PostgreSQL
- * within SHUTDOWN_TIMEOUT_MS, with no process of its data folder left; the data survives.
+ * `npm start` as a user runs it, without DATABASE_URL: it compiles only when a source changed,
+ * starts its own PostgreSQL 15 on EMBEDDED_PG_PORT with its data under DATA_DIR, migrates and
+ * answers; a SIGTERM or SIGINT sent to the npm process alone (not its group) stops node and the
+ * embedded PostgreSQL (a clean shutdown: no postmaster.pid left) within SHUTDOWN_TIMEOUT_MS, with no
+ * process of its data folder left; the data survives. (A signal straight to node: shutdown.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
+import { EMBEDDED_DATABASE, embeddedUrl } from '../../src/db/embedded';
 import { freePort } from '../support/net';
 import { cleanUp, firstAnswer, gql, launch, processesOf, root, tempDir } from './helpers';
 
@@ -34,6 +38,7 @@ async function stopThroughNpm(app: ReturnType<typeof launch>, signal: NodeJS.Sig
   const exit = await app.exited;
   while (processesOf(dataDir).length > 0 && Date.now() - sent < SHUTDOWN_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 50));
   expect(processesOf(dataDir)).toEqual([]);
+  expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   expect(exit).toEqual({ code: 0, signal: null });
   expect(app.output()).toContain('"msg":"stopped"');
 }
@@ -45,6 +50,15 @@ test('npm start: one build, stops on SIGTERM or SIGINT to npm, data kept, a chan
   const first = await npmStart(port, pgPort); // builds if dist/ is stale
   const created = await gql(port, 'mutation { createInsight(input: { topic: "kept across restarts", score: 0.5 }) { id } }');
   expect(created.data.createInsight.id).toBeDefined();
+  // The app's database is the embedded server on EMBEDDED_PG_PORT.
+  const direct = new Client({ connectionString: embeddedUrl(pgPort, EMBEDDED_DATABASE) });
+  await direct.connect();
+  try {
+    const { rows } = await direct.query('SELECT topic FROM insights WHERE id = $1', [created.data.createInsight.id]);
+    expect(rows).toEqual([{ topic: 'kept across restarts' }]);
+  } finally {
+    await direct.end();
+  }
   await stopThroughNpm(first, 'SIGTERM');
 
   // Nothing changed: no compile, the data is still there.

@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded';
 import { freePort } from '../support/net';
+import { readmeQuery } from '../support/readme';
 import { startTestServer } from '../support/server';
 import { parseSeedArgs } from '../../scripts/seed';
 import { interactionRows } from '../../scripts/seed/rows';
@@ -60,14 +60,6 @@ const SIZE = ['--users', '300', '--interactions', '15000', '--content', '300', '
 
 const one = async (sql: string) => (await (await database()).query(sql)).rows[0];
 
-/** The README's GraphQL example that lists CHAMPION users. */
-function readmeChampionQuery(): string {
-  const blocks = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const query = blocks.find((b) => b.includes('tier: CHAMPION'));
-  if (!query) throw new Error('README.md has no GraphQL example with tier: CHAMPION');
-  return query;
-}
-
 test('seeded now, agents run: the README CHAMPION example returns rows at once', async () => {
   const before = Date.now();
   const run = await seed(...SIZE);
@@ -87,7 +79,7 @@ test('seeded now, agents run: the README CHAMPION example returns rows at once',
 
   const server = await startTestServer(embedded!.url);
   try {
-    const answer = await server.gql(readmeChampionQuery());
+    const answer = await server.gql(readmeQuery('tier: CHAMPION'));
     expect(answer.errors).toBeUndefined();
     expect(answer.data.communityUsers.nodes.length).toBeGreaterThan(0);
     const latest = await server.gql('{ latestPerformanceSnapshot { contentCount } currentStrategy { version } }');

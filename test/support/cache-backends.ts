@@ -1,9 +1,10 @@
 /**
- * The result-cache matrix of the cache tests: each case runs against the memory backend and, when
- * Redis answers (CI always has it; elsewhere global setup notes the skip), against Redis. Every Redis
+ * The result-cache matrix of the cache tests: each case runs against the memory backend and against
+ * Redis; where Redis does not answer, the Redis cases skip and say why (services.ts). Every Redis
  * server gets a fresh key prefix, and its keys are removed afterwards.
  */
-import { describeRedis, redisAvailable, redisPrefixes, REDIS_TEST_URL } from './redis';
+import { redisPrefixes } from './redis';
+import { describeWith, REDIS_TEST_URL } from './services';
 import type { ServerEnv, TestServer } from './server';
 import type { TestEnv } from './use-test-server';
 
@@ -17,13 +18,12 @@ export function useCacheBackends(serve: TestEnv['serve'], label: string, base: S
     prefix: prefixes.next,
     /** `cases` once per backend, each in a describe of its own with a server of that backend. */
     each(cases: (server: TestServer) => void): void {
-      const backends: [string, () => ServerEnv][] = [['memory', () => ({ ...base })]];
-      if (redisAvailable()) backends.push(['redis', onRedis]);
-      describe.each(backends)('%s backend', (_name, backend) => cases(serve(backend())));
+      describe('memory backend', () => cases(serve({ ...base })));
+      describeWith('redis', 'redis backend', () => cases(serve(onRedis())));
     },
     /** `cases` with two servers that share one Redis. */
     twoOnOneRedis(cases: (a: TestServer, b: TestServer) => void): void {
-      describeRedis('two instances on one Redis', () => {
+      describeWith('redis', 'two instances on one Redis', () => {
         const shared = onRedis();
         cases(serve(shared), serve(shared));
       });
