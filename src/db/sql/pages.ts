@@ -27,6 +27,20 @@ export interface ListSpec {
   order: KeysetOrder;
 }
 
+/**
+ * A to-one relation folded into a root page's statement (docs/architecture.md, "Loaders"): one row
+ * by primary key, LEFT JOIN LATERAL, so a chain such as content -> plan -> insight costs the page's
+ * one statement instead of one per level. The joined row (or null) lands on its parent row's `as`.
+ */
+export interface ToOneJoin {
+  as: string;
+  /** FROM with alias `t` and the SELECT list from alias `t` (a module's COLUMNS), from code only. */
+  from: string;
+  columns: string;
+  /** The parent's key: an expression on the root's alias `t` for the first join, else the previous join's output column (quoted). */
+  parentKey: string;
+}
+
 /** A row as the page statements select it: the object's columns plus its sort key's text. */
 export type KeyedRow = Record<string, unknown> & { id: string; __k: string | null };
 
@@ -65,17 +79,51 @@ function withoutKey(r: KeyedRow): Record<string, unknown> {
 export async function rootPage<T>(
   db: Db,
   spec: ListSpec,
-  args: { first: number; after: Cursor | null; filter: (p: Params) => string[] },
+  args: { first: number; after: Cursor | null; filter: (p: Params) => string[]; joins?: ToOneJoin[] },
 ): Promise<Page<T>> {
   const p = new Params();
   const conds = args.filter(p);
   if (args.after) conds.push(afterSql(spec.order, args.after, p.add));
-  const rows = await db.query<KeyedRow>(
-    `SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k FROM ${spec.from} ${whereSql(conds)}
-     ORDER BY ${orderBySql(spec.order)} LIMIT ${p.add(args.first + 1)}`,
-    p.values,
-  );
+  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(spec.order)} LIMIT ${p.add(args.first + 1)}`;
+  const rows = args.joins?.length
+    ? await joinedRows(db, spec, args.joins, tail, p.values)
+    : await db.query<KeyedRow>(`SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k FROM ${spec.from} ${tail}`, p.values);
   return pageOf<T>(rows, args.first, () => countRows(db, spec.from, args.filter));
+}
+
+/**
+ * The page's rows with each join's row on its parent. The joins repeat column names (every row has
+ * an `id`), so the rows come as arrays and are cut at the `__j<n>` marker columns.
+ */
+async function joinedRows(db: Db, spec: ListSpec, joins: ToOneJoin[], tail: string, values: unknown[]): Promise<KeyedRow[]> {
+  let select = `SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k`;
+  let from = `${spec.from} CROSS JOIN LATERAL (SELECT ${joins[0].parentKey} AS k) j_key`;
+  joins.forEach((j, i) => {
+    select += `, NULL AS __j${i}, j${i}.*`;
+    const parentKey = i === 0 ? 'j_key.k' : `j${i - 1}.${joins[i].parentKey}`;
+    from += ` LEFT JOIN LATERAL (SELECT ${j.columns} FROM ${j.from} WHERE t.id = ${parentKey}) j${i} ON true`;
+  });
+  const { names, rows } = await db.queryArrays(`${select} FROM ${from} ${tail}`, values);
+  const cuts = joins.map((_, i) => names.indexOf(`__j${i}`));
+  const segments = cuts.map((start, i) => ({ start: start + 1, end: i + 1 < cuts.length ? cuts[i + 1] : names.length }));
+  const idAt = segments.map((s) => names.indexOf('id', s.start));
+  return rows.map((values) => {
+    const root = objectOf(names, values, 0, cuts[0]) as KeyedRow;
+    let parent: Record<string, unknown> = root;
+    for (let i = 0; i < joins.length; i++) {
+      const row = values[idAt[i]] === null ? null : objectOf(names, values, segments[i].start, segments[i].end);
+      parent[joins[i].as] = row;
+      if (!row) break;
+      parent = row;
+    }
+    return root;
+  });
+}
+
+function objectOf(names: string[], values: unknown[], start: number, end: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = start; i < end; i++) o[names[i]] = values[i];
+  return o;
 }
 
 async function countRows(db: Db, from: string, filter: (p: Params) => string[]): Promise<number> {
