@@ -15,6 +15,14 @@ export const newStats = (): QueryStats => ({ sqlQueries: 0, sqlTimeMs: 0 });
 
 type Isolation = 'READ COMMITTED' | 'REPEATABLE READ';
 
+const statementNames = new Map<string, string>();
+/** The prepared statement name of a text: the same on every connection, one per distinct text (built from code, so few). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) statementNames.set(sql, (name = `s${statementNames.size + 1}`));
+  return name;
+}
+
 export class Db {
   constructor(
     private readonly pool: Pool,
@@ -25,16 +33,29 @@ export class Db {
     private readonly client: PoolClient | null = null,
   ) {}
 
-  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.run<R>({ text: sql, values: params })).rows;
+  /**
+   * `prepare`: run it as a named prepared statement (one per distinct text, see `statementName`), so
+   * that PostgreSQL parses and plans it once per connection. For the reads' page and loader
+   * statements, whose texts are few and whose plans do not depend on the values.
+   */
+  async query<R extends QueryResultRow = QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+    opts: { prepare?: boolean } = {},
+  ): Promise<R[]> {
+    return (await this.run<R>({ text: sql, values: params, name: opts.prepare ? statementName(sql) : undefined })).rows;
   }
 
   /**
    * Rows as arrays, with the column names in order: for a statement whose columns repeat a name
    * (a root page with its to-one relations joined, src/db/sql/pages.ts).
    */
-  async queryArrays(sql: string, params: unknown[] = []): Promise<{ names: string[]; rows: unknown[][] }> {
-    const config: QueryArrayConfig = { text: sql, values: params, rowMode: 'array' };
+  async queryArrays(
+    sql: string,
+    params: unknown[] = [],
+    opts: { prepare?: boolean } = {},
+  ): Promise<{ names: string[]; rows: unknown[][] }> {
+    const config: QueryArrayConfig = { text: sql, values: params, rowMode: 'array', name: opts.prepare ? statementName(sql) : undefined };
     const res = await this.run(config as QueryConfig);
     return { names: res.fields.map((f) => f.name), rows: res.rows as unknown as unknown[][] };
   }

@@ -87,7 +87,9 @@ export async function rootPage<T>(
   const tail = `${whereSql(conds)} ORDER BY ${orderBySql(spec.order)} LIMIT ${p.add(args.first + 1)}`;
   const rows = args.joins?.length
     ? await joinedRows(db, spec, args.joins, tail, p.values)
-    : await db.query<KeyedRow>(`SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k FROM ${spec.from} ${tail}`, p.values);
+    : await db.query<KeyedRow>(`SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k FROM ${spec.from} ${tail}`, p.values, {
+        prepare: true,
+      });
   return pageOf<T>(rows, args.first, () => countRows(db, spec.from, args.filter));
 }
 
@@ -103,7 +105,7 @@ async function joinedRows(db: Db, spec: ListSpec, joins: ToOneJoin[], tail: stri
     const parentKey = i === 0 ? 'j_key.k' : `j${i - 1}.${joins[i].parentKey}`;
     from += ` LEFT JOIN LATERAL (SELECT ${j.columns} FROM ${j.from} WHERE t.id = ${parentKey}) j${i} ON true`;
   });
-  const { names, rows } = await db.queryArrays(`${select} FROM ${from} ${tail}`, values);
+  const { names, rows } = await db.queryArrays(`${select} FROM ${from} ${tail}`, values, { prepare: true });
   const cuts = joins.map((_, i) => names.indexOf(`__j${i}`));
   const segments = cuts.map((start, i) => ({ start: start + 1, end: i + 1 < cuts.length ? cuts[i + 1] : names.length }));
   const idAt = segments.map((s) => names.indexOf('id', s.start));
@@ -177,6 +179,7 @@ export async function childPageRows(db: Db, spec: ChildSpec, group: ChildPageKey
        ORDER BY ${orderBySql(spec.order)} LIMIT ${p.add(first + 1)}
      ) c`,
     p.values,
+    { prepare: true },
   );
   const perKey: KeyedRow[][] = group.map(() => []);
   for (const r of rows) {
