@@ -32,6 +32,16 @@ export interface Problem {
 /** How many problems one error lists (and `fields` names). */
 export const REPORTED_PROBLEMS = 10;
 
+/**
+ * The rules of an @InputType class checked on one object outside GraphQL (POST /ingest/interactions,
+ * src/http/ingest.ts): the same compiled checker validateArgs runs, so both paths share one rule set.
+ */
+export function inputProblems(object: Record<string, unknown>, type: Function, path: string): Problem[] {
+  const out: Problem[] = [];
+  checkObject(object, rulesOf(type), path, -1, out);
+  return out;
+}
+
 /** The BAD_USER_INPUT error for one or more problems; `note` ends the message (what was not listed). */
 export function invalidArgs(problems: Problem[], note = ''): BadUserInputError {
   const shown = problems.slice(0, REPORTED_PROBLEMS);

@@ -17,6 +17,7 @@ import { batchLimit, httpErrorHandler, jsonBody, sendGraphQLError } from './body
 import { cors } from './cors';
 import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
+import { ingestInteractions } from './ingest';
 import type { Observability } from './observability';
 
 /**
@@ -104,6 +105,9 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
       },
     }),
   );
+
+  // Bulk ingest (writer role): NDJSON or CSV into recordInteractions' write path (src/http/ingest.ts).
+  app.post('/ingest/interactions', ingestInteractions({ config, pool, resultCache }));
 
   app.use(httpErrorHandler(config, log));
   return app;
