@@ -103,7 +103,9 @@ function checkObject(object: Record<string, unknown>, forClass: ClassRules, base
     if (!rule.nested && !storable(value, base, index, rule.property, out)) continue;
     if (rule.conditions.length && !rule.conditions.every((holds) => holds(object, value))) continue;
     for (const c of rule.constraints) {
-      if (c.each && Array.isArray(value)) value.forEach((item, i) => check(c, object, item, base, index, rule.property, i, out));
+      // { each: true }: every given item (a null item of a list that allows it is not checked, as a null value is not).
+      if (c.each && Array.isArray(value))
+        value.forEach((item, i) => item != null && check(c, object, item, base, index, rule.property, i, out));
       else check(c, object, value, base, index, rule.property, -1, out);
     }
     if (rule.nested) checkNested(value, pathOf(base, index, rule.property), out);

@@ -1,6 +1,6 @@
 import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { RecordInteractionsArgs } from './user-interaction.inputs';
+import { RecordInteractionColumnsArgs, RecordInteractionInput, RecordInteractionsArgs } from './user-interaction.inputs';
 import { RecordInteractionsResult } from './user-interaction.results';
 import { recordInteractions } from './user-interaction.write-service';
 
@@ -10,5 +10,18 @@ export class UserInteractionMutations {
   @Mutation(() => RecordInteractionsResult, { description: 'Records 1..5000 interactions in one statement: all or none.' })
   recordInteractions(@Args() { input }: RecordInteractionsArgs, @Ctx() ctx: Context): Promise<RecordInteractionsResult> {
     return recordInteractions(ctx.db, input);
+  }
+
+  @Authorized('writer')
+  @Mutation(() => RecordInteractionsResult, {
+    description: 'Records 1..5000 interactions given as parallel lists in one statement: all or none (recordInteractions, compact).',
+  })
+  recordInteractionColumns(@Args() { input }: RecordInteractionColumnsArgs, @Ctx() ctx: Context): Promise<RecordInteractionsResult> {
+    const { userIds, types, contentIds, timestamps } = input;
+    const items = userIds.map(
+      (userId, i) =>
+        ({ userId, type: types[i], contentId: contentIds?.[i] ?? null, timestamp: timestamps?.[i] ?? null }) as RecordInteractionInput,
+    );
+    return recordInteractions(ctx.db, items, (i, field) => `input.${field}s[${i}]`);
   }
 }

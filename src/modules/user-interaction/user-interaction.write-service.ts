@@ -25,6 +25,8 @@ const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.
   WHERE u.id IS NULL OR (i.c IS NOT NULL AND c.id IS NULL)
   ORDER BY i.n LIMIT ${REPORTED_PROBLEMS}`;
 
+export type ItemPath = (index: number, field: 'userId' | 'contentId') => string;
+
 /** A validated id (1 to 16 digits) that no int4 key can match. */
 const beyondInt4 = (id: string): boolean => id.length > 9 && Number(id) > INT4_MAX;
 
@@ -35,7 +37,12 @@ const beyondInt4 = (id: string): boolean => id.length > 9 && Number(id) > INT4_M
  * ISO date, so nothing needs quoting), which costs a fraction of the driver's per-element escaping.
  * The foreign keys find unknown ids; only then does a second query name the offending items.
  */
-export async function recordInteractions(db: Db, items: RecordInteractionInput[]): Promise<{ inserted: number }> {
+export async function recordInteractions(
+  db: Db,
+  items: RecordInteractionInput[],
+  /** How an error names item i's field (`input[3].userId` for the mutation's list of objects). */
+  pathOf: ItemPath = (i, field) => `input[${i}].${field}`,
+): Promise<{ inserted: number }> {
   const n = items.length;
   const users = new Array<string>(n);
   const contents = new Array<string>(n);
@@ -53,20 +60,21 @@ export async function recordInteractions(db: Db, items: RecordInteractionInput[]
   }
   const userIds = `{${users.join(',')}}`;
   const contentIds = `{${contents.join(',')}}`;
-  if (outOfRange) throw await unknownRefs(db, userIds, contentIds); // no int4 key can match
+  if (outOfRange) throw await unknownRefs(db, userIds, contentIds, pathOf); // no int4 key can match
   try {
     // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
     await db.recoverable(INSERT_SQL, [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`]);
   } catch (err) {
     const fk = violatedForeignKey(err);
-    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, userIds, contentIds);
+    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content')
+      throw await unknownRefs(db, userIds, contentIds, pathOf);
     throw err;
   }
   return { inserted: n };
 }
 
 /** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
-async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise<Error> {
+async function unknownRefs(db: Db, userIds: string, contentIds: string, pathOf: ItemPath): Promise<Error> {
   const rows = await db.query<{
     idx: number;
     noUser: boolean;
@@ -83,8 +91,8 @@ async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise
   }
   const problems: Problem[] = [];
   for (const r of rows) {
-    if (r.noUser) problems.push({ path: `input[${r.idx}].userId`, problem: `no community user has id "${r.userId}"` });
-    if (r.noContent) problems.push({ path: `input[${r.idx}].contentId`, problem: `no published content has id "${r.contentId}"` });
+    if (r.noUser) problems.push({ path: pathOf(r.idx, 'userId'), problem: `no community user has id "${r.userId}"` });
+    if (r.noContent) problems.push({ path: pathOf(r.idx, 'contentId'), problem: `no published content has id "${r.contentId}"` });
   }
   const total = rows[0].total;
   return invalidArgs(problems, total > rows.length ? `; ${total} items in all refer to unknown rows` : '');
