@@ -47,30 +47,33 @@ export type KeyedRow = Record<string, unknown> & { id: string; __k: string | nul
 const whereSql = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
 
 /**
- * A page from up to first + 1 rows (the extra row only says there is a next page). Cursors are
- * encoded only when read: a `nodes { ... }` selection never pays for them.
+ * A page from up to first + 1 rows (the extra row only says there is a next page). The rows are the
+ * nodes as they are (each keeps its sort key's text in `__k`, which no GraphQL field reads): no copy
+ * per row. Edges and cursors are built only when read: a `nodes { ... }` selection never pays for them.
  */
 export function pageOf<T>(rows: KeyedRow[], first: number, totalCount: () => Promise<number> | number): Page<T> {
   const hasNextPage = rows.length > first;
   const kept = hasNextPage ? rows.slice(0, first) : rows;
   const cursorOf = (r: KeyedRow) => encodeCursor(r.__k, r.id);
-  const edges = kept.map((r) => ({
-    get cursor() {
-      return cursorOf(r);
-    },
-    node: withoutKey(r) as T,
-  }));
+  let edges: Edge<T>[] | undefined;
   return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: { hasNextPage, endCursor: kept.length ? cursorOf(kept[kept.length - 1]) : null },
+    get edges() {
+      return (edges ??= kept.map((r) => ({
+        get cursor() {
+          return cursorOf(r);
+        },
+        node: r as unknown as T,
+      })));
+    },
+    nodes: kept as unknown as T[],
+    pageInfo: {
+      hasNextPage,
+      get endCursor() {
+        return kept.length ? cursorOf(kept[kept.length - 1]) : null;
+      },
+    },
     totalCount,
   };
-}
-
-function withoutKey(r: KeyedRow): Record<string, unknown> {
-  const { __k: _k, ...rest } = r;
-  return rest;
 }
 
 /**
