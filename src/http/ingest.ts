@@ -231,7 +231,10 @@ export function ingestInteractions(deps: { config: Config; pool: Pool; resultCac
       try {
         parser.push(decoder.write(chunk));
       } catch (err) {
-        if (!(err instanceof LineError)) throw err;
+        if (!(err instanceof LineError)) {
+          over = true; // answered by the error handler; the rest of the body is ignored
+          return next(err);
+        }
         failed = err;
       }
     });
