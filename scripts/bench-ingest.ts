@@ -1,6 +1,8 @@
 /**
- * Ingest benchmark: recordInteractions with 5000 items per call over HTTP into a fresh
- * database. `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
+ * Ingest benchmark into a fresh database, 1 and 4 clients each: recordInteractions with 5000 items
+ * per call over HTTP; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
+ * the floor, the same rows as a plain `INSERT ... SELECT FROM unnest` straight from this process
+ * through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
  * and drops its own database there). The server runs as a child process (the real `src/main.ts`),
  * so the client's work does not share the server's event loop.
  *
@@ -12,6 +14,7 @@
  * machine is shared, so wall-clock numbers depend on whatever else runs.
  *
  * Env: BENCH_PORT (4201), BENCH_ITEMS (5000), BENCH_CALLS (calls per scenario, 24), BENCH_USERS (20000),
+ * BENCH_INGEST_ITEMS (lines per /ingest/interactions request, 50000),
  * BENCH_NODE_ENV (production), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
  * BENCH_QUEUE (on: each call also enqueues the incremental ConversionAgent and the server's worker
  * runs it, as deployed; trigger: the enqueue alone, WORKER=off; off: AUTO_RECOMPUTE=off and
@@ -20,7 +23,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { withDatabase } from '../src/db/url';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -28,6 +31,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 4201);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 5000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 24);
 const USERS = Number(process.env.BENCH_USERS ?? 20000);
+const INGEST_ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? 50000);
 const CONTENTS = 2000;
 const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
 const QUEUE = process.env.BENCH_QUEUE ?? 'on';
@@ -82,24 +86,65 @@ async function waitReady(child: ChildProcess): Promise<void> {
   throw new Error('server did not become ready in 60 s');
 }
 
-/** A pseudo-random but reproducible stream of items (xorshift), serialised before any timing. */
-function makeBodies(count: number, userIds: number[], contentIds: number[]): string[] {
+type Item = { userId: string; type: string; contentId?: string; timestamp?: string };
+
+/** A pseudo-random but reproducible stream of items (xorshift), made before any timing. */
+function makeItems(count: number, size: number, userIds: number[], contentIds: number[]): Item[][] {
   let s = 0x9e3779b9;
   const rnd = () => ((s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5), (s >>> 0) / 2 ** 32);
   const base = Date.UTC(2026, 0, 1);
-  return Array.from({ length: count }, () => {
-    const input = Array.from({ length: ITEMS }, () => {
-      const item: Record<string, string> = {
+  return Array.from({ length: count }, () =>
+    Array.from({ length: size }, () => {
+      const item: Item = {
         userId: String(userIds[Math.floor(rnd() * userIds.length)]),
         type: TYPES[Math.floor(rnd() * TYPES.length)],
       };
       if (rnd() < 0.7) item.contentId = String(contentIds[Math.floor(rnd() * contentIds.length)]);
       if (rnd() < 0.5) item.timestamp = new Date(base + Math.floor(rnd() * 90 * 86400e3)).toISOString();
       return item;
-    });
-    return JSON.stringify({ query: MUTATION, variables: { input }, operationName: 'Ingest' });
-  });
+    }),
+  );
 }
+
+/** One unit of work of a scenario: it resolves to the rows it inserted and its own timings. */
+type Job = () => Promise<CallResult>;
+
+const graphqlJob = (items: Item[]): Job => {
+  const body = JSON.stringify({ query: MUTATION, variables: { input: items }, operationName: 'Ingest' });
+  return () => call(body);
+};
+
+const ndjsonJob = (items: Item[]): Job => {
+  const body = items.map((i) => JSON.stringify(i)).join('\n');
+  return async () => {
+    const t0 = performance.now();
+    const res = await fetch(`http://127.0.0.1:${PORT}/ingest/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${KEY}` },
+      body,
+    });
+    const json = (await res.json()) as { inserted?: number; errors?: unknown[] };
+    if (res.status !== 200) throw new Error(JSON.stringify(json));
+    return { ms: performance.now() - t0, sqlMs: NaN, inserted: json.inserted! };
+  };
+};
+
+const FLOOR_SQL = `INSERT INTO user_interactions (user_id, content_id, interaction_type, timestamp)
+  SELECT u, c, k, coalesce(ts, now()) FROM unnest($1::int4[], $2::int4[], $3::text[], $4::timestamptz[]) AS i(u, c, k, ts)`;
+
+/** The floor: the same rows as one plain INSERT ... SELECT FROM unnest, from this process (pg's own array encoding). */
+const floorJob =
+  (pool: Pool, items: Item[]): Job =>
+  async () => {
+    const t0 = performance.now();
+    await pool.query(FLOOR_SQL, [
+      items.map((i) => Number(i.userId)),
+      items.map((i) => (i.contentId ? Number(i.contentId) : null)),
+      items.map((i) => i.type.toLowerCase()),
+      items.map((i) => i.timestamp ?? null),
+    ]);
+    return { ms: performance.now() - t0, sqlMs: NaN, inserted: items.length };
+  };
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when unreadable. */
 function cpuSeconds(pid: number): number {
@@ -162,14 +207,14 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-async function scenario(name: string, clients: number, bodies: string[], cpu: CpuMeter) {
+async function scenario(name: string, clients: number, jobs: Job[], cpu: CpuMeter) {
   let next = 0;
   const results: CallResult[] = [];
   await cpu.begin();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < bodies.length) results.push(await call(bodies[next++]));
+      while (next < jobs.length) results.push(await jobs[next++]());
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
@@ -194,12 +239,14 @@ async function scenario(name: string, clients: number, bodies: string[], cpu: Cp
         95,
       ),
     ),
-    'p50 sql ms': Math.round(
-      pct(
-        results.map((r) => r.sqlMs),
-        50,
-      ),
-    ),
+    'p50 sql ms': Number.isNaN(results[0].sqlMs)
+      ? ''
+      : Math.round(
+          pct(
+            results.map((r) => r.sqlMs),
+            50,
+          ),
+        ),
     'node cpu µs/row': Number(((used.server / rows) * 1e6).toFixed(1)),
     'pg cpu µs/row': Number(((used.pg / rows) * 1e6).toFixed(1)),
     // What the two cores could ingest if this were the only work on the machine.
@@ -235,22 +282,48 @@ async function main() {
     const userIds = (await pg.query('SELECT id FROM community_users')).rows.map((r) => r.id as number);
     const contentIds = (await pg.query('SELECT id FROM published_content')).rows.map((r) => r.id as number);
 
-    const bodies = makeBodies(CALLS * 3 + 3, userIds, contentIds);
+    // Every scenario inserts the same number of rows: CALLS x ITEMS, in requests of its own size.
+    const rowsPer = CALLS * ITEMS;
+    const ingestCalls = Math.max(1, Math.round(rowsPer / INGEST_ITEMS));
+    const graphqlItems = () => makeItems(CALLS, ITEMS, userIds, contentIds);
+    const ingestItems = () => makeItems(ingestCalls, Math.round(rowsPer / ingestCalls), userIds, contentIds);
     console.log(
-      `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${QUEUE}; seeded ${userIds.length} users, ${contentIds.length} contents; ${bodies.length} bodies of ${ITEMS} items, ~${Math.round(bodies[0].length / 1024)} KiB each`,
+      `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${QUEUE}; seeded ${userIds.length} users, ${contentIds.length} contents; per scenario ${rowsPer} rows: ` +
+        `${CALLS} recordInteractions calls of ${ITEMS} items, ${ingestCalls} /ingest/interactions bodies, the floor in calls of ${ITEMS}`,
     );
-    for (const b of bodies.splice(0, 3)) await call(b); // warm-up: JIT, pool connections, plans
+    const floorPool = new Pool({ connectionString: dbUrl, max: 4 });
+    // warm-up: JIT, pool connections, plans
+    for (const items of makeItems(2, ITEMS, userIds, contentIds)) {
+      await graphqlJob(items)();
+      await ndjsonJob(items)();
+      await floorJob(floorPool, items)();
+    }
+    let expected = 2 * 3 * ITEMS;
 
     const cpu = new CpuMeter(pg, child.pid!);
     const table = [];
-    table.push(await scenario('sequential', 1, bodies.splice(0, CALLS), cpu));
-    table.push(await scenario('concurrent', 2, bodies.splice(0, CALLS), cpu));
-    table.push(await scenario('concurrent', 4, bodies.splice(0, CALLS), cpu));
+    for (const clients of [1, 4]) {
+      table.push({
+        path: 'floor: INSERT ... unnest (pg, no HTTP)',
+        ...(await scenario(
+          'floor',
+          clients,
+          graphqlItems().map((i) => floorJob(floorPool, i)),
+          cpu,
+        )),
+      });
+      table.push({
+        path: `recordInteractions (${ITEMS} per call)`,
+        ...(await scenario('graphql', clients, graphqlItems().map(graphqlJob), cpu)),
+      });
+      table.push({ path: `/ingest/interactions NDJSON`, ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)) });
+    }
     console.table(table);
     console.log(`load: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
+    await floorPool.end();
+    expected += table.reduce((n, r) => n + r.rows, 0);
 
     const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);
-    const expected = (CALLS * 3 + 3) * ITEMS;
     console.log(`user_interactions rows: ${stored} (expected ${expected})`);
     await pg.end();
     if (stored !== expected) process.exitCode = 1;

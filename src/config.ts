@@ -37,6 +37,8 @@ export interface Config {
   /** Aggregate answers one request may compute (cache misses); hits are free. */
   maxAggregatesPerRequest: number;
   bodyLimitBytes: number;
+  /** POST /ingest/interactions: largest body, in bytes (HTTP 413 above). */
+  ingestMaxBytes: number;
   maxTokens: number;
   shutdownTimeoutMs: number;
   redisUrl: string | undefined;
@@ -202,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFields: int(env, 'MAX_QUERY_FIELDS', 150, 1),
     maxAggregatesPerRequest: int(env, 'MAX_AGGREGATES_PER_REQUEST', 10, 0),
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
+    ingestMaxBytes: int(env, 'INGEST_MAX_BYTES', 64 * 1024 * 1024, 1),
     // 5000: the worst document within the limits (scripts/bench-validation.ts) stays under 20 ms of validation.
     maxTokens: int(env, 'MAX_QUERY_TOKENS', 5000, 1),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0),

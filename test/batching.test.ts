@@ -42,8 +42,16 @@ const shapes: [string, string, number, (d: any) => number][] = [
   [
     'contents -> contentPlan -> insight',
     `query($first: Int) { contents(first: $first) { nodes { id contentPlan { id format insight { topic } } } } }`,
-    3,
+    1, // the to-one chain is joined into the page's statement
     (d) => d.contents.nodes.filter((n: any) => n.contentPlan.insight.topic).length,
+  ],
+  [
+    'contents -> edges.node (fragment) -> contentPlan, and its insight through another fragment',
+    `query($first: Int) { contents(first: $first) { edges { node { ...C } } nodes { contentPlan { ...P } } } }
+     fragment C on PublishedContent { id contentPlan { title } }
+     fragment P on ContentPlan { insight { id topic } }`,
+    1,
+    (d) => d.contents.edges.filter((e: any) => e.node.contentPlan.title).length,
   ],
   [
     'communityUsers -> interactions -> content -> contentPlan',
@@ -93,4 +101,20 @@ test('totalCount costs a statement only when selected', async () => {
   const withCount = await statements(`query($first: Int) { insights(first: $first) { totalCount nodes { id } } }`, 5);
   expect(without.n).toBe(1);
   expect(withCount.n).toBe(2);
+});
+
+test('a page with its plan and insight joined answers exactly what the loaders answer, a plan without insight included', async () => {
+  const f = factories(db.pool);
+  const plan = await f.plan({ insightId: null, title: 'no insight' });
+  const newest = await f.content({ contentPlanId: plan.id, publishedAt: new Date(Date.UTC(2030, 0, 1)) });
+  const fields = `id platform url publishedAt views likes engagementRate
+    contentPlan { id title format platform status scheduledFor createdAt insight { id topic summary source score createdAt } }`;
+  const joined = await statements(`query($first: Int) { contents(first: $first) { nodes { ${fields} } } }`, 4);
+  expect(joined.n).toBe(1);
+  const nodes = joined.data.contents.nodes;
+  expect(nodes[0].id).toBe(String(newest.id));
+  expect(nodes[0].contentPlan).toMatchObject({ title: 'no insight', insight: null });
+  // The same rows one by one through `content(id)`, whose plan and insight come from the loaders.
+  const loaded = ok(await server.gql(`{ ${nodes.map((n: any, i: number) => `c${i}: content(id: "${n.id}") { ${fields} }`).join(' ')} }`));
+  expect(nodes).toEqual(nodes.map((_: unknown, i: number) => loaded[`c${i}`]));
 });

@@ -253,7 +253,7 @@ export function* contentRows(spec: SeedSpec, plans: PlanIndex): Generator<string
       // Some rates are not computed yet even when views are known.
       rate = views > 0 && rng.chance(0.94) ? (likes + comments + shares) / views : null;
     }
-    yield `${i}\t${planId}\t${platform}\t${text(url)}\t${ts(publishedAt)}\t${num(views)}\t${num(likes)}\t${num(comments)}\t${num(shares)}\t${num(rate)}\n`;
+    yield `${i}\t${planId}\t${platform}\t${text(url)}\t${ts(publishedAt)}\t${num(views)}\t${num(likes)}\t${num(comments)}\t${num(shares)}\t${num(rate)}\t${plan.format}\n`;
   }
 }
 

@@ -59,14 +59,17 @@ export async function seedDatabase(url: string, spec: SeedSpec, opts: SeedOption
       progress,
       true,
     );
+    // The rows carry their plan's format: its trigger (which would look each plan up) is off for the load.
+    await client.query('ALTER TABLE published_content DISABLE TRIGGER trg_published_content_format');
     await copyRows(
       client,
       'published_content',
-      ['id', 'content_plan_id', 'platform', 'url', 'published_at', 'views', 'likes', 'comments', 'shares', 'engagement_rate'],
+      ['id', 'content_plan_id', 'platform', 'url', 'published_at', 'views', 'likes', 'comments', 'shares', 'engagement_rate', 'format'],
       contentRows(spec, plans),
       progress,
       true,
     );
+    await client.query('ALTER TABLE published_content ENABLE TRIGGER trg_published_content_format');
     await copyRows(client, 'community_users', ['id', 'handle', 'platform', 'display_name', 'created_at'], userRows(spec), progress, true);
     await copyRows(
       client,

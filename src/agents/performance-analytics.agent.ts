@@ -16,18 +16,18 @@ import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/pe
  * bestFormat / bestPlatform = the first entry whose rate is not null. top_content_ids = up to 100
  * in-scope ids with a non-null rate, by rate desc then id asc.
  *
- * One INSERT ... SELECT (a data-modifying CTE): the totals, the formats and the platforms are one GROUPING SETS
- * aggregate over one scan of the scope; the top 100 is a top-N sort over a second scan that skips
- * the plans: `scope` is inlined (NOT MATERIALIZED) and joins content_plans with a LEFT JOIN on
- * its primary key (content_plan_id is NOT NULL, so no row changes), which PostgreSQL removes when
- * no plan column is used. created_at is clock_timestamp(), taken under the agent's lock, so the
- * snapshots' createdAt order is the order in which they were made. The same statement notifies
- * performanceSnapshotCreated with the new id (src/db/notify.ts), delivered when the run commits.
+ * One INSERT ... SELECT (a data-modifying CTE): the totals, the formats and the platforms are one
+ * GROUPING SETS aggregate over one scan of the scope; the top 100 is a top-N sort over a second scan
+ * (`scope` is inlined, NOT MATERIALIZED). The format is the plan's, carried on published_content
+ * (kept equal by triggers, migrations/1796300000000-ContentFormat.ts): no join with content_plans.
+ * created_at is clock_timestamp(), taken under the agent's lock, so the snapshots' createdAt order
+ * is the order in which they were made. The same statement notifies performanceSnapshotCreated with
+ * the new id (src/db/notify.ts), delivered when the run commits.
  */
 const SNAPSHOT_SQL = `
 WITH scope AS NOT MATERIALIZED (
-  SELECT pc.id, pc.platform, cp.format, pc.views, pc.engagement_rate
-  FROM published_content pc LEFT JOIN content_plans cp ON cp.id = pc.content_plan_id
+  SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate
+  FROM published_content pc
   WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
     AND ($3::text IS NULL OR pc.platform = $3::text)
 ), figures AS (

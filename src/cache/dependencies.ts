@@ -28,6 +28,7 @@ export const WRITES: Record<string, readonly Table[]> = {
   updateContentMetrics: ['published_content'],
   upsertCommunityUser: ['community_users'],
   recordInteractions: ['user_interactions'],
+  recordInteractionColumns: ['user_interactions'],
   recordAgentRun: ['agent_logs'],
   recomputeEngagementScores: ['agent_logs', 'community_users'],
   createPerformanceSnapshot: ['agent_logs', 'performance_snapshots'],

@@ -4,7 +4,7 @@
  * (entities, migrations, CLI); queries talk to pg directly so that a nested read costs one round
  * trip per loader batch and no ORM hydration.
  */
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryArrayConfig, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 
 export interface QueryStats {
   sqlQueries: number;
@@ -14,6 +14,14 @@ export interface QueryStats {
 export const newStats = (): QueryStats => ({ sqlQueries: 0, sqlTimeMs: 0 });
 
 type Isolation = 'READ COMMITTED' | 'REPEATABLE READ';
+
+const statementNames = new Map<string, string>();
+/** The prepared statement name of a text: the same on every connection, one per distinct text (built from code, so few). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) statementNames.set(sql, (name = `s${statementNames.size + 1}`));
+  return name;
+}
 
 export class Db {
   constructor(
@@ -25,12 +33,38 @@ export class Db {
     private readonly client: PoolClient | null = null,
   ) {}
 
-  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+  /**
+   * `prepare`: run it as a named prepared statement (one per distinct text, see `statementName`), so
+   * that PostgreSQL parses and plans it once per connection. For the reads' page and loader
+   * statements, whose texts are few and whose plans do not depend on the values.
+   */
+  async query<R extends QueryResultRow = QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+    opts: { prepare?: boolean } = {},
+  ): Promise<R[]> {
+    return (await this.run<R>({ text: sql, values: params, name: opts.prepare ? statementName(sql) : undefined })).rows;
+  }
+
+  /**
+   * Rows as arrays, with the column names in order: for a statement whose columns repeat a name
+   * (a root page with its to-one relations joined, src/db/sql/pages.ts).
+   */
+  async queryArrays(
+    sql: string,
+    params: unknown[] = [],
+    opts: { prepare?: boolean } = {},
+  ): Promise<{ names: string[]; rows: unknown[][] }> {
+    const config: QueryArrayConfig = { text: sql, values: params, rowMode: 'array', name: opts.prepare ? statementName(sql) : undefined };
+    const res = await this.run(config as QueryConfig);
+    return { names: res.fields.map((f) => f.name), rows: res.rows as unknown as unknown[][] };
+  }
+
+  private async run<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
     const started = performance.now();
     this.stats.sqlQueries += 1;
     try {
-      const res = this.tx ? await this.tx.query<R>(sql, params) : await (this.client ?? this.pool).query<R>(sql, params);
-      return res.rows;
+      return this.tx ? await this.tx.query<R>(config) : await (this.client ?? this.pool).query<R>(config);
     } finally {
       this.stats.sqlTimeMs += performance.now() - started;
     }
@@ -120,11 +154,11 @@ export class Transaction {
   }
 
   /** Db.query's way in: the first statement takes the connection and sends BEGIN ahead of itself. */
-  async query<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<QueryResult<R>> {
+  async query<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
     if (this.ended) throw new Error('the transaction has ended');
     try {
       const client = await (this.opening ??= this.open());
-      return await client.query<R>(sql, params);
+      return await client.query<R>(config);
     } catch (err) {
       this.failed = true;
       throw err;

@@ -33,6 +33,16 @@ export interface Problem {
 /** How many problems one error lists (and `fields` names). */
 export const REPORTED_PROBLEMS = 10;
 
+/**
+ * The rules of an @InputType class checked on one object outside GraphQL (POST /ingest/interactions,
+ * src/http/ingest.ts): the same compiled checker validateArgs runs, so both paths share one rule set.
+ */
+export function inputProblems(object: Record<string, unknown>, type: Function, path: string): Problem[] {
+  const out: Problem[] = [];
+  checkObject(object, rulesOf(type), path, -1, out);
+  return out;
+}
+
 /** The BAD_USER_INPUT error for one or more problems; `note` ends the message (what was not listed). */
 export function invalidArgs(problems: Problem[], note = ''): BadUserInputError {
   const shown = problems.slice(0, REPORTED_PROBLEMS);
@@ -118,7 +128,9 @@ function checkObject(object: Record<string, unknown>, forClass: ClassRules, base
     if (!rule.nested && !storable(value, base, index, rule.property, out)) continue;
     if (rule.conditions.length && !rule.conditions.every((holds) => holds(object, value))) continue;
     for (const c of rule.constraints) {
-      if (c.each && Array.isArray(value)) value.forEach((item, i) => check(c, object, item, base, index, rule.property, i, out));
+      // { each: true }: every given item (a null item of a list that allows it is not checked, as a null value is not).
+      if (c.each && Array.isArray(value))
+        value.forEach((item, i) => item != null && check(c, object, item, base, index, rule.property, i, out));
       else check(c, object, value, base, index, rule.property, -1, out);
     }
     if (rule.nested) checkNested(value, pathOf(base, index, rule.property), out);

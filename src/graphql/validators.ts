@@ -6,7 +6,7 @@
  * validateArgs checks it for every value given, before these rules.
  * Validation is synchronous: a rule that needs the database runs after validation, through invalidArgs.
  */
-import { IsDefined, registerDecorator, ValidationArguments } from 'class-validator';
+import { IsDefined, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { decodeCursor } from '../db/sql/keyset';
 import { isKnownTimeZone } from '../db/time-zones';
 import { fromGlobalId } from './node';
@@ -14,8 +14,11 @@ import { quote } from './validation';
 
 type Check = (value: unknown, args: ValidationArguments) => boolean;
 
-/** One rule on one property: `validate` is called only for a value that was given (not null); `each`: for every item of a list. */
-function rule(name: string, validate: Check, message: (args: ValidationArguments) => string, options: { each?: boolean } = {}) {
+/**
+ * One rule on one property: `validate` is called only for a value that was given (not null).
+ * `{ each: true }`: for each given item of a list instead.
+ */
+function rule(name: string, validate: Check, message: (args: ValidationArguments) => string, options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({ name, target: object.constructor, propertyName, options, validator: { validate, defaultMessage: message } });
 }
@@ -57,11 +60,22 @@ const ENTITY_ID = /^[1-9][0-9]{0,15}$/;
  * The ID of a row: the decimal text of a positive integer within the safe integer range (int8 keys
  * go no further in practice). Read it with entityId() once validated.
  */
-export function IsEntityId() {
+export function IsEntityId(options?: Pick<ValidationOptions, 'each'>) {
   return rule(
     'isEntityId',
     (v) => typeof v === 'string' && ENTITY_ID.test(v) && (v.length < 16 || Number.isSafeInteger(Number(v))),
     (a) => `must be the ID of a row (a positive integer), got ${quote(String(a.value))}`,
+    options,
+  );
+}
+
+/** A list with as many items as the list in another property of the same object (when both are given). */
+export function SameLength(other: string) {
+  const otherLength = (a: ValidationArguments) => ((a.object as Record<string, unknown>)[other] as unknown[] | null | undefined)?.length;
+  return rule(
+    'sameLength',
+    (v, a) => Array.isArray(v) && (otherLength(a) === undefined || v.length === otherLength(a)),
+    (a) => `must hold as many items as ${other} (${otherLength(a)}), got ${(a.value as unknown[]).length}`,
   );
 }
 

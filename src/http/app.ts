@@ -18,6 +18,7 @@ import { cors } from './cors';
 import { mountDashboard } from './dashboard';
 import { getCaching } from './get-caching';
 import { mountGraphiql } from './graphiql';
+import { ingestInteractions } from './ingest';
 import type { Observability } from './observability';
 
 /**
@@ -106,6 +107,9 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
       },
     }),
   );
+
+  // Bulk ingest (writer role): NDJSON or CSV into recordInteractions' write path (src/http/ingest.ts).
+  app.post('/ingest/interactions', ingestInteractions({ config, pool, resultCache }));
 
   app.use(httpErrorHandler(config, log));
   return app;

@@ -12,7 +12,9 @@ export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4
       const wanted = cast === 'int4' ? ids.filter((id) => id <= INT4_MAX) : [...ids];
       const map = new Map<string, T>();
       if (wanted.length) {
-        const rows = await db.query<T & { id: string }>(`SELECT ${columns} FROM ${from} WHERE t.id = ANY($1::${cast}[])`, [wanted]);
+        const rows = await db.query<T & { id: string }>(`SELECT ${columns} FROM ${from} WHERE t.id = ANY($1::${cast}[])`, [wanted], {
+          prepare: true,
+        });
         for (const r of rows) map.set(r.id, r);
       }
       return ids.map((id) => map.get(String(id)) ?? null);

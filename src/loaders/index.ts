@@ -3,6 +3,7 @@
  * these, so a request's statement count depends on its shape, never on how many rows it returns.
  * Created lazily per request (never at module level); reset after every mutation (src/graphql/mutation-operation.ts).
  */
+import type DataLoader from 'dataloader';
 import type { Db } from '../db/db';
 import type { AgentRun } from '../modules/agent-run/agent-run.type';
 import { AGENT_RUN_COLUMNS } from '../modules/agent-run/agent-run.type';
@@ -58,12 +59,17 @@ function build(db: Db, batch: boolean) {
 }
 
 type Factories = ReturnType<typeof build>;
-export type Loaders = { [K in keyof Factories]: ReturnType<Factories[K]> } & { reset(): void };
+export type Loaders = { [K in keyof Factories]: ReturnType<Factories[K]> } & {
+  reset(): void;
+  /** false only for the benchmark's N+1 comparison: then no relation is folded into its parent's statement either. */
+  readonly batch: boolean;
+};
 
 export function createLoaders(db: Db, opts: { batch?: boolean } = {}): Loaders {
-  const factories = build(db, opts.batch ?? true);
+  const batch = opts.batch ?? true;
+  const factories = build(db, batch);
   let cache = new Map<string, unknown>();
-  const loaders = { reset: () => void (cache = new Map()) } as unknown as Loaders;
+  const loaders = { reset: () => void (cache = new Map()), batch } as unknown as Loaders;
   for (const name of Object.keys(factories) as (keyof Factories)[]) {
     Object.defineProperty(loaders, name, {
       enumerable: true,
@@ -74,4 +80,18 @@ export function createLoaders(db: Db, opts: { batch?: boolean } = {}): Loaders {
     });
   }
   return loaders;
+}
+
+/**
+ * A to-one relation: the row its parent's statement already joined (src/db/sql/pages.ts ToOneJoin,
+ * found on the parent under `as`), else one key of the loader's batch.
+ */
+export function joinedOrLoad<T>(
+  parent: object,
+  as: string,
+  loader: DataLoader<number, T | null>,
+  id: number,
+): T | null | Promise<T | null> {
+  const joined = (parent as Record<string, unknown>)[as] as T | null | undefined;
+  return joined === undefined ? loader.load(id) : joined;
 }

@@ -156,3 +156,51 @@ test('a relation read later in the same request sees the recorded rows, not the 
     after: { interactions: { totalCount: 1, nodes: [{ type: 'FOLLOW' }] } },
   });
 });
+
+describe('recordInteractionColumns: the same interactions as parallel lists', () => {
+  const COLUMNS = `mutation ($input: RecordInteractionColumnsInput!) { recordInteractionColumns(input: $input) { inserted } }`;
+  const columns = (list: ReturnType<typeof items>) => ({
+    userIds: list.map((i) => i.userId),
+    types: list.map((i) => i.type),
+    contentIds: list.map((i) => i.contentId ?? null),
+    timestamps: list.map((i) => i.timestamp ?? null),
+  });
+
+  test('stores exactly what recordInteractions stores for the same items, in one statement', async () => {
+    const sent = items(500);
+    const strip = (rows: any[]) =>
+      rows.map((r) => ({ ...r, timestamp: r.timestamp.getUTCFullYear() === 2020 ? r.timestamp.toISOString() : 'now' }));
+    const a = await maxId();
+    ok(await server.gql(M.recordInteractions, { input: sent }));
+    const first = strip(await stored(a));
+    const b = await maxId();
+    const res = await server.gql(COLUMNS, { input: columns(sent) });
+    expect(ok(res).recordInteractionColumns).toEqual({ inserted: 500 });
+    expect(res.extensions?.queryStats?.sqlQueries).toBe(1);
+    expect(first).toHaveLength(500);
+    expect(strip(await stored(b))).toEqual(first);
+  });
+
+  test('contentIds and timestamps may be left out', async () => {
+    const user = await f.user();
+    const since = await maxId();
+    ok(await server.gql(COLUMNS, { input: { userIds: [String(user.id), String(user.id)], types: ['LIKE', 'VIEW'] } }));
+    const rows = await stored(since);
+    expect(rows.map((r) => [r.user_id, r.content_id, r.interaction_type])).toEqual([
+      [user.id, null, 'like'],
+      [user.id, null, 'view'],
+    ]);
+  });
+
+  test('lists of different lengths, a malformed id and an unknown id are refused, naming the list item', async () => {
+    const input = columns(items(6));
+    await expectRefused(server, db.pool, COLUMNS, { input: { ...input, types: input.types.slice(1) } }, 'input.types');
+    await expectRefused(server, db.pool, COLUMNS, { input: { ...input, timestamps: [] } }, 'input.timestamps');
+    const badId = { ...input, contentIds: input.contentIds.map((c, i) => (i === 4 ? '4x' : c)) };
+    await expectRefused(server, db.pool, COLUMNS, { input: badId }, 'input.contentIds[4]');
+    const unknown = { ...input, userIds: input.userIds.map((u, i) => (i === 5 ? '987654' : u)) };
+    const res = await expectRefused(server, db.pool, COLUMNS, { input: unknown }, 'input.userIds[5]');
+    expect(res.errors![0].message).toContain('no community user has id "987654"');
+    await expectRefused(server, db.pool, COLUMNS, { input: { userIds: [], types: [] } }, 'input.userIds');
+  });
+});

@@ -24,16 +24,17 @@ export interface ContentFilterSql {
 const CONTENT = 'published_content t';
 const CONTENT_WITH_PLAN = 'published_content t JOIN content_plans cp ON cp.id = t.content_plan_id';
 
-/** `withPlan`: the caller reads plan columns (cp.format, cp.insight_id) itself. */
+/** `withPlan`: the caller reads plan columns (cp.insight_id) itself. */
 export function contentFilter(scope: ContentScope, opts: { withPlan?: boolean } = {}): ContentFilterSql {
   const insightId = scope.insightId ?? null;
-  const needsPlan = Boolean(opts.withPlan || scope.format || insightId !== null);
+  const needsPlan = Boolean(opts.withPlan || insightId !== null);
   return {
     from: needsPlan ? CONTENT_WITH_PLAN : CONTENT,
     conds: (p) => {
       const c: string[] = [];
       if (scope.platform) c.push(`t.platform = ${p.add(scope.platform)}`);
-      if (scope.format) c.push(`cp.format = ${p.add(scope.format)}`);
+      // The plan's format, carried on the content row (docs/data-model.md).
+      if (scope.format) c.push(`t.format = ${p.add(scope.format)}`);
       if (scope.publishedAfter) c.push(`t.published_at >= ${p.add(scope.publishedAfter)}`);
       if (scope.publishedBefore) c.push(`t.published_at <= ${p.add(scope.publishedBefore)}`);
       if (insightId !== null) c.push(`cp.insight_id = ${p.add(insightId)}::int8`);

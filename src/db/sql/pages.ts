@@ -38,6 +38,20 @@ export interface ListSpec {
   order: KeysetOrder;
 }
 
+/**
+ * A to-one relation folded into a root page's statement (docs/architecture.md, "Loaders"): one row
+ * by primary key, LEFT JOIN LATERAL, so a chain such as content -> plan -> insight costs the page's
+ * one statement instead of one per level. The joined row (or null) lands on its parent row's `as`.
+ */
+export interface ToOneJoin {
+  as: string;
+  /** FROM with alias `t` and the SELECT list from alias `t` (a module's COLUMNS), from code only. */
+  from: string;
+  columns: string;
+  /** The parent's key: an expression on the root's alias `t` for the first join, else the previous join's output column (quoted). */
+  parentKey: string;
+}
+
 /** A row as the page statements select it: the object's columns plus its sort key's text. */
 export type KeyedRow = Record<string, unknown> & { id: string; __k: string | null };
 
@@ -47,23 +61,26 @@ const whereSql = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND 
  * A page from up to size + 1 rows read in the window's direction (the extra row only says that more
  * rows lie that way), returned in the field's order. `beyond`: whether a row exists on the other side
  * of the cursor (the cursor's own row included), which gives the other flag of pageInfo; false
- * without a cursor, where the page starts at an end of the list. Cursors are encoded only when read:
- * a `nodes { ... }` selection never pays for them.
+ * without a cursor, where the page starts at an end of the list. The rows are the nodes as they are
+ * (each keeps its sort key's text in `__k`, which no GraphQL field reads): no copy per row. Edges and
+ * cursors are built only when read: a `nodes { ... }` selection never pays for them.
  */
 export function pageOf<T>(rows: KeyedRow[], w: PageWindow, beyond: boolean, totalCount: () => Promise<number> | number): Page<T> {
   const more = rows.length > w.size;
   const kept = more ? rows.slice(0, w.size) : rows;
   if (w.backward) kept.reverse();
   const cursorOf = (r: KeyedRow) => encodeCursor(r.__k, r.id);
-  const edges = kept.map((r) => ({
-    get cursor() {
-      return cursorOf(r);
-    },
-    node: withoutKey(r) as T,
-  }));
+  let edges: Edge<T>[] | undefined;
   return {
-    edges,
-    nodes: edges.map((e) => e.node),
+    get edges() {
+      return (edges ??= kept.map((r) => ({
+        get cursor() {
+          return cursorOf(r);
+        },
+        node: r as unknown as T,
+      })));
+    },
+    nodes: kept as unknown as T[],
     pageInfo: {
       hasNextPage: w.backward ? beyond : more,
       hasPreviousPage: w.backward ? more : beyond,
@@ -78,11 +95,6 @@ export function pageOf<T>(rows: KeyedRow[], w: PageWindow, beyond: boolean, tota
   };
 }
 
-function withoutKey(r: KeyedRow): Record<string, unknown> {
-  const { __k: _k, ...rest } = r;
-  return rest;
-}
-
 /**
  * Whether a row exists behind the page (the other side of its cursor): the nearest such row, read
  * through the order's index in the direction away from the page. Not EXISTS: PostgreSQL drops the
@@ -93,11 +105,16 @@ function probeSql(from: string, conds: string[], order: KeysetOrder, backward: b
 }
 
 /**
- * A root connection: `filter(p)` returns the filter conditions (binding values through p). One
- * statement: with a cursor, a one-row probe of the other side of it rides along (LEFT JOIN LATERAL
- * on a one-row subquery), so both pageInfo flags are exact without a second round trip.
+ * A root connection: `filter(p)` returns the filter conditions (binding values through p); `joins`
+ * the to-one relations the selection asks for, folded in. One statement: with a cursor, a one-row
+ * probe of the other side of it rides along (LEFT JOIN LATERAL on a one-row subquery), so both
+ * pageInfo flags are exact without a second round trip.
  */
-export async function rootPage<T>(db: Db, spec: ListSpec, args: PageWindow & { filter: (p: Params) => string[] }): Promise<Page<T>> {
+export async function rootPage<T>(
+  db: Db,
+  spec: ListSpec,
+  args: PageWindow & { filter: (p: Params) => string[]; joins?: ToOneJoin[] },
+): Promise<Page<T>> {
   const { order } = spec;
   const p = new Params();
   const conds = args.filter(p);
@@ -107,17 +124,71 @@ export async function rootPage<T>(db: Db, spec: ListSpec, args: PageWindow & { f
     probe = probeSql(spec.from, other, order, args.backward);
     conds.push(boundSql(order, args.cursor, args.backward ? 'before' : 'after', p.add));
   }
-  const rows = await db.query<KeyedRow & { __beyond: boolean }>(
-    `SELECT b.beyond AS __beyond, r.* FROM (SELECT ${probe} AS beyond) b
-     LEFT JOIN LATERAL (
-       SELECT ${spec.columns}, ${keyTextSql(order)} AS __k FROM ${spec.from} ${whereSql(conds)}
-       ORDER BY ${orderBySql(order, args.backward)} LIMIT ${p.add(args.size + 1)}
-     ) r ON true`,
-    p.values,
-  );
-  const beyond = rows[0]?.__beyond === true;
-  const found = rows.filter((r) => r.id !== null).map(({ __beyond: _b, ...r }) => r as KeyedRow);
+  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} LIMIT ${p.add(args.size + 1)}`;
+  const page = (select: string) =>
+    `SELECT b.beyond AS __beyond, r.* FROM (SELECT ${probe} AS beyond) b LEFT JOIN LATERAL (${select}) r ON true`;
+  let beyond: boolean;
+  let found: KeyedRow[];
+  if (args.joins?.length) {
+    ({ beyond, rows: found } = await joinedRows(db, spec, args.joins, tail, p.values, page));
+  } else {
+    const rows = await db.query<KeyedRow & { __beyond: boolean }>(
+      page(`SELECT ${spec.columns}, ${keyTextSql(order)} AS __k FROM ${spec.from} ${tail}`),
+      p.values,
+      { prepare: true },
+    );
+    beyond = rows[0]?.__beyond === true;
+    found = rows.filter((r) => r.id !== null).map(({ __beyond: _b, ...r }) => r as KeyedRow);
+  }
   return pageOf<T>(found, args, beyond, () => countRows(db, spec.from, args.filter));
+}
+
+/**
+ * The page's rows with each join's row on its parent. The joins repeat column names (every row has
+ * an `id`), so the rows come as arrays and are cut at the `__j<n>` marker columns.
+ */
+async function joinedRows(
+  db: Db,
+  spec: ListSpec,
+  joins: ToOneJoin[],
+  tail: string,
+  values: unknown[],
+  page: (select: string) => string,
+): Promise<{ beyond: boolean; rows: KeyedRow[] }> {
+  let select = `SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k`;
+  let from = `${spec.from} CROSS JOIN LATERAL (SELECT ${joins[0].parentKey} AS k) j_key`;
+  joins.forEach((j, i) => {
+    select += `, NULL AS __j${i}, j${i}.*`;
+    const parentKey = i === 0 ? 'j_key.k' : `j${i - 1}.${joins[i].parentKey}`;
+    from += ` LEFT JOIN LATERAL (SELECT ${j.columns} FROM ${j.from} WHERE t.id = ${parentKey}) j${i} ON true`;
+  });
+  const { names, rows } = await db.queryArrays(page(`${select} FROM ${from} ${tail}`), values, { prepare: true });
+  // Column 0 is the probe's __beyond; an empty page is one row of NULLs after it.
+  const beyond = rows[0]?.[0] === true;
+  const rootId = names.indexOf('id', 1);
+  const cuts = joins.map((_, i) => names.indexOf(`__j${i}`));
+  const segments = cuts.map((start, i) => ({ start: start + 1, end: i + 1 < cuts.length ? cuts[i + 1] : names.length }));
+  const idAt = segments.map((s) => names.indexOf('id', s.start));
+  const found = rows
+    .filter((values) => values[rootId] !== null)
+    .map((values) => {
+      const root = objectOf(names, values, 1, cuts[0]) as KeyedRow;
+      let parent: Record<string, unknown> = root;
+      for (let i = 0; i < joins.length; i++) {
+        const row = values[idAt[i]] === null ? null : objectOf(names, values, segments[i].start, segments[i].end);
+        parent[joins[i].as] = row;
+        if (!row) break;
+        parent = row;
+      }
+      return root;
+    });
+  return { beyond, rows: found };
+}
+
+function objectOf(names: string[], values: unknown[], start: number, end: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = start; i < end; i++) o[names[i]] = values[i];
+  return o;
 }
 
 async function countRows(db: Db, from: string, filter: (p: Params) => string[]): Promise<number> {
@@ -179,6 +250,7 @@ export async function childPageRows(db: Db, spec: ChildSpec, group: ChildPageKey
        ORDER BY ${orderBySql(order, backward)} LIMIT ${p.add(size + 1)}
      ) c ON true`,
     p.values,
+    { prepare: true },
   );
   const perKey = group.map(() => ({ rows: [] as KeyedRow[], beyond: false }));
   for (const { __ord, __beyond, ...r } of rows) {

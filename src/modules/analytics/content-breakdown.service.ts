@@ -22,7 +22,7 @@ interface DimensionSql {
   needsPlan: boolean;
 }
 const DIMENSIONS: Record<ContentDimension, DimensionSql> = {
-  [ContentDimension.FORMAT]: { key: () => 'cp.format', out: (k) => `upper(${k})`, alias: 'format', needsPlan: true },
+  [ContentDimension.FORMAT]: { key: () => 't.format', out: (k) => `upper(${k})`, alias: 'format', needsPlan: false },
   [ContentDimension.PLATFORM]: { key: () => 't.platform', out: (k) => `upper(${k})`, alias: 'platform', needsPlan: false },
   [ContentDimension.INSIGHT]: { key: () => 'cp.insight_id', out: (k) => `${k}::text`, alias: 'insightId', needsPlan: true },
   [ContentDimension.DAY_OF_WEEK]: {

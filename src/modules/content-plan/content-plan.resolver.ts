@@ -3,7 +3,9 @@ import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { IdArgs } from '../../graphql/args';
 import { entityId } from '../../graphql/validators';
+import { joinedOrLoad } from '../../loaders';
 import { Insight } from '../insight/insight.type';
+import { JOINED_INSIGHT } from '../published-content/published-content.service';
 import { PublishedContent } from '../published-content/published-content.type';
 import { ContentPlansArgs } from './content-plan.inputs';
 import { listContentPlans } from './content-plan.service';
@@ -24,8 +26,8 @@ export class ContentPlanResolver {
   }
 
   @FieldResolver(() => Insight, { nullable: true, description: 'The insight the plan was drawn from; null for none.' })
-  insight(@Root() plan: ContentPlan, @Ctx() ctx: Context): Promise<Insight | null> | null {
-    return plan.insightId === null ? null : ctx.loaders.insight.load(plan.insightId);
+  insight(@Root() plan: ContentPlan, @Ctx() ctx: Context): Insight | null | Promise<Insight | null> {
+    return plan.insightId === null ? null : joinedOrLoad(plan, JOINED_INSIGHT, ctx.loaders.insight, plan.insightId);
   }
 
   @FieldResolver(() => [PublishedContent], { description: 'The content published from this plan, newest publishedAt first, at most 100.' })

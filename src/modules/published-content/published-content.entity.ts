@@ -22,6 +22,10 @@ export class PublishedContentEntity {
   @Column({ type: 'varchar', length: 20 })
   platform!: string;
 
+  /** Its plan's format, kept so by triggers (migrations/1796300000000-ContentFormat.ts). */
+  @Column({ type: 'varchar', length: 20 })
+  format!: string;
+
   @Column({ type: 'text', nullable: true })
   url!: string | null;
 

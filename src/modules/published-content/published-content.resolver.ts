@@ -1,13 +1,16 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Authorized, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { ConnectionArgs, IdArgs, pageArgs } from '../../graphql/args';
+import { connectionNodeFields } from '../../graphql/selection';
 import { entityId } from '../../graphql/validators';
+import { joinedOrLoad } from '../../loaders';
 import { CHILD_SPECS } from '../../loaders/specs';
 import { ContentPlan } from '../content-plan/content-plan.type';
 import { UserInteraction, UserInteractionConnection } from '../user-interaction/user-interaction.type';
 import { ContentsArgs } from './published-content.inputs';
-import { listContents } from './published-content.service';
+import { JOINED_PLAN, listContents } from './published-content.service';
 import { PublishedContent, PublishedContentConnection } from './published-content.type';
 
 @Resolver(() => PublishedContent)
@@ -20,13 +23,15 @@ export class PublishedContentResolver {
 
   @Authorized('reader')
   @Query(() => PublishedContentConnection, { description: 'Published content, in orderBy order (default newest publishedAt first).' })
-  contents(@Args() args: ContentsArgs, @Ctx() ctx: Context): Promise<Page<PublishedContent>> {
-    return listContents(ctx.db, args);
+  contents(@Args() args: ContentsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Page<PublishedContent>> {
+    // The plan and its insight, when selected, come with the page's statement (one statement, not three).
+    const plan = ctx.loaders.batch ? connectionNodeFields(info).get('contentPlan') : undefined;
+    return listContents(ctx.db, args, { plan: plan !== undefined, insight: plan?.has('insight') });
   }
 
   @FieldResolver(() => ContentPlan, { description: 'The content plan this content was published from.' })
-  contentPlan(@Root() content: PublishedContent, @Ctx() ctx: Context): Promise<ContentPlan | null> {
-    return ctx.loaders.contentPlan.load(content.contentPlanId);
+  contentPlan(@Root() content: PublishedContent, @Ctx() ctx: Context): ContentPlan | null | Promise<ContentPlan | null> {
+    return joinedOrLoad(content, JOINED_PLAN, ctx.loaders.contentPlan, content.contentPlanId);
   }
 
   @FieldResolver(() => UserInteractionConnection, { description: 'The interactions with this content, newest timestamp first.' })

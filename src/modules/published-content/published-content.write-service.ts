@@ -7,17 +7,17 @@ import { PublishedContent, PUBLISHED_CONTENT_COLUMNS } from './published-content
 
 /**
  * One statement, so one transaction: the plan becomes 'published' and the content row is inserted
- * from the plan's row (its platform is the default). No plan: no rows, nothing written. Ids compare
+ * from the plan's row (its platform is the default, its format the content's format). No plan: no rows, nothing written. Ids compare
  * as int8, so one beyond the int4 key range finds no plan instead of failing the cast.
  */
 export async function publishContent(db: Db, input: PublishContentInput): Promise<PublishedContent> {
   const planId = entityId(input.contentPlanId);
   const row = await db.one<PublishedContent>(
     `WITH plan AS (
-       UPDATE content_plans SET status = 'published' WHERE id = $1::int8 RETURNING id, platform
+       UPDATE content_plans SET status = 'published' WHERE id = $1::int8 RETURNING id, platform, format
      )
-     INSERT INTO published_content AS t (content_plan_id, platform, url, published_at)
-     SELECT plan.id, coalesce($2::text, plan.platform), $3::text, coalesce($4::timestamptz, now()) FROM plan
+     INSERT INTO published_content AS t (content_plan_id, platform, url, published_at, format)
+     SELECT plan.id, coalesce($2::text, plan.platform), $3::text, coalesce($4::timestamptz, now()), plan.format FROM plan
      RETURNING ${PUBLISHED_CONTENT_COLUMNS}`,
     [planId, input.platform ? toDb(input.platform) : null, input.url ?? null, input.publishedAt ?? null],
   );

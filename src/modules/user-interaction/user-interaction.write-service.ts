@@ -32,6 +32,8 @@ const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.
   WHERE u.id IS NULL OR (i.c IS NOT NULL AND c.id IS NULL)
   ORDER BY i.n LIMIT ${REPORTED_PROBLEMS}`;
 
+export type ItemPath = (index: number, field: 'userId' | 'contentId') => string;
+
 /** A validated id (1 to 16 digits) that no int4 key can match. */
 const beyondInt4 = (id: string): boolean => id.length > 9 && Number(id) > INT4_MAX;
 
@@ -47,6 +49,8 @@ export async function recordInteractions(
   db: Db,
   items: RecordInteractionInput[],
   trigger: RecomputeTrigger | null,
+  /** How an error names item i's field (`input[3].userId` for the mutation's list of objects). */
+  pathOf: ItemPath = (i, field) => `input[${i}].${field}`,
 ): Promise<{ inserted: number }> {
   const n = items.length;
   const users = new Array<string>(n);
@@ -65,7 +69,7 @@ export async function recordInteractions(
   }
   const userIds = `{${users.join(',')}}`;
   const contentIds = `{${contents.join(',')}}`;
-  if (outOfRange) throw await unknownRefs(db, userIds, contentIds); // no int4 key can match
+  if (outOfRange) throw await unknownRefs(db, userIds, contentIds, pathOf); // no int4 key can match
   try {
     // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
     const params = [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`];
@@ -73,14 +77,15 @@ export async function recordInteractions(
     else await db.recoverable(INSERT_SQL, params);
   } catch (err) {
     const fk = violatedForeignKey(err);
-    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content') throw await unknownRefs(db, userIds, contentIds);
+    if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content')
+      throw await unknownRefs(db, userIds, contentIds, pathOf);
     throw err;
   }
   return { inserted: n };
 }
 
 /** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
-async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise<Error> {
+async function unknownRefs(db: Db, userIds: string, contentIds: string, pathOf: ItemPath): Promise<Error> {
   const rows = await db.query<{
     idx: number;
     noUser: boolean;
@@ -97,8 +102,8 @@ async function unknownRefs(db: Db, userIds: string, contentIds: string): Promise
   }
   const problems: Problem[] = [];
   for (const r of rows) {
-    if (r.noUser) problems.push({ path: `input[${r.idx}].userId`, problem: `no community user has id "${r.userId}"` });
-    if (r.noContent) problems.push({ path: `input[${r.idx}].contentId`, problem: `no published content has id "${r.contentId}"` });
+    if (r.noUser) problems.push({ path: pathOf(r.idx, 'userId'), problem: `no community user has id "${r.userId}"` });
+    if (r.noContent) problems.push({ path: pathOf(r.idx, 'contentId'), problem: `no published content has id "${r.contentId}"` });
   }
   const total = rows[0].total;
   return invalidArgs(problems, total > rows.length ? `; ${total} items in all refer to unknown rows` : '');

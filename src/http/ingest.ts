@@ -1,0 +1,270 @@
+/**
+ * POST /ingest/interactions (docs/api.md "Bulk ingest"): interactions in volume, as NDJSON (one JSON
+ * object per line) or CSV (a header line naming the columns, then one row per line), for the writer
+ * role with the same API keys as /graphql. Every row is coerced as GraphQL coerces a
+ * RecordInteractionInput (ID, the InteractionType names, DateTime) and checked by that class's own
+ * rules (validateArgs' checker); then all rows go through recordInteractions, the one write path of
+ * the mutation too: one statement, all or nothing, and the same cache invalidation afterwards.
+ * The first bad line stops the request (HTTP 400 naming its line, field and problem; nothing is
+ * written); a body over INGEST_MAX_BYTES is 413.
+ */
+import type { RequestHandler, Response } from 'express';
+import { StringDecoder } from 'node:string_decoder';
+import type { Pool } from 'pg';
+import { tablesWrittenBy } from '../cache/dependencies';
+import type { ResultCache } from '../cache/result-cache';
+import type { Config } from '../config';
+import { Db } from '../db/db';
+import { recomputeTrigger } from '../db/sql/conversion-trigger';
+import { BadUserInputError } from '../errors';
+import { RANK } from '../graphql/auth';
+import { InteractionType } from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
+import { inputProblems, quote } from '../graphql/validation';
+import { RecordInteractionInput } from '../modules/user-interaction/user-interaction.inputs';
+import { recordInteractions } from '../modules/user-interaction/user-interaction.write-service';
+import { resolveRole } from './auth';
+import { sendGraphQLError } from './body';
+
+const FIELDS = ['userId', 'type', 'contentId', 'timestamp'] as const;
+type FieldName = (typeof FIELDS)[number];
+const REQUIRED: FieldName[] = ['userId', 'type'];
+const TYPES = new Set<string>(Object.values(InteractionType));
+
+type Format = 'ndjson' | 'csv';
+const FORMATS: Record<string, Format> = {
+  'application/x-ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'text/csv': 'csv',
+};
+
+/** A bad line: its 1-based number in the body, the field at fault (null: the line as a whole), what is wrong. */
+class LineError extends Error {
+  constructor(
+    readonly line: number,
+    readonly field: string | null,
+    readonly problem: string,
+  ) {
+    super(`line ${line}${field ? `, ${field}` : ''}: ${problem}`);
+  }
+}
+
+/** The GraphQL input coercion of one field's value (ID, enum name, DateTime); undefined when left out. */
+function coerce(field: FieldName, value: unknown, line: number): unknown {
+  if (value === undefined || value === null) {
+    if (REQUIRED.includes(field)) throw new LineError(line, field, 'is required');
+    return value;
+  }
+  switch (field) {
+    case 'userId':
+    case 'contentId':
+      if (typeof value === 'string') return value;
+      if (Number.isInteger(value)) return String(value);
+      throw new LineError(line, field, `must be an ID (a string or an integer), got ${quote(JSON.stringify(value))}`);
+    case 'type':
+      if (typeof value === 'string' && TYPES.has(value)) return value;
+      throw new LineError(line, field, `must be one of ${[...TYPES].join(', ')}, got ${quote(JSON.stringify(value))}`);
+    case 'timestamp':
+      try {
+        return DateTimeScalar.parseValue(value);
+      } catch (err) {
+        throw new LineError(line, field, (err as Error).message);
+      }
+  }
+}
+
+/** One row's fields, coerced and checked by RecordInteractionInput's rules. */
+function toItem(fields: Partial<Record<FieldName, unknown>>, line: number): RecordInteractionInput {
+  const item: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    const v = coerce(f, fields[f], line);
+    if (v !== undefined) item[f] = v;
+  }
+  const problems = inputProblems(item, RecordInteractionInput, '');
+  if (problems.length) throw new LineError(line, problems[0].path, problems[0].problem);
+  return item as unknown as RecordInteractionInput;
+}
+
+function ndjsonRow(text: string, line: number): RecordInteractionInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new LineError(line, null, `is not JSON (${(err as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new LineError(line, null, 'must be a JSON object');
+  for (const key of Object.keys(value)) {
+    if (!(FIELDS as readonly string[]).includes(key)) {
+      throw new LineError(line, key, `is not a field of an interaction (${FIELDS.join(', ')})`);
+    }
+  }
+  return toItem(value as Record<FieldName, unknown>, line);
+}
+
+/** A CSV cell: plain, or in double quotes with "" for a quote. Empty: left out. */
+function cell(raw: string): string | undefined {
+  const v = raw.length > 1 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw;
+  return v === '' ? undefined : v;
+}
+
+function csvHeader(text: string, line: number): FieldName[] {
+  const names = text.split(',').map((c) => cell(c.trim()) ?? '');
+  for (const n of names) {
+    if (!(FIELDS as readonly string[]).includes(n))
+      throw new LineError(line, null, `names an unknown column ${quote(n)} (${FIELDS.join(', ')})`);
+  }
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated) throw new LineError(line, null, `names the column ${quote(repeated)} twice`);
+  const missing = REQUIRED.find((r) => !names.includes(r));
+  if (missing) throw new LineError(line, null, `must name the column ${missing}`);
+  return names as FieldName[];
+}
+
+function csvRow(text: string, header: FieldName[], line: number): RecordInteractionInput {
+  const cells = text.split(',');
+  if (cells.length !== header.length)
+    throw new LineError(line, null, `has ${cells.length} values; the header names ${header.length} columns`);
+  const fields: Partial<Record<FieldName, unknown>> = {};
+  for (let i = 0; i < header.length; i++) fields[header[i]] = cell(cells[i]);
+  return toItem(fields, line);
+}
+
+/** Rows as they arrive, line by line; the first bad line throws. */
+class Parser {
+  readonly items: RecordInteractionInput[] = [];
+  /** The line number of each item (blank lines are skipped). */
+  readonly lines: number[] = [];
+  private rest = '';
+  private line = 0;
+  private header: FieldName[] | null = null;
+
+  constructor(private readonly format: Format) {}
+
+  push(text: string): void {
+    const parts = (this.rest + text).split('\n');
+    this.rest = parts.pop()!;
+    for (const p of parts) this.take(p);
+  }
+
+  end(): void {
+    if (this.rest) this.take(this.rest);
+    this.rest = '';
+    if (!this.items.length) {
+      throw new LineError(
+        Math.max(this.line, 1),
+        null,
+        this.format === 'csv' && !this.header ? 'no header line' : 'no interaction in the body',
+      );
+    }
+  }
+
+  private take(raw: string): void {
+    this.line += 1;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!text.trim()) return;
+    if (this.format === 'ndjson') this.add(ndjsonRow(text, this.line));
+    else if (!this.header) this.header = csvHeader(text, this.line);
+    else this.add(csvRow(text, this.header, this.line));
+  }
+
+  private add(item: RecordInteractionInput): void {
+    this.items.push(item);
+    this.lines.push(this.line);
+  }
+}
+
+/** An unknown user or content found by the write (its `input[i].field` path) as the line that names it. */
+function lineOfWriteError(err: BadUserInputError, lines: number[]): LineError | null {
+  const path = (err.extensions.fields as string[] | undefined)?.[0];
+  const m = path && /^input\[(\d+)\]\.(\w+)$/.exec(path);
+  if (!m) return null;
+  const start = err.message.indexOf(`${path}: `);
+  const after = start < 0 ? '' : err.message.slice(start + path.length + 2);
+  const problem = after.split(/; (?=input\[|and \d+ more|\d+ items)/)[0] || 'refers to a row that does not exist';
+  return new LineError(lines[Number(m[1])], m[2], problem);
+}
+
+function sendLineError(res: Response, e: LineError): void {
+  sendGraphQLError(res, 400, `Invalid input: ${e.message}; nothing was recorded`, { code: 'BAD_USER_INPUT', line: e.line, field: e.field });
+}
+
+export function ingestInteractions(deps: { config: Config; pool: Pool; resultCache: ResultCache }): RequestHandler {
+  const { config, pool, resultCache } = deps;
+  return (req, res, next) => {
+    const { role, sentKey } = resolveRole(config, req.headers.authorization);
+    if (!role) {
+      res.setHeader('www-authenticate', sentKey ? 'Bearer error="invalid_token"' : 'Bearer');
+      return sendGraphQLError(res, 401, `${sentKey ? 'Unknown API key: ' : ''}send Authorization: Bearer <key> with a writer key`, {
+        code: 'UNAUTHENTICATED',
+      });
+    }
+    if (RANK[role] < RANK.writer) {
+      return sendGraphQLError(res, 403, `/ingest/interactions needs the writer role; this key has ${role}`, { code: 'FORBIDDEN' });
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const format = FORMATS[type];
+    if (!format) {
+      return sendGraphQLError(res, 415, `POST /ingest/interactions takes ${Object.keys(FORMATS).join(', ')}; got ${quote(type || 'none')}`);
+    }
+    const tooLarge = () => {
+      res.setHeader('connection', 'close');
+      sendGraphQLError(res, 413, `Request body is larger than the limit of ${config.ingestMaxBytes} bytes (INGEST_MAX_BYTES)`, {
+        limit: config.ingestMaxBytes,
+      });
+    };
+    if (Number(req.headers['content-length'] ?? 0) > config.ingestMaxBytes) return tooLarge();
+
+    const parser = new Parser(format);
+    const decoder = new StringDecoder('utf8');
+    let bytes = 0;
+    let failed: LineError | null = null;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      bytes += chunk.length;
+      if (bytes > config.ingestMaxBytes) {
+        over = true;
+        tooLarge();
+        return;
+      }
+      if (failed) return; // read on to the end, then answer
+      try {
+        parser.push(decoder.write(chunk));
+      } catch (err) {
+        if (!(err instanceof LineError)) {
+          over = true; // answered by the error handler; the rest of the body is ignored
+          return next(err);
+        }
+        failed = err;
+      }
+    });
+    req.on('error', next);
+    req.on('end', () => {
+      if (over) return;
+      try {
+        if (!failed) {
+          parser.push(decoder.end());
+          parser.end();
+        }
+      } catch (err) {
+        if (!(err instanceof LineError)) return next(err);
+        failed = err;
+      }
+      if (failed) return sendLineError(res, failed);
+      write(parser).catch(next);
+    });
+
+    const write = async (p: Parser) => {
+      try {
+        const { inserted } = await recordInteractions(new Db(pool), p.items, recomputeTrigger(config));
+        await resultCache.invalidate(tablesWrittenBy(['recordInteractions']));
+        res.status(200).json({ inserted });
+      } catch (err) {
+        const line = err instanceof BadUserInputError ? lineOfWriteError(err, p.lines) : null;
+        if (line) return sendLineError(res, line);
+        throw err;
+      }
+    };
+  };
+}
