@@ -8,6 +8,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  */
 export class ContentFormat1796300000000 implements MigrationInterface {
     name = 'ContentFormat1796300000000'
+    /** NOT NULL without a default, yet additive: the BEFORE INSERT trigger fills it, so the previous release's INSERTs still work (docs/operations.md). */
+    filledOnInsert = ['published_content.format']
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "published_content" ADD "format" character varying(20)`);

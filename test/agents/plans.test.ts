@@ -68,7 +68,7 @@ test.each([
   ['30-day window with half-life', 30, 7],
   ['7-day window', 7, null],
 ])('recompute aggregate (%s): index-only range scan of the window', async (_label, windowDays, halfLifeDays) => {
-  const nodes = await plan(RECOMPUTE_SQL, [asOf, windowDays, halfLifeDays, TIER_RANKS]);
+  const nodes = await plan(RECOMPUTE_SQL, [asOf, windowDays, halfLifeDays, TIER_RANKS, null]); // $5 null: every user (the full run)
   const scan = nodes.find((n) => n['Index Name'] === 'idx_user_interactions_timestamp_user_type');
   expect(scan?.['Node Type']).toBe('Index Only Scan');
   expect(nodes.some((n) => n['Node Type'] === 'Seq Scan' && JSON.stringify(n).includes('user_interactions'))).toBe(false);
