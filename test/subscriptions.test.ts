@@ -153,6 +153,8 @@ test('a queued run (enqueueAgentRun) is seen QUEUED, then RUNNING and SUCCESS, r
     { id: queued.id, status: 'RUNNING' },
     { id: queued.id, status: 'SUCCESS' },
   ]);
+  stream.stop();
+  await subscribed(a, 0); // gone before the next test counts its own
 });
 
 test('a run row too long for a notification is read back by id', async () => {
