@@ -5,7 +5,7 @@
  * or after the batch's timestamp (the batch is sent with an explicit timestamp: the client's clock
  * when it sends it; client, server and PostgreSQL share this machine's clock).
  * `npm run bench:freshness` (DATABASE_URL names the PostgreSQL server; this script creates and drops
- * its own database there). The server is the real `src/main.ts` in a child process, with its
+ * its own database there). The server is the built one (`npm run build`, scripts/bench/server.ts) in a child process, with its
  * in-process worker (WORKER=on, RECOMPUTE_DEBOUNCE_MS default 250).
  *
  * Env: BENCH_RATES (interactions/s, comma-separated; 2000,10000,30000), BENCH_SECONDS (per rate, 60),
@@ -13,13 +13,13 @@
  * BENCH_PORT (4202).
  * A rate the machine does not sustain shows as fewer sent than asked (the clients fall behind).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
-import { withDatabase } from '../src/db/url';
+import { Pool } from 'pg';
+import { scratchDatabase } from './bench/scratch-db';
+import { BENCH_KEY, startServer } from './bench/server';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PORT = Number(process.env.BENCH_PORT ?? 4202);
 const RATES = (process.env.BENCH_RATES ?? '2000,10000,30000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -28,56 +28,11 @@ const INTERACTIONS = Number(process.env.BENCH_INTERACTIONS ?? 5_000_000);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 10);
 const BATCH = 100;
 const CLIENTS = 4;
-const DB_NAME = `creator_bench_fresh_${process.pid}`;
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
 const MUTATION = 'mutation Ingest($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { inserted } }';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-function startServer(dbUrl: string): ChildProcess {
-  const root = path.resolve(__dirname, '..');
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      API_KEYS: 'writer:bench-freshness',
-      DATABASE_URL: dbUrl,
-      PORT: String(PORT),
-      LOG_LEVEL: 'warn',
-      MIGRATIONS_RUN: 'true',
-      WORKER: 'on',
-      SCHEDULE_CONVERSION: 'off',
-      SCHEDULE_SNAPSHOT: 'off',
-      SCHEDULE_ANALYTICS: 'off',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function waitReady(child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(200);
-  }
-  throw new Error('server did not become ready in 120 s');
-}
 
 const pct = (xs: number[], p: number): number => {
   if (!xs.length) return NaN;
@@ -117,7 +72,7 @@ async function round(rate: number, pool: Pool, maxUser: number) {
         const input = users.map((u) => ({ userId: String(u), type: TYPES[Math.floor(rnd() * TYPES.length)], timestamp: ts.toISOString() }));
         const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer bench-freshness' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
           body: JSON.stringify({ query: MUTATION, variables: { input } }),
         });
         const json = (await res.json()) as { errors?: unknown[] };
@@ -151,16 +106,30 @@ async function round(rate: number, pool: Pool, maxUser: number) {
 }
 
 async function main() {
-  await admin((c) => c.query(`CREATE DATABASE "${DB_NAME}"`));
-  const dbUrl = withDatabase(ADMIN_URL, DB_NAME);
-  let child: ChildProcess | null = null;
+  const db = await scratchDatabase('creator_bench_fresh');
+  let server: { stop(): Promise<void> } | null = null;
   process.once('SIGINT', () => {
-    child?.kill('SIGTERM');
-    admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`)).finally(() => process.exit(130));
+    void Promise.resolve(server?.stop())
+      .then(() => db.drop())
+      .finally(() => process.exit(130));
   });
   try {
-    child = startServer(dbUrl);
-    await waitReady(child);
+    // The built server (npm run build) with its in-process worker; the schedules off, so only the ingest triggers run.
+    server = await startServer({
+      root: path.resolve(__dirname, '..'),
+      databaseUrl: db.url,
+      port: PORT,
+      logFile: path.join(os.tmpdir(), 'bench-freshness-server.log'),
+      env: {
+        MIGRATIONS_RUN: 'true',
+        LOG_LEVEL: 'warn',
+        WORKER: 'on',
+        SCHEDULE_CONVERSION: 'off',
+        SCHEDULE_SNAPSHOT: 'off',
+        SCHEDULE_ANALYTICS: 'off',
+      },
+    });
+    const dbUrl = db.url;
     const pool = new Pool({ connectionString: dbUrl, max: 20 });
     const t = performance.now();
     await pool.query(`INSERT INTO community_users (handle, platform) SELECT 'u' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
@@ -182,12 +151,8 @@ async function main() {
     }
     await pool.end();
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`));
+    await server?.stop();
+    await db.drop();
   }
 }
 

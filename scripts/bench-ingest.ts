@@ -3,7 +3,7 @@
  * per call over HTTP; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
  * the floor, the same rows as a plain `INSERT ... SELECT FROM unnest` straight from this process
  * through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
- * and drops its own database there). The server runs as a child process (the real `src/main.ts`),
+ * and drops its own database there). The server runs as a child process (the build, `npm run build`),
  * so the client's work does not share the server's event loop.
  *
  * The server runs as deployed: NODE_ENV=production with a writer API key. (Without NODE_ENV=production
@@ -20,13 +20,13 @@
  * runs it, as deployed; trigger: the enqueue alone, WORKER=off; off: AUTO_RECOMPUTE=off and
  * WORKER=off, the ingest alone).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
-import { withDatabase } from '../src/db/url';
+import { scratchDatabase } from './bench/scratch-db';
+import { BENCH_KEY, BenchServer, startServer } from './bench/server';
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PORT = Number(process.env.BENCH_PORT ?? 4201);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 5000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 24);
@@ -36,55 +36,10 @@ const CONTENTS = 2000;
 const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
 const QUEUE = process.env.BENCH_QUEUE ?? 'on';
 if (!['on', 'trigger', 'off'].includes(QUEUE)) throw new Error(`BENCH_QUEUE must be on, trigger or off, got "${QUEUE}"`);
-const DB_NAME = `creator_bench_ingest_${process.pid}`;
-const KEY = `bench-${process.pid}-${Math.random().toString(36).slice(2)}`;
+const KEY = BENCH_KEY;
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
 const MUTATION = 'mutation Ingest($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { inserted } }';
-
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-function startServer(dbUrl: string): ChildProcess {
-  const root = path.resolve(__dirname, '..');
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  return spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV,
-      DATABASE_URL: dbUrl,
-      PORT: String(PORT),
-      QUERY_STATS: '1',
-      LOG_LEVEL: 'silent',
-      MIGRATIONS_RUN: 'true',
-      API_KEYS: `writer:${KEY}`,
-      AUTO_RECOMPUTE: String(QUEUE !== 'off'),
-      WORKER: String(QUEUE === 'on'),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function waitReady(child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready in 60 s');
-}
 
 type Item = { userId: string; type: string; contentId?: string; timestamp?: string };
 
@@ -255,17 +210,31 @@ async function scenario(name: string, clients: number, jobs: Job[], cpu: CpuMete
 }
 
 async function main() {
-  await admin((c) => c.query(`CREATE DATABASE "${DB_NAME}"`));
-  const dbUrl = withDatabase(ADMIN_URL, DB_NAME);
-  let child: ChildProcess | null = null;
+  const db = await scratchDatabase('creator_bench_ingest');
+  const dbUrl = db.url;
+  let server: BenchServer | null = null;
   process.once('SIGINT', () => {
     // Ctrl-C: stop the server and drop the database before leaving.
-    child?.kill('SIGTERM');
-    admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`)).finally(() => process.exit(130));
+    void Promise.resolve(server?.stop())
+      .then(() => db.drop())
+      .finally(() => process.exit(130));
   });
   try {
-    child = startServer(dbUrl);
-    await waitReady(child); // migrations ran on start
+    // The built server as deployed (scripts/bench/server.ts: NODE_ENV=production, a key); migrations run on start.
+    server = await startServer({
+      root: path.resolve(__dirname, '..'),
+      databaseUrl: dbUrl,
+      port: PORT,
+      logFile: path.join(os.tmpdir(), 'bench-ingest-server.log'),
+      nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), // e.g. --cpu-prof
+      env: {
+        NODE_ENV,
+        MIGRATIONS_RUN: 'true',
+        LOG_LEVEL: 'silent',
+        AUTO_RECOMPUTE: String(QUEUE !== 'off'),
+        WORKER: String(QUEUE === 'on'),
+      },
+    });
     const pg = new Client({ connectionString: dbUrl });
     await pg.connect();
     await pg.query(`INSERT INTO community_users (handle, platform) SELECT 'bench' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
@@ -300,7 +269,7 @@ async function main() {
     }
     let expected = 2 * 3 * ITEMS;
 
-    const cpu = new CpuMeter(pg, child.pid!);
+    const cpu = new CpuMeter(pg, server.pid);
     const table = [];
     for (const clients of [1, 4]) {
       table.push({
@@ -328,12 +297,8 @@ async function main() {
     await pg.end();
     if (stored !== expected) process.exitCode = 1;
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`));
+    await server?.stop();
+    await db.drop();
   }
 }
 
