@@ -2,8 +2,9 @@
  * npm run build: `tsc -p tsconfig.build.json` into dist/ (incremental), then remove the outputs of
  * deleted sources, copy the non-TypeScript files under src/ (the dashboard's page, script and style) to the
  * same place under dist/src/, and stamp the build. With --if-stale (npm start's prestart, npm install's
- * prepare) it builds only when something under the inputs changed since the stamp, so a start on
- * an unchanged checkout compiles nothing. Plain JavaScript: it runs before anything is compiled.
+ * prepare, the pre-scripts of `npm run seed`, `db:backup` and `db:restore`, which run dist/scripts/) it
+ * builds only when something under the inputs changed since the stamp, so a start on an unchanged
+ * checkout compiles nothing. Plain JavaScript: it runs before anything is compiled.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,9 +15,18 @@ import process from 'node:process';
 const root = path.join(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 const stamp = path.join(dist, '.build-stamp');
-const INPUTS = ['src', 'migrations', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = [
+  'src',
+  'migrations',
+  'ormconfig.ts',
+  'scripts/seed.ts',
+  'scripts/seed',
+  'scripts/backup.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 /** Output folders whose files all come from a source of the same name: src/a.ts -> dist/src/a.js. */
-const OUTPUTS = ['src', 'migrations'];
+const OUTPUTS = ['src', 'migrations', 'scripts'];
 
 /** Newest mtime under p; folders count too, since deleting or renaming a file changes its folder's. */
 function newest(p) {

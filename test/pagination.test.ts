@@ -91,24 +91,28 @@ beforeAll(async () => {
   plansOfInsight.push({ id: plan.id, key: base - 1e9 });
   for (let i = 0; i < N; i++) {
     const tie = Math.floor(i / 3) * 1000; // three rows per instant
-    const ins = await f.insight({ createdAt: new Date(base + tie) });
-    insights.push({ id: ins.id, key: base + tie });
-    const p = await f.plan({ insightId: owner.id, createdAt: new Date(base + tie) });
-    plansOfInsight.push({ id: p.id, key: base + tie });
     const views = i % 7 === 0 ? null : (i * 37) % 20;
     const rate = i % 5 === 0 ? null : ((i * 13) % 11) / 10;
     const publishedAt = base + (i % 50) * 60_000;
-    const c = await f.content({ contentPlanId: plan.id, views, engagementRate: rate, publishedAt: new Date(publishedAt) });
+    const score = ((i * 7) % 30) / 4;
+    // The row's five inserts at once (the pool's four connections): only the interaction waits, for its content.
+    const [ins, p, [c, it], u, r] = await Promise.all([
+      f.insight({ createdAt: new Date(base + tie) }),
+      f.plan({ insightId: owner.id, createdAt: new Date(base + tie) }),
+      f
+        .content({ contentPlanId: plan.id, views, engagementRate: rate, publishedAt: new Date(publishedAt) })
+        .then(async (c) => [c, await f.interaction({ userId: user.id, contentId: c.id, timestamp: new Date(base + tie) })] as const),
+      f.user({ engagementScore: score, createdAt: new Date(base + tie) }),
+      f.run({ startedAt: new Date(base + tie) }),
+    ]);
+    insights.push({ id: ins.id, key: base + tie });
+    plansOfInsight.push({ id: p.id, key: base + tie });
     contents.push({ id: c.id, key: views });
     contentsByRate.push({ id: c.id, key: rate });
     contentsByDate.push({ id: c.id, key: publishedAt });
-    const score = ((i * 7) % 30) / 4;
-    const u = await f.user({ engagementScore: score, createdAt: new Date(base + tie) });
     usersByScore.push({ id: u.id, key: score }, ...(i === 0 ? [{ id: user.id, key: -1 }] : []));
     usersByCreated.push({ id: u.id, key: base + tie }, ...(i === 0 ? [{ id: user.id, key: base - 1e9 }] : []));
-    const r = await f.run({ startedAt: new Date(base + tie) });
     runs.push({ id: r.id, key: base + tie });
-    const it = await f.interaction({ userId: user.id, contentId: c.id, timestamp: new Date(base + tie) });
     interactionsOfUser.push({ id: it.id, key: base + tie });
   }
   parent.contentId = contents[0].id;

@@ -24,11 +24,16 @@ const { db, server, startServer, cleanup } = useTestServer('dashboard');
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  // The seed's rows end now, so the page's "last 90 days" hold them; the agents give tiers and runs.
-  await seedDatabase(db.url, { users: 400, interactions: 8000, content: 600, logs: 60, seed: 11, anchor: new Date() }, { quiet: true });
-  ok(await server.gql('mutation { recomputeEngagementScores { usersScored } }'));
-  ok(await server.gql('mutation { createPerformanceSnapshot { id } }'));
-  if (available('chromium')) browser = await launchChromium();
+  await Promise.all([
+    // Chromium starts while the database is filled.
+    available('chromium') ? launchChromium().then((b) => (browser = b)) : undefined,
+    (async () => {
+      // The seed's rows end now, so the page's "last 90 days" hold them; the agents give tiers and runs.
+      await seedDatabase(db.url, { users: 400, interactions: 8000, content: 600, logs: 60, seed: 11, anchor: new Date() }, { quiet: true });
+      ok(await server.gql('mutation { recomputeEngagementScores { usersScored } }'));
+      ok(await server.gql('mutation { createPerformanceSnapshot { id } }'));
+    })(),
+  ]);
 }, 120_000);
 cleanup(() => browser?.close());
 

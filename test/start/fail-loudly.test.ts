@@ -34,8 +34,8 @@ test('two checkouts on the same EMBEDDED_PG_PORT both start; a taken PORT exits 
   const [portA, portB] = [await freePort(), await freePort()];
   const dataA = path.join(dir, 'a');
   const dataB = path.join(dir, 'b');
-  const a = launch('ts-node', { PORT: String(portA), DATA_DIR: dataA, EMBEDDED_PG_PORT: String(pgPort) });
-  const b = launch('ts-node', { PORT: String(portB), DATA_DIR: dataB, EMBEDDED_PG_PORT: String(pgPort) });
+  const a = launch('node', { PORT: String(portA), DATA_DIR: dataA, EMBEDDED_PG_PORT: String(pgPort) });
+  const b = launch('node', { PORT: String(portB), DATA_DIR: dataB, EMBEDDED_PG_PORT: String(pgPort) });
   try {
     await firstAnswer(a, portA, QUERY, 120_000);
     await firstAnswer(b, portB, QUERY, 120_000);
@@ -47,7 +47,7 @@ test('two checkouts on the same EMBEDDED_PG_PORT both start; a taken PORT exits 
     b.proc.kill('SIGTERM');
     expect(await b.exited).toEqual({ code: 0, signal: null });
     // B again, on A's HTTP port: its database starts, then the port fails the start, and B stops it.
-    const again = launch('ts-node', { PORT: String(portA), DATA_DIR: dataB, EMBEDDED_PG_PORT: String(pgPort) });
+    const again = launch('node', { PORT: String(portA), DATA_DIR: dataB, EMBEDDED_PG_PORT: String(pgPort) });
     expect(await again.exited).toEqual({ code: 1, signal: null });
     expect(again.output()).toContain('"msg":"embedded PostgreSQL on 127.0.0.1:');
     expect(errorLines(again)).toEqual([`cannot start: port ${portA} is in use (PORT)`]);

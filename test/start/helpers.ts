@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MAIN } from '../support/child-server';
 
 export const root = path.resolve(__dirname, '..', '..');
 
@@ -17,14 +18,14 @@ export interface App {
 }
 
 /**
- * `npm start` (the npm process itself is `proc`), or `node -r ts-node/register/transpile-only src/main.ts`;
- * on the embedded PostgreSQL unless env names a DATABASE_URL.
+ * `npm start` (the npm process itself is `proc`), or node on the entry point `npm start` runs
+ * (dist/src/main.js, built by global setup: no transpiling in every process); on the embedded
+ * PostgreSQL unless env names a DATABASE_URL.
  */
-export function launch(how: 'npm' | 'ts-node', env: Record<string, string>, cwd = root, nodeFlags: string[] = []): App {
+export function launch(how: 'npm' | 'node', env: Record<string, string>, cwd = root, nodeFlags: string[] = []): App {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...env };
   if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL; // the embedded PostgreSQL
-  const [file, args] =
-    how === 'npm' ? ['npm', ['start']] : [process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', 'src/main.ts']];
+  const [file, args] = how === 'npm' ? ['npm', ['start']] : [process.execPath, [...nodeFlags, MAIN]];
   const proc = spawn(file, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));

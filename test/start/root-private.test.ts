@@ -4,7 +4,7 @@
  * starts anyway, from a copy of the binaries and with the data under /var/lib/creator-analytics,
  * says so in its log, and finds the same data on the next start.
  *
- * The checkout is put in the folder as links (src, node_modules, ...) and node keeps the linked
+ * The checkout is put in the folder as links (dist, src, node_modules, ...) and node keeps the linked
  * paths (--preserve-symlinks), so every path the app sees is inside the private folder, as in a
  * real clone there. Root only: skipped otherwise.
  */
@@ -37,12 +37,12 @@ afterAll(() => {
   'root, checkout in a 0700 folder: starts, answers, stops, keeps its data; a deleted DATA_DIR starts afresh',
   async () => {
     fs.mkdirSync(app);
-    for (const entry of ['src', 'migrations', 'node_modules', 'package.json', 'tsconfig.json', 'ormconfig.ts']) {
+    for (const entry of ['dist', 'src', 'migrations', 'node_modules', 'package.json', 'tsconfig.json', 'ormconfig.ts']) {
       fs.symlinkSync(path.join(root, entry), path.join(app, entry));
     }
     const port = await freePort();
     const env = { PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
-    const start = () => launch('ts-node', env, app, ['--preserve-symlinks', '--preserve-symlinks-main']);
+    const start = () => launch('node', env, app, ['--preserve-symlinks', '--preserve-symlinks-main']);
 
     const first = start();
     await firstAnswer(first, port, '{ insights(first: 1) { totalCount } }', 120_000);

@@ -43,10 +43,11 @@ async function database(): Promise<Pool> {
   return pool;
 }
 
+/** What `npm run seed` runs (dist/scripts/seed.js, built by global setup), without npm's own start-up. */
 function seed(...args: string[]): Promise<{ code: number | null; stderr: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.DATABASE_URL;
-  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed.ts', ...args], {
+  const proc = spawn(process.execPath, ['dist/scripts/seed.js', ...args], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'ignore', 'pipe'],

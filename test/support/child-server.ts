@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 /** The entry point, built from src/main.ts by global setup. */
-const MAIN = 'dist/src/main.js';
+export const MAIN = 'dist/src/main.js';
 
 export interface ChildServer {
   proc: ChildProcess;
