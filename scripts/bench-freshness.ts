@@ -14,11 +14,8 @@
  * A rate the machine does not sustain shows as fewer sent than asked (the clients fall behind).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Pool } from 'pg';
-import { scratchDatabase } from './bench/scratch-db';
-import { BENCH_KEY, startServer } from './bench/server';
+import { BENCH_KEY, onScratchServer } from './bench/server';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4202);
 const RATES = (process.env.BENCH_RATES ?? '2000,10000,30000').split(',').map(Number);
@@ -106,30 +103,9 @@ async function round(rate: number, pool: Pool, maxUser: number) {
 }
 
 async function main() {
-  const db = await scratchDatabase('creator_bench_fresh');
-  let server: { stop(): Promise<void> } | null = null;
-  process.once('SIGINT', () => {
-    void Promise.resolve(server?.stop())
-      .then(() => db.drop())
-      .finally(() => process.exit(130));
-  });
-  try {
-    // The built server (npm run build) with its in-process worker; the schedules off, so only the ingest triggers run.
-    server = await startServer({
-      root: path.resolve(__dirname, '..'),
-      databaseUrl: db.url,
-      port: PORT,
-      logFile: path.join(os.tmpdir(), 'bench-freshness-server.log'),
-      env: {
-        MIGRATIONS_RUN: 'true',
-        LOG_LEVEL: 'warn',
-        WORKER: 'on',
-        SCHEDULE_CONVERSION: 'off',
-        SCHEDULE_SNAPSHOT: 'off',
-        SCHEDULE_ANALYTICS: 'off',
-      },
-    });
-    const dbUrl = db.url;
+  // The built server with its in-process worker; the schedules off, so only the ingest triggers run.
+  const env = { LOG_LEVEL: 'warn', WORKER: 'on', SCHEDULE_CONVERSION: 'off', SCHEDULE_SNAPSHOT: 'off', SCHEDULE_ANALYTICS: 'off' };
+  await onScratchServer('creator_bench_fresh', { port: PORT, env }, async (_server, dbUrl) => {
     const pool = new Pool({ connectionString: dbUrl, max: 20 });
     const t = performance.now();
     await pool.query(`INSERT INTO community_users (handle, platform) SELECT 'u' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
@@ -150,10 +126,7 @@ async function main() {
       console.table(table);
     }
     await pool.end();
-  } finally {
-    await server?.stop();
-    await db.drop();
-  }
+  });
 }
 
 main().catch((err) => {

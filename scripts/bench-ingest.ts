@@ -21,11 +21,8 @@
  * WORKER=off, the ingest alone).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, Pool } from 'pg';
-import { scratchDatabase } from './bench/scratch-db';
-import { BENCH_KEY, BenchServer, startServer } from './bench/server';
+import { BENCH_KEY, onScratchServer } from './bench/server';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4201);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 5000);
@@ -210,31 +207,10 @@ async function scenario(name: string, clients: number, jobs: Job[], cpu: CpuMete
 }
 
 async function main() {
-  const db = await scratchDatabase('creator_bench_ingest');
-  const dbUrl = db.url;
-  let server: BenchServer | null = null;
-  process.once('SIGINT', () => {
-    // Ctrl-C: stop the server and drop the database before leaving.
-    void Promise.resolve(server?.stop())
-      .then(() => db.drop())
-      .finally(() => process.exit(130));
-  });
-  try {
-    // The built server as deployed (scripts/bench/server.ts: NODE_ENV=production, a key); migrations run on start.
-    server = await startServer({
-      root: path.resolve(__dirname, '..'),
-      databaseUrl: dbUrl,
-      port: PORT,
-      logFile: path.join(os.tmpdir(), 'bench-ingest-server.log'),
-      nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), // e.g. --cpu-prof
-      env: {
-        NODE_ENV,
-        MIGRATIONS_RUN: 'true',
-        LOG_LEVEL: 'silent',
-        AUTO_RECOMPUTE: String(QUEUE !== 'off'),
-        WORKER: String(QUEUE === 'on'),
-      },
-    });
+  // The built server as deployed (scripts/bench/server.ts: NODE_ENV=production, a key).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const env = { NODE_ENV, LOG_LEVEL: 'silent', AUTO_RECOMPUTE: String(QUEUE !== 'off'), WORKER: String(QUEUE === 'on') };
+  await onScratchServer('creator_bench_ingest', { port: PORT, nodeArgs, env }, async (server, dbUrl) => {
     const pg = new Client({ connectionString: dbUrl });
     await pg.connect();
     await pg.query(`INSERT INTO community_users (handle, platform) SELECT 'bench' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
@@ -296,10 +272,7 @@ async function main() {
     console.log(`user_interactions rows: ${stored} (expected ${expected})`);
     await pg.end();
     if (stored !== expected) process.exitCode = 1;
-  } finally {
-    await server?.stop();
-    await db.drop();
-  }
+  });
 }
 
 main().catch((err) => {

@@ -1,7 +1,9 @@
 /** The real server (the compiled build, as `npm start` runs it) in a child process, and a client. */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { scratchDatabase } from './scratch-db';
 
 export const BENCH_KEY = 'bench-admin-key';
 
@@ -115,4 +117,37 @@ export async function startServer(opts: {
     },
     stop: child.stop,
   };
+}
+
+/**
+ * A benchmark's whole life on its own database: a scratch database on DATABASE_URL's server, the
+ * built server on it (migrations run on start), `run`, then the server stopped and the database
+ * dropped, also on Ctrl-C.
+ */
+export async function onScratchServer(
+  label: string,
+  opts: { port: number; nodeArgs?: string[]; env?: Record<string, string> },
+  run: (server: BenchServer, databaseUrl: string) => Promise<void>,
+): Promise<void> {
+  const db = await scratchDatabase(label);
+  let server: BenchServer | null = null;
+  process.once('SIGINT', () => {
+    void Promise.resolve(server?.stop())
+      .then(() => db.drop())
+      .finally(() => process.exit(130));
+  });
+  try {
+    server = await startServer({
+      root: path.resolve(__dirname, '..', '..'),
+      databaseUrl: db.url,
+      port: opts.port,
+      logFile: path.join(os.tmpdir(), `${label}-server.log`),
+      nodeArgs: opts.nodeArgs,
+      env: { MIGRATIONS_RUN: 'true', ...opts.env },
+    });
+    await run(server, db.url);
+  } finally {
+    await server?.stop();
+    await db.drop();
+  }
 }
