@@ -193,7 +193,8 @@ function graceful({
       await live.stop();
       runSweep.stop();
       // A statement cut off above still holds its connection until PostgreSQL answers; don't wait for it forever.
-      if (replicas) await boundedWait(replicas.stop(), 5000, () => log.warn({}, 'the replicas\' pools did not close within 5 s: leaving them'));
+      if (replicas)
+        await boundedWait(replicas.stop(), 5000, () => log.warn({}, "the replicas' pools did not close within 5 s: leaving them"));
       await boundedWait(pool.end(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));
       if (embedded) await embedded.stop();
       log.info({}, 'stopped');

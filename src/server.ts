@@ -51,7 +51,10 @@ function queryStatsPlugin(): ApolloServerPlugin<Context> {
 }
 
 /** Every Apollo plugin of the app. */
-function plugins({ config, observability, replicas }: ServerDeps, formatError: ReturnType<typeof makeFormatError>): ApolloServerPlugin<Context>[] {
+function plugins(
+  { config, observability, replicas }: ServerDeps,
+  formatError: ReturnType<typeof makeFormatError>,
+): ApolloServerPlugin<Context>[] {
   return [
     // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
     // from src/http/graphiql.ts.

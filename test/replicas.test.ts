@@ -50,7 +50,11 @@ describeWith('pgserver', 'read replicas on a real streaming replica', () => {
   }, 30_000);
 
   const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, minLsn: res.headers.get('x-min-lsn'), body: (await res.json()) as any };
   };
   const readyz = async (url = base) => (await (await fetch(`${url}/readyz`)).json()) as { status: string; replicas: any[] };
@@ -66,7 +70,8 @@ describeWith('pgserver', 'read replicas on a real streaming replica', () => {
         )
       ).rows[0].n,
     );
-  const resetStats = () => Promise.all([primary.query('SELECT pg_stat_statements_reset()'), replica.query('SELECT pg_stat_statements_reset()')]);
+  const resetStats = () =>
+    Promise.all([primary.query('SELECT pg_stat_statements_reset()'), replica.query('SELECT pg_stat_statements_reset()')]);
   const createInsight = (url: string, topic: string) =>
     post(url, { query: 'mutation($t: String!) { createInsight(input: { topic: $t }) { id } }', variables: { t: topic } });
   const topics = async (url: string, headers: Record<string, string> = {}) => {
@@ -156,7 +161,9 @@ describeWith('pgserver', 'read replicas on a real streaming replica', () => {
         const users = (res.body.data.tierDistribution as { users: number }[]).reduce((n, t) => n + t.users, 0);
         return { users, hits: res.body.extensions.queryStats.cacheHits as number };
       };
-      const user = await post(tolerant.url, { query: 'mutation { upsertCommunityUser(input: { handle: "ryw", platform: YOUTUBE }) { id } }' });
+      const user = await post(tolerant.url, {
+        query: 'mutation { upsertCommunityUser(input: { handle: "ryw", platform: YOUTUBE }) { id } }',
+      });
       expect(user.body.errors).toBeUndefined();
       expect(await tiers()).toEqual({ users: 0, hits: 0 });
       expect(await tiers()).toEqual({ users: 0, hits: 0 }); // not stored: computed again

@@ -112,11 +112,11 @@ export class Observability {
     perReplica('db_replica_up', '1 while the read replica takes reads (reachable, within REPLICA_MAX_LAG_MS), else 0', (r) =>
       Number(replicas.takesReads(r)),
     );
-    perReplica('db_replica_state', 'The read replica\'s state: 0 down, 1 lagging, 2 up', (r) => ({ down: 0, lagging: 1, up: 2 })[r.state]);
+    perReplica('db_replica_state', "The read replica's state: 0 down, 1 lagging, 2 up", (r) => ({ down: 0, lagging: 1, up: 2 })[r.state]);
     perReplica('db_replica_lag_seconds', 'How long ago the primary had WAL the replica has not replayed (0: caught up)', (r) =>
       r.state === 'down' ? null : replicas.lagMs(r) === null ? null : replicas.lagMs(r)! / 1000,
     );
-    perReplica('db_replica_lag_bytes', 'Bytes of WAL between the primary\'s position and the replica\'s replay, at the last poll', (r) =>
+    perReplica('db_replica_lag_bytes', "Bytes of WAL between the primary's position and the replica's replay, at the last poll", (r) =>
       r.state === 'down' ? null : r.lagBytes,
     );
     // Counters kept by the replicas themselves, copied at each scrape.
@@ -133,7 +133,7 @@ export class Observability {
       });
     perReplicaCount('db_replica_statements_total', 'Read statements run on the replica', (r) => r.statements);
     perReplicaCount('db_replica_fallbacks_total', 'Statements that failed on the replica and ran again on the primary', (r) => r.fallbacks);
-    perReplica('db_replica_pool_connections', 'Connections the replica\'s pool holds', (r) => r.pool.totalCount);
+    perReplica('db_replica_pool_connections', "Connections the replica's pool holds", (r) => r.pool.totalCount);
   }
 
   /** The live updates' gauges (src/http/websocket.ts, src/live.ts), read at each scrape. */

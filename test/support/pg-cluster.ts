@@ -61,7 +61,7 @@ export async function startCluster(): Promise<Cluster> {
   const tool = (name: string, args: string[]) => run(path.join(bin, name), args, runAs, root);
   const started: string[] = [];
   let removed = false;
-  const stop = async (dir: string, mode: 'fast' | 'immediate') => {
+  const stop = async (dir: string, mode: 'immediate') => {
     if (!started.includes(dir)) return;
     started.splice(started.indexOf(dir), 1);
     await tool('pg_ctl', ['stop', '-D', dir, '-m', mode, '-w']).catch(() => undefined);
@@ -70,7 +70,7 @@ export async function startCluster(): Promise<Cluster> {
     if (removed) return;
     removed = true;
     await stop(replicaDir, 'immediate');
-    await stop(primaryDir, 'fast');
+    await stop(primaryDir, 'immediate'); // throwaway data: no shutdown checkpoint
     fs.rmSync(root, { recursive: true, force: true });
   };
   const startServer = async (dir: string, port: number) => {
@@ -87,7 +87,21 @@ export async function startCluster(): Promise<Cluster> {
     );
     await startServer(primaryDir, primaryPort);
     // -R writes standby.signal and primary_conninfo; -c fast: no wait for the next checkpoint.
-    await tool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '-c', 'fast']);
+    await tool('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      replicaDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+    ]);
     await startServer(replicaDir, replicaPort);
   } catch (err) {
     const logs = [primaryDir, replicaDir].map((d) => `${d}.log`).filter((f) => fs.existsSync(f));
@@ -117,7 +131,8 @@ function run(file: string, args: string[], runAs: RunAs | null, cwd: string): Pr
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${path.basename(file)} ${args[0]} failed (${code ?? signal}): ${out.trim().split('\n').slice(-3).join(' | ')}`));
+      else
+        reject(new Error(`${path.basename(file)} ${args[0]} failed (${code ?? signal}): ${out.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }
