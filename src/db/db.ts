@@ -45,11 +45,6 @@ export class Db {
     return new Db(this.pool, this.stats, null, null, route);
   }
 
-  /** Where this Db's autocommit statements run: a read replica's name or 'primary'. */
-  get target(): string {
-    return this.route?.target ?? 'primary';
-  }
-
   /**
    * The result cache's guard (src/cache/index.ts `cached`): call it before computing an answer; the
    * answer may be stored when the check resolves true. Always true off the replicas; on a replica

@@ -218,11 +218,6 @@ export class ReadRoute {
     return this.replica;
   }
 
-  /** Where the request's statements run now (tests and the log): a replica's name, or 'primary'. */
-  get target(): string {
-    return this.current()?.name ?? 'primary';
-  }
-
   async query<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>> {
     const r = this.current();
     if (!r) return this.replicas.primary.query<R>(config);

@@ -112,7 +112,7 @@ export function createHttpApp({ config, pool, replicas, apollo, resultCache, log
   );
 
   // Bulk ingest (writer role): NDJSON or CSV into recordInteractions' write path (src/http/ingest.ts).
-  app.post('/ingest/interactions', ingestInteractions({ config, pool, resultCache }));
+  app.post('/ingest/interactions', ingestInteractions({ config, pool, replicas, resultCache }));
 
   app.use(httpErrorHandler(config, log));
   return app;
