@@ -8,13 +8,48 @@
  * load costs no failed request.
  */
 import { Client, Pool } from 'pg';
+import { loadConfig } from '../src/config';
+import { freePort } from './support/net';
 import { Cluster, startCluster } from './support/pg-cluster';
 import { startTestServer, TestServer } from './support/server';
+import { useTestServer } from './support/use-test-server';
 import { describeWith } from './support/services';
 import { sleep, until } from './support/wait';
 
 const DATABASE = 'replica_test';
 const MAX_LAG_MS = 400;
+
+test('DATABASE_REPLICA_URLS: postgresql:// URLs, with DATABASE_URL; REPLICA_MAX_LAG_MS defaults to 1000', () => {
+  const env = { DATABASE_URL: 'postgresql://p@db:5432/x' };
+  expect(loadConfig({ ...env, DATABASE_REPLICA_URLS: ' postgresql://r1:5432/x, postgres://r2/x ,' })).toMatchObject({
+    replicaUrls: ['postgresql://r1:5432/x', 'postgres://r2/x'],
+    replicaMaxLagMs: 1000,
+    replicaPollIntervalMs: 200,
+  });
+  expect(loadConfig(env).replicaUrls).toEqual([]);
+  expect(() => loadConfig({ ...env, DATABASE_REPLICA_URLS: 'mysql://u:secret@r1/x' })).toThrow(
+    'DATABASE_REPLICA_URLS must be comma-separated postgresql:// URLs, got "mysql://***@r1/x"',
+  );
+  expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgresql://r1/x' })).toThrow('DATABASE_REPLICA_URLS needs DATABASE_URL');
+  expect(() => loadConfig({ ...env, REPLICA_MAX_LAG_MS: '-1' })).toThrow('REPLICA_MAX_LAG_MS must be an integer >= 0');
+});
+
+describe('a replica that is not there at start-up', () => {
+  const { startServer } = useTestServer('replica_absent', null);
+
+  test('the server starts, reads run on the primary, /readyz says why the replica is down', async () => {
+    const port = await freePort();
+    const server = await startServer({
+      DATABASE_REPLICA_URLS: `postgresql://postgres@127.0.0.1:${port}/none`,
+      REPLICA_POLL_INTERVAL_MS: '50',
+    });
+    const res = await server.gql('{ insights(first: 1) { nodes { id } } }');
+    expect(res.errors).toBeUndefined();
+    const ready = (await (await fetch(`http://127.0.0.1:${server.port}/readyz`)).json()) as { replicas: { reason: string }[] };
+    expect(ready).toMatchObject({ status: 'ready', replicas: [{ name: `127.0.0.1:${port}/none`, state: 'down', lagMs: null }] });
+    expect(ready.replicas[0].reason).toMatch(/ECONNREFUSED|connect/);
+  });
+});
 
 describeWith('pgserver', 'read replicas on a real streaming replica', () => {
   let cluster: Cluster;
@@ -154,6 +189,17 @@ describeWith('pgserver', 'read replicas on a real streaming replica', () => {
       expect(bad.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
       expect(bad.body.errors[0].message).toMatch(/X-Min-LSN/);
 
+      // Bulk ingest answers with its position too.
+      const userId = (await primary.query(`INSERT INTO community_users (handle, platform) VALUES ('ingest', 'youtube') RETURNING id`))
+        .rows[0].id;
+      const ingest = await fetch(`http://127.0.0.1:${tolerant.port}/ingest/interactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: `${JSON.stringify({ userId, type: 'LIKE' })}\n`,
+      });
+      const ingested = (await ingest.json()) as { inserted: number; minLsn: string };
+      expect(ingested).toEqual({ inserted: 1, minLsn: ingest.headers.get('x-min-lsn') });
+
       // The result cache: the write invalidated tierDistribution; the paused replica's answer is
       // older than it, so it is served but not stored; the primary's (X-Min-LSN) is.
       const tiers = async (headers: Record<string, string> = {}) => {
@@ -167,8 +213,8 @@ describeWith('pgserver', 'read replicas on a real streaming replica', () => {
       expect(user.body.errors).toBeUndefined();
       expect(await tiers()).toEqual({ users: 0, hits: 0 });
       expect(await tiers()).toEqual({ users: 0, hits: 0 }); // not stored: computed again
-      expect(await tiers({ 'x-min-lsn': user.minLsn! })).toEqual({ users: 1, hits: 0 });
-      expect(await tiers()).toEqual({ users: 1, hits: 1 });
+      expect(await tiers({ 'x-min-lsn': user.minLsn! })).toEqual({ users: 2, hits: 0 });
+      expect(await tiers()).toEqual({ users: 2, hits: 1 });
     } finally {
       await replica.query('SELECT pg_wal_replay_resume()');
       await tolerant.stop();
