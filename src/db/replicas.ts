@@ -9,11 +9,12 @@
  * plus its byte lag for the metrics. `now() - pg_last_xact_replay_timestamp()` is not used: on an
  * idle primary it grows without bound although the replica is fully caught up.
  *
- * Failures: a replica whose connection or statement fails is marked down until its next successful
- * poll, and the statement runs again on the primary; a standby's recovery conflict (the replayed
- * WAL removed rows the statement still needed) runs it again on the primary without marking it down.
+ * Failures: a replica whose connection fails is marked down until its next successful poll, and the
+ * statement runs again on the primary; a replica whose pool had no free connection in time, or a
+ * standby's recovery conflict (the replayed WAL removed rows the statement still needed), runs it
+ * again on the primary without marking it down. The poller has a connection of its own per replica.
  */
-import type { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import type { Logger } from '../logger';
 import { databaseTrouble } from './pg-errors';
 import { createPool, PoolConfig } from './pool';
@@ -65,7 +66,10 @@ export class Replica {
 
   constructor(
     readonly name: string,
+    /** The reads' connections. */
     readonly pool: Pool,
+    /** The poller's one connection: a replica whose pool is busy with reads is still measured on time. */
+    readonly probe: Pool,
   ) {}
 }
 
@@ -93,7 +97,7 @@ export class Replicas {
       const u = new URL(url);
       const name = `${u.hostname}:${u.port || 5432}${u.pathname}`;
       const unique = urls.slice(0, i).some((o) => o === url) ? `${name}#${i + 1}` : name;
-      return new Replica(unique, createPool(url, opts.pool, opts.log));
+      return new Replica(unique, createPool(url, opts.pool, opts.log), probePool(url, Math.max(1000, 5 * opts.pollIntervalMs)));
     });
   }
 
@@ -106,7 +110,7 @@ export class Replicas {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.polling;
-    await Promise.all(this.replicas.map((r) => r.pool.end().catch(() => undefined)));
+    await Promise.all(this.replicas.flatMap((r) => [r.pool, r.probe]).map((pool) => pool.end().catch(() => undefined)));
   }
 
   /** One round: the primary's WAL position, then every replica's replay position. Never throws. */
@@ -124,7 +128,7 @@ export class Replicas {
     await Promise.all(
       this.replicas.map(async (r) => {
         try {
-          const { rows } = await r.pool.query<{ recovery: boolean; replay: string | null }>(
+          const { rows } = await r.probe.query<{ recovery: boolean; replay: string | null }>(
             'SELECT pg_is_in_recovery() AS recovery, pg_last_wal_replay_lsn()::text AS replay',
           );
           const replay = parseLsn(rows[0]?.replay);
@@ -256,13 +260,34 @@ export class ReadRoute {
 }
 
 /**
- * Whether a replica's failure is one the primary can take over: 'unavailable' (connection refused,
- * lost or timed out: mark it down) or 'conflict' (a hot standby cancelled the statement for a
- * recovery conflict, 40001/40P01); null: an error the primary would give as well.
+ * The poller's connection to a replica: one, and every poll bounded by `timeoutMs` (connecting
+ * included), so that a replica that hangs is marked down instead of holding up the next polls.
  */
-function replicaFailure(err: unknown): 'unavailable' | 'conflict' | null {
+function probePool(url: string, timeoutMs: number): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: 'creator-analytics-api replica poller',
+    keepAlive: true,
+  });
+  // A cut connection is the next poll's failure (logged as the replica going down), never the process's.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * Whether a replica's failure is one the primary can take over: 'unavailable' (connection refused,
+ * lost or timed out: mark it down), 'busy' (no free connection in its pool within
+ * DB_CONNECTION_TIMEOUT_MS) or 'conflict' (a hot standby cancelled the statement for a recovery
+ * conflict, 40001/40P01); null: an error the primary would give as well.
+ */
+function replicaFailure(err: unknown): 'unavailable' | 'busy' | 'conflict' | null {
   const trouble = databaseTrouble(err);
-  if (trouble === 'DATABASE_UNAVAILABLE' || trouble === 'DATABASE_BUSY') return 'unavailable';
+  if (trouble === 'DATABASE_UNAVAILABLE') return 'unavailable';
+  if (trouble === 'DATABASE_BUSY') return 'busy';
   const code = (err as { code?: unknown } | null)?.code;
   if (code === '40001' || code === '40P01') return 'conflict';
   return null;
