@@ -9,6 +9,7 @@
  */
 import { Client, Pool } from 'pg';
 import { loadConfig } from '../src/config';
+import { runMigrations } from '../src/db/data-source';
 import { freePort } from './support/net';
 import { Cluster, startCluster } from './support/pg-cluster';
 import { startTestServer, TestServer } from './support/server';
@@ -59,17 +60,22 @@ describeWith('pgserver', 'read replicas on a real streaming replica', () => {
   let base: string;
 
   beforeAll(async () => {
-    cluster = await startCluster();
-    const admin = new Client({ connectionString: cluster.primaryUrl('postgres') });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${DATABASE}`);
-    await admin.end();
+    // The database and its migrations, on the primary while the replica is being made.
+    cluster = await startCluster(async (primaryUrl) => {
+      const admin = new Client({ connectionString: primaryUrl('postgres') });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${DATABASE}`);
+      await admin.end();
+      await runMigrations(primaryUrl(DATABASE));
+      const c = new Client({ connectionString: primaryUrl(DATABASE) });
+      await c.connect();
+      await c.query('CREATE EXTENSION pg_stat_statements');
+      await c.end();
+    });
     primary = new Pool({ connectionString: cluster.primaryUrl(DATABASE), max: 2 });
     replica = new Pool({ connectionString: cluster.replicaUrl(DATABASE), max: 2 });
     replica.on('error', () => undefined); // the last test stops the replica under it
-    await primary.query('CREATE EXTENSION pg_stat_statements');
     server = await startTestServer(cluster.primaryUrl(DATABASE), {
-      MIGRATIONS_RUN: 'true',
       DATABASE_REPLICA_URLS: cluster.replicaUrl(DATABASE),
       REPLICA_MAX_LAG_MS: String(MAX_LAG_MS),
       REPLICA_POLL_INTERVAL_MS: '50',

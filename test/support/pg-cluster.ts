@@ -9,7 +9,7 @@
  * PostgreSQL refuses to run as root: as root, every binary runs as the `postgres` user (the uid/gid
  * of src/db/embedded-root.ts's postgresUser). Needs the 'pgserver' service (services.ts).
  *
- *   const cluster = await startCluster();       // cluster.primaryUrl('db'), cluster.replicaUrl('db')
+ *   const cluster = await startCluster(async (primaryUrl) => { ... });  // cluster.primaryUrl('db'), cluster.replicaUrl('db')
  *   await cluster.stopReplica();                // pg_ctl stop -m immediate: a replica that dies
  *   await cluster.remove();                     // both stopped, both folders deleted
  */
@@ -48,7 +48,14 @@ const SETTINGS = [
   "lc_messages = 'C'",
 ];
 
-export async function startCluster(): Promise<Cluster> {
+/**
+ * `onPrimary` runs as soon as the primary answers, alongside the base backup and the replica's
+ * start (making a database and migrating it there saves their time); the replica streams whatever
+ * it wrote. Resolves when both servers answer and onPrimary is done.
+ */
+export async function startCluster(
+  onPrimary: (primaryUrl: (database: string) => string) => Promise<void> = async () => undefined,
+): Promise<Cluster> {
   const bin = pgServerBin();
   if (!bin) throw new Error('no PostgreSQL 15 server binaries (the pgserver service): guard the test with describeWith');
   const runAs = isRoot() ? postgresUser(() => undefined) : null;
@@ -58,6 +65,7 @@ export async function startCluster(): Promise<Cluster> {
   const primaryDir = path.join(root, 'primary');
   const replicaDir = path.join(root, 'replica');
   const [primaryPort, replicaPort] = [await freePort(), await freePort()];
+  const url = (port: number) => (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
   const tool = (name: string, args: string[]) => run(path.join(bin, name), args, runAs, root);
   const started: string[] = [];
   let removed = false;
@@ -69,8 +77,8 @@ export async function startCluster(): Promise<Cluster> {
   const remove = async () => {
     if (removed) return;
     removed = true;
-    await stop(replicaDir, 'immediate');
-    await stop(primaryDir, 'immediate'); // throwaway data: no shutdown checkpoint
+    // Throwaway data: no shutdown checkpoint, both at once.
+    await Promise.all([stop(replicaDir, 'immediate'), stop(primaryDir, 'immediate')]);
     fs.rmSync(root, { recursive: true, force: true });
   };
   const startServer = async (dir: string, port: number) => {
@@ -86,30 +94,37 @@ export async function startCluster(): Promise<Cluster> {
       ['local all all trust', 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust', ''].join('\n'),
     );
     await startServer(primaryDir, primaryPort);
-    // -R writes standby.signal and primary_conninfo; -c fast: no wait for the next checkpoint.
-    await tool('pg_basebackup', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(primaryPort),
-      '-U',
-      'postgres',
-      '-D',
-      replicaDir,
-      '-R',
-      '-X',
-      'stream',
-      '-c',
-      'fast',
-    ]);
-    await startServer(replicaDir, replicaPort);
+    const replicaUp = (async () => {
+      // -R writes standby.signal and primary_conninfo; -c fast: no wait for the next checkpoint; -N: no fsync (throwaway).
+      await tool('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primaryPort),
+        '-U',
+        'postgres',
+        '-D',
+        replicaDir,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '-N',
+        '--no-manifest',
+      ]);
+      await startServer(replicaDir, replicaPort);
+    })();
+    const prepared = onPrimary(url(primaryPort));
+    // Both settle before either's failure is reported: nothing keeps running after remove().
+    const [replica, primary] = await Promise.allSettled([replicaUp, prepared]);
+    for (const r of [replica, primary]) if (r.status === 'rejected') throw r.reason;
   } catch (err) {
     const logs = [primaryDir, replicaDir].map((d) => `${d}.log`).filter((f) => fs.existsSync(f));
     const tail = logs.map((f) => fs.readFileSync(f, 'utf8').split('\n').slice(-5).join('\n')).join('\n');
     await remove();
     throw new Error(`${(err as Error).message}${tail ? `\n${tail}` : ''}`, { cause: err });
   }
-  const url = (port: number) => (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
   return {
     primaryPort,
     replicaPort,
