@@ -206,15 +206,30 @@ function parseReplicaUrls(env: NodeJS.ProcessEnv): string[] {
   return urls;
 }
 
+/**
+ * The replicas and their lag settings. A replica's lag is known to one poll interval (src/db/replicas.ts):
+ * an interval as long as the limit would count every replica of a busy primary as lagging.
+ */
+function replicaSettings(env: NodeJS.ProcessEnv): Pick<Config, 'replicaUrls' | 'replicaMaxLagMs' | 'replicaPollIntervalMs'> {
+  const replicaUrls = parseReplicaUrls(env);
+  const replicaMaxLagMs = int(env, 'REPLICA_MAX_LAG_MS', 1000, 0);
+  const replicaPollIntervalMs = int(env, 'REPLICA_POLL_INTERVAL_MS', 200, 10);
+  if (replicaUrls.length && replicaPollIntervalMs >= replicaMaxLagMs) {
+    throw new Error(
+      `REPLICA_POLL_INTERVAL_MS (${replicaPollIntervalMs}) must be below REPLICA_MAX_LAG_MS (${replicaMaxLagMs}): ` +
+        "a replica's lag is only known to one poll interval",
+    );
+  }
+  return { replicaUrls, replicaMaxLagMs, replicaPollIntervalMs };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const apiKeys = parseApiKeys(env.API_KEYS);
   return {
     port: int(env, 'PORT', 4000),
     nodeEnv: env.NODE_ENV ?? '',
     databaseUrl: env.DATABASE_URL || undefined,
-    replicaUrls: parseReplicaUrls(env),
-    replicaMaxLagMs: int(env, 'REPLICA_MAX_LAG_MS', 1000, 0),
-    replicaPollIntervalMs: int(env, 'REPLICA_POLL_INTERVAL_MS', 200, 10),
+    ...replicaSettings(env),
     dataDir: path.resolve(env.DATA_DIR ?? '.data'),
     embeddedPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     migrationsRun: bool(env, 'MIGRATIONS_RUN', true),

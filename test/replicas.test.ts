@@ -33,6 +33,9 @@ test('DATABASE_REPLICA_URLS: postgresql:// URLs, with DATABASE_URL; REPLICA_MAX_
   );
   expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgresql://r1/x' })).toThrow('DATABASE_REPLICA_URLS needs DATABASE_URL');
   expect(() => loadConfig({ ...env, REPLICA_MAX_LAG_MS: '-1' })).toThrow('REPLICA_MAX_LAG_MS must be an integer >= 0');
+  expect(() => loadConfig({ ...env, DATABASE_REPLICA_URLS: 'postgresql://r1/x', REPLICA_MAX_LAG_MS: '200' })).toThrow(
+    'REPLICA_POLL_INTERVAL_MS (200) must be below REPLICA_MAX_LAG_MS (200)',
+  );
 });
 
 describe('a replica that is not there at start-up', () => {
