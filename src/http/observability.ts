@@ -10,7 +10,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Context } from '../context';
-import type { Replicas } from '../db/replicas';
+import type { Replica, Replicas } from '../db/replicas';
 import type { Logger } from '../logger';
 
 export type Outcome = 'success' | 'client_error' | 'server_error';
@@ -95,7 +95,7 @@ export class Observability {
   /** Per read replica (label `replica`: host:port/database), read at each scrape (src/db/replicas.ts). */
   private watchReplicas(replicas: Replicas): void {
     const registers = [this.registry];
-    const perReplica = (name: string, help: string, value: (r: Replicas['replicas'][number]) => number | null) =>
+    const perReplica = (name: string, help: string, value: (r: Replica) => number | null) =>
       new Gauge({
         name,
         help,
@@ -120,7 +120,7 @@ export class Observability {
       r.state === 'down' ? null : r.lagBytes,
     );
     // Counters kept by the replicas themselves, copied at each scrape.
-    const perReplicaCount = (name: string, help: string, value: (r: Replicas['replicas'][number]) => number) =>
+    const perReplicaCount = (name: string, help: string, value: (r: Replica) => number) =>
       new Counter({
         name,
         help,
