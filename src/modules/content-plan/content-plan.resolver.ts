@@ -28,7 +28,7 @@ export class ContentPlanResolver {
 
   @FieldResolver(() => Insight, { nullable: true, description: 'The insight the plan was drawn from; null for none.' })
   insight(@Parent() plan: ContentPlan, @Ctx() ctx: Context): Insight | null | Promise<Insight | null> {
-    return plan.insightId === null ? null : joinedOrLoad(plan, JOINED_INSIGHT, ctx.loaders.insight, plan.insightId);
+    return plan.insightId === null ? null : joinedOrLoad(plan, JOINED_INSIGHT, () => ctx.loaders.insight, plan.insightId);
   }
 
   @FieldResolver(() => [PublishedContent], { description: 'The content published from this plan, newest publishedAt first, at most 100.' })

@@ -32,7 +32,7 @@ export class PublishedContentResolver {
 
   @FieldResolver(() => ContentPlan, { description: 'The content plan this content was published from.' })
   contentPlan(@Parent() content: PublishedContent, @Ctx() ctx: Context): ContentPlan | null | Promise<ContentPlan | null> {
-    return joinedOrLoad(content, JOINED_PLAN, ctx.loaders.contentPlan, content.contentPlanId);
+    return joinedOrLoad(content, JOINED_PLAN, () => ctx.loaders.contentPlan, content.contentPlanId);
   }
 
   @FieldResolver(() => UserInteractionConnection, { description: 'The interactions with this content, newest timestamp first.' })
