@@ -84,6 +84,11 @@ export interface Config {
   agentMaxAttempts: number;
   /** Cron schedules (5 fields, UTC) of the automatic full runs; null = off. */
   schedules: { conversion: string | null; snapshot: string | null; analytics: string | null };
+  /**
+   * How far back (minutes) a worker that starts runs the schedule periods it missed, once each
+   * (graphile-worker's backfill); 0 = none: a period during which no worker ran is skipped.
+   */
+  scheduleBackfillMinutes: number;
 }
 
 /** A 5-field cron expression (minute hour day month weekday), or `off`. */
@@ -278,5 +283,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       snapshot: schedule(env, 'SCHEDULE_SNAPSHOT', '0 3 * * *'),
       analytics: schedule(env, 'SCHEDULE_ANALYTICS', '0 * * * *'),
     },
+    scheduleBackfillMinutes: int(env, 'SCHEDULE_BACKFILL_MINUTES', 0),
   };
 }

@@ -174,7 +174,12 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
       task: s.task,
       identifier: s.task,
       match: config.schedules[s.key]!,
-      options: { backfillPeriod: 0, maxAttempts: config.agentMaxAttempts, jobKey: s.task, jobKeyMode: 'replace' as const },
+      options: {
+        backfillPeriod: config.scheduleBackfillMinutes * 60_000,
+        maxAttempts: config.agentMaxAttempts,
+        jobKey: s.task,
+        jobKeyMode: 'replace' as const,
+      },
     })),
   );
 
@@ -195,6 +200,13 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
   }
   runner.events.on('cron:scheduled', ({ timestamp, jobsAndIdentifiers }) =>
     log.info({ scheduledAt: new Date(timestamp).toISOString(), tasks: jobsAndIdentifiers.map((j) => j.job.task) }, 'schedule fired'),
+  );
+  // A missed period run at start-up (SCHEDULE_BACKFILL_MINUTES), added once as a fired one is.
+  runner.events.on('cron:backfill', ({ timestamp, itemsToBackfill }) =>
+    log.info(
+      { scheduledAt: new Date(timestamp).toISOString(), tasks: itemsToBackfill.map((j) => j.job.task), backfilled: true },
+      'schedule fired',
+    ),
   );
   runner.events.on('job:failed', ({ job, error }) => {
     log.warn({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job queue: a job failed for good');

@@ -19,15 +19,25 @@ const { db, server } = useTestServer('agents_plans');
 const asOf = new Date('2026-10-01T00:00:00.000Z');
 
 beforeAll(async () => {
-  await db.pool.query(`INSERT INTO community_users (handle, platform) SELECT 'p' || g, 'x' FROM generate_series(1, 10000) g`);
-  await db.pool.query(
-    `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
-     SELECT (SELECT min(id) FROM community_users) + (g * 7) % 10000,
-            (ARRAY['view','view','view','like','click','comment','follow','share','signup','purchase'])[1 + (g * 13) % 10],
-            $1::timestamptz - (365 * 86400 * g::float8 / 120000) * interval '1 second'
-     FROM generate_series(1, 120000) g`,
-    [asOf],
-  );
+  // Committed synchronously: after an asynchronous commit (synchronous_commit=off, as on the throwaway
+  // embedded PostgreSQL of global-setup.ts) VACUUM cannot mark the pages all-visible until the WAL is
+  // flushed, and without the visibility map an index-only scan costs more than a bitmap scan.
+  const c = await db.pool.connect();
+  try {
+    await c.query('SET synchronous_commit = on');
+    await c.query(`INSERT INTO community_users (handle, platform) SELECT 'p' || g, 'x' FROM generate_series(1, 10000) g`);
+    await c.query(
+      `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
+       SELECT (SELECT min(id) FROM community_users) + (g * 7) % 10000,
+              (ARRAY['view','view','view','like','click','comment','follow','share','signup','purchase'])[1 + (g * 13) % 10],
+              $1::timestamptz - (365 * 86400 * g::float8 / 120000) * interval '1 second'
+       FROM generate_series(1, 120000) g`,
+      [asOf],
+    );
+    await c.query('RESET synchronous_commit');
+  } finally {
+    c.release();
+  }
   await db.pool.query('VACUUM ANALYZE user_interactions');
   ok(
     await server.gql('mutation($asOf: DateTime) { recomputeEngagementScores(input: {asOf: $asOf, windowDays: 120}) { usersScored } }', {
