@@ -63,10 +63,11 @@ export class PartitionInteractions1796500000000 implements MigrationInterface {
         const range = await sql(`SELECT coalesce(min("id"), 1) AS lo, coalesce(max("id"), 0) AS hi FROM "user_interactions"`);
         const [lo, hi] = [BigInt(range[0].lo as string), BigInt(range[0].hi as string)];
         let copied = 0;
+        let batches = 0;
         for (let from = lo - 1n; from < hi; from += BATCH) {
             const done = await sql(`WITH c AS (INSERT INTO "user_interactions_next" (${NAMES}) SELECT ${NAMES} FROM "user_interactions" WHERE "id" > $1 AND "id" <= $2 ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM c`, [String(from), String(from + BATCH)]);
             copied += done[0].n as number;
-            if ((from - lo + 1n) % (BATCH * 20n) === 0n && copied > 0) queryRunner.connection.logger.logMigration(`user_interactions: ${copied} rows copied into the partitioned table (ids up to ${from + BATCH} of ${hi})`, queryRunner);
+            if (++batches % 20 === 0) queryRunner.connection.logger.logMigration(`user_interactions: ${copied} rows copied into the partitioned table (ids up to ${from + BATCH} of ${hi})`, queryRunner);
         }
 
         // 4. What changed meanwhile, until little is left for the swap.

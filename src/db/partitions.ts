@@ -73,6 +73,7 @@ async function inTransaction<T>(sql: Sql, body: () => Promise<T>): Promise<T> {
  * as a table of its own, filled from the default partition, and attached. Returns the names created.
  */
 export async function ensureMonths(sql: Sql, from: Date, to: Date): Promise<string[]> {
+  if (!(await isPartitioned(sql))) return [];
   const existing = new Set((await monthPartitions(sql)).map((p) => p.name));
   const created: string[] = [];
   for (let month = monthStart(from); month <= to; month = addMonths(month, 1)) {
