@@ -43,7 +43,12 @@ export async function droppableDdl(client: Client): Promise<{ indexes: Ddl[]; fo
   return {
     // A partitioned table's index reads `ON ONLY` (the parent alone); recreated without it, it is
     // built on every partition again.
-    indexes: idx.rows.map((r) => ({ name: r.name, table: r.table, create: r.def.replace(' ON ONLY ', ' ON '), drop: `DROP INDEX ${q(r.name)}` })),
+    indexes: idx.rows.map((r) => ({
+      name: r.name,
+      table: r.table,
+      create: r.def.replace(' ON ONLY ', ' ON '),
+      drop: `DROP INDEX ${q(r.name)}`,
+    })),
     foreignKeys: fks.rows.map((r) => ({
       name: r.name,
       table: r.table,
