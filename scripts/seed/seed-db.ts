@@ -2,7 +2,7 @@
 import { Client } from 'pg';
 import { copyRows, droppableDdl, resetIdentities, TABLES } from './load';
 import { Progress } from './progress';
-import { ensureMonths, Sql } from '../../src/db/partitions';
+import { ensureMonths, maintainPartitions, Sql } from '../../src/db/partitions';
 import {
   agentLogRows,
   contentRows,
@@ -114,6 +114,8 @@ export async function seedDatabase(url: string, spec: SeedSpec, opts: SeedOption
     phase('foreignKeys');
     await resetIdentities(client);
     await client.query('COMMIT');
+    // The months between the data and now (and ahead): no gap for a range to fall in.
+    await maintainPartitions(sql, { retentionMonths: null });
     phase('commit');
     progress.stage('analyze');
     await client.query(`ANALYZE ${TABLES.join(', ')}`);
