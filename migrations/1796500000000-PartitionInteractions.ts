@@ -7,8 +7,8 @@ import { addMonths, maintainPartitions, monthStart, MONTHS_AHEAD, partitionName,
  * "Partitions"), converted online (docs/operations.md "Partitioning user_interactions"):
  *
  * 1. `user_interactions_next` is created partitioned, with the same columns, CHECK, foreign keys and
- *    indexes (under temporary names), one partition per month from the oldest row to 3 months
- *    ahead, and the DEFAULT partition. Its primary key is (id, timestamp): PostgreSQL requires the
+ *    indexes (under temporary names), one partition per month that has rows and from the current
+ *    month to 3 ahead, and the DEFAULT partition. Its primary key is (id, timestamp): PostgreSQL requires the
  *    partition key in it; `id` stays unique in practice (the identity hands each value out once).
  * 2. A trigger on the old table copies every new row to the new one and records the id of every
  *    updated or deleted row (a user's cascade, a content's SET NULL) in `user_interactions_changed`.
@@ -35,10 +35,11 @@ export class PartitionInteractions1796500000000 implements MigrationInterface {
         const check = await sql(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'chk_user_interactions_type' AND conrelid = 'user_interactions'::regclass`);
         await sql(`CREATE TABLE "user_interactions_next" (${COLUMNS}, CONSTRAINT "chk_user_interactions_type" ${check[0].def}, CONSTRAINT "PK_user_interactions_next" PRIMARY KEY ("id", "timestamp")) PARTITION BY RANGE ("timestamp")`);
         await sql(`CREATE TABLE "user_interactions_default" PARTITION OF "user_interactions_next" DEFAULT`);
-        const oldest = await sql(`SELECT min("timestamp") AS t FROM "user_interactions"`);
-        const now = new Date();
-        const last = addMonths(monthStart(now), MONTHS_AHEAD);
-        for (let month = monthStart((oldest[0].t as Date | null) ?? now); month <= last; month = addMonths(month, 1)) {
+        // The months that have rows (an index-only scan of idx_user_interactions_timestamp_user_type) and
+        // the current one to 3 ahead; a stray row years away gets its own month, not every month since.
+        const months = new Set((await sql(`SELECT DISTINCT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM') AS m FROM "user_interactions"`)).map((r) => `${String(r.m)}-01T00:00:00.000Z`));
+        for (let month = monthStart(new Date()), i = 0; i <= MONTHS_AHEAD; month = addMonths(month, 1), i++) months.add(month.toISOString());
+        for (const month of [...months].sort().map((m) => new Date(m))) {
             await sql(`CREATE TABLE "${partitionName(month)}" PARTITION OF "user_interactions_next" FOR VALUES FROM ('${month.toISOString()}') TO ('${addMonths(month, 1).toISOString()}')`);
         }
         for (const [name, columns] of INDEXES) await sql(`CREATE INDEX "${name}_next" ON "user_interactions_next" (${columns})`);

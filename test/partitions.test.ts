@@ -12,11 +12,21 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { RECOMPUTE_SQL } from '../src/agents/conversion.agent';
 import { createDataSource } from '../src/db/data-source';
-import { addMonths, DEFAULT_PARTITION, maintainPartitions, monthPartitions, monthStart, partitionName, Sql } from '../src/db/partitions';
+import {
+  addMonths,
+  DEFAULT_PARTITION,
+  ensureMonths,
+  maintainPartitions,
+  monthPartitions,
+  monthStart,
+  partitionName,
+  Sql,
+} from '../src/db/partitions';
 import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { factories } from './support/factories';
 import { ok } from './support/server';
 import { useTestServer } from './support/use-test-server';
+import { until } from './support/wait';
 
 const { db, server, startServer, cleanup } = useTestServer('partitions');
 const f = factories(db.pool);
@@ -115,6 +125,7 @@ describe('reads and writes on the partitioned table', () => {
   test("the ConversionAgent's window scan reads only the partitions of the window's months", async () => {
     const user = await f.user();
     const now = new Date();
+    await ensureMonths(sqlOf(db.pool), new Date(now.getTime() - 201 * 86_400_000), now);
     await db.pool.query(
       `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
        SELECT $1, 'view', now() - g * interval '1 hour' FROM generate_series(0, 24 * 200) g`,
@@ -189,6 +200,31 @@ describe('retention', () => {
     const { rows } = await db.pool.query(`SELECT min(timestamp) AS oldest FROM user_interactions`);
     expect(rows[0].oldest >= monthStart(cutoff)).toBe(true);
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM user_interactions WHERE user_id = $1`, [user.id])).rows[0].n).toBe(1);
+  });
+
+  test("the job queue's maintain_partitions task (SCHEDULE_PARTITIONS) runs the maintenance with the server's retention", async () => {
+    const worker = await startServer({
+      WORKER: 'on',
+      LOG_LEVEL: 'info',
+      INTERACTIONS_RETENTION_MONTHS: '2',
+      SCHEDULE_CONVERSION: 'off',
+      SCHEDULE_SNAPSHOT: 'off',
+      SCHEDULE_ANALYTICS: 'off',
+      SCHEDULE_PARTITIONS: 'off',
+      AUTO_RECOMPUTE: 'false',
+    });
+    const user = await f.user();
+    await db.pool.query(`INSERT INTO user_interactions (user_id, interaction_type, timestamp) VALUES ($1, 'view', '2013-05-05Z')`, [
+      user.id,
+    ]);
+    await db.pool.query(`SELECT graphile_worker.add_job('maintain_partitions')`);
+    const gone = async () =>
+      (await db.pool.query(`SELECT count(*)::int AS n FROM user_interactions WHERE user_id = $1`, [user.id])).rows[0].n === 0;
+    const logged = () =>
+      worker.lines.some((l) => l.msg === 'partitions of user_interactions maintained' && l.dropped?.includes('user_interactions_p2013_05'));
+    await until('the maintenance to drop 2013-05 and say so', logged);
+    expect(await gone()).toBe(true);
+    await worker.stop();
   });
 
   test('a window reaching beyond the retention is refused, BAD_USER_INPUT on input.windowDays, and records no run', async () => {

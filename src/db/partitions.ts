@@ -141,8 +141,9 @@ export interface MaintenanceReport {
 
 /**
  * The whole maintenance: the months from the current one to MONTHS_AHEAD after it, every month that
- * has rows in the default partition, every month between the oldest partition and those (no gaps),
- * then (with a retention) the expired partitions dropped. A table
+ * has rows in the default partition (only those: one stray row from 2011 does not make a partition
+ * for every month since), then (with a retention) the expired partitions dropped. A month without a
+ * partition between others is read from the default partition, which this keeps empty. A table
  * that is not partitioned (a database before the migration) is left alone.
  */
 export async function maintainPartitions(sql: Sql, opts: { retentionMonths: number | null; now?: Date }): Promise<MaintenanceReport> {
@@ -154,10 +155,6 @@ export async function maintainPartitions(sql: Sql, opts: { retentionMonths: numb
     const month = new Date(`${String(r.m)}-01T00:00:00Z`);
     created.push(...(await ensureMonths(sql, month, month)));
   }
-  // No gap between the oldest month and the last one ahead: a range query inside them never has to
-  // read the default partition (PostgreSQL prunes it only when partitions cover the whole range).
-  const months = await monthPartitions(sql);
-  if (months.length) created.push(...(await ensureMonths(sql, months[0].month, addMonths(monthStart(now), MONTHS_AHEAD))));
   const dropped = opts.retentionMonths ? await dropExpired(sql, opts.retentionMonths, now) : [];
   return { created, dropped };
 }
