@@ -80,6 +80,7 @@ export class PartitionInteractions1796500000000 implements MigrationInterface {
                 await sql('BEGIN');
                 await sql(`SET LOCAL lock_timeout = '3s'`);
                 await sql(`LOCK TABLE "user_interactions" IN ACCESS EXCLUSIVE MODE`);
+                const locked = performance.now();
                 await applyChanges(sql);
                 const seq = await sql(`SELECT last_value::text AS v, is_called AS c FROM ${(await sql(`SELECT pg_get_serial_sequence('user_interactions', 'id') AS s`))[0].s}`);
                 await sql(`SELECT setval(pg_get_serial_sequence('user_interactions_next', 'id'), $1::bigint, $2)`, [seq[0].v, seq[0].c]);
@@ -91,6 +92,7 @@ export class PartitionInteractions1796500000000 implements MigrationInterface {
                 for (const [name] of INDEXES) await sql(`ALTER INDEX "${name}_next" RENAME TO "${name}"`);
                 await sql(`ALTER SEQUENCE user_interactions_next_id_seq RENAME TO user_interactions_id_seq`);
                 await sql('COMMIT');
+                queryRunner.connection.logger.logMigration(`user_interactions: partitioned; ${copied} rows copied, the swap held the table ${Math.round(performance.now() - locked)} ms`, queryRunner);
                 break;
             } catch (err) {
                 await sql('ROLLBACK').catch(() => undefined);
