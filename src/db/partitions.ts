@@ -68,9 +68,9 @@ async function inTransaction<T>(sql: Sql, body: () => Promise<T>): Promise<T> {
 
 /**
  * Creates the partition of every month from `from` to `to` (inclusive) that does not exist yet, one
- * short transaction per month. When the default partition holds rows of such a month, they move
- * into the new partition (a plain CREATE ... PARTITION OF would be refused): the partition is built
- * as a table of its own, filled from the default partition, and attached. Returns the names created.
+ * short transaction per month: built as a table of its own, given the default partition's rows of
+ * that month (a plain CREATE ... PARTITION OF would be refused while they are there), and attached.
+ * Returns the names created.
  */
 export async function ensureMonths(sql: Sql, from: Date, to: Date): Promise<string[]> {
   if (!(await isPartitioned(sql))) return [];
@@ -89,13 +89,10 @@ async function createMonth(sql: Sql, month: Date): Promise<void> {
   const name = partitionName(month);
   const [lo, hi] = [month.toISOString(), addMonths(month, 1).toISOString()];
   if ((await sql(`SELECT 1 FROM pg_class WHERE oid = to_regclass($1)`, [name])).length) return; // another run made it
-  // Writers of this month's rows wait for the instant of the move (and of ATTACH's check of the default partition).
+  // Built apart and attached, never CREATE TABLE ... PARTITION OF, which takes ACCESS EXCLUSIVE on the
+  // parent: ATTACH takes SHARE UPDATE EXCLUSIVE, so reads and writes of the table go on. Writers of
+  // rows for the default partition wait for the instant of the move and of ATTACH's check of it.
   await sql(`LOCK TABLE ${DEFAULT_PARTITION} IN SHARE ROW EXCLUSIVE MODE`);
-  const stray = await sql(`SELECT 1 FROM ${DEFAULT_PARTITION} WHERE "timestamp" >= $1 AND "timestamp" < $2 LIMIT 1`, [lo, hi]);
-  if (!stray.length) {
-    await sql(`CREATE TABLE ${name} PARTITION OF ${PARTITIONED_TABLE} FOR VALUES FROM ('${lo}') TO ('${hi}')`);
-    return;
-  }
   await sql(`CREATE TABLE ${name} (LIKE ${PARTITIONED_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
   await sql(
     `WITH moved AS (DELETE FROM ${DEFAULT_PARTITION} WHERE "timestamp" >= $1 AND "timestamp" < $2 RETURNING *)
