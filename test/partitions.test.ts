@@ -12,6 +12,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { RECOMPUTE_SQL } from '../src/agents/conversion.agent';
 import { createDataSource } from '../src/db/data-source';
+import { createIndexOnline, dropIndexOnline } from '../src/db/online-ddl';
 import {
   addMonths,
   DEFAULT_PARTITION,
@@ -181,6 +182,42 @@ describe('reads and writes on the partitioned table', () => {
     expect(await maintainPartitions(sqlOf(db.pool), { retentionMonths: null })).toEqual({ created: [], dropped: [] });
     const names = (await monthPartitions(sqlOf(db.pool))).map((p) => p.name);
     expect(names).toContain(partitionName(addMonths(monthStart(new Date()), 3)));
+  });
+});
+
+describe('online index migrations on the partitioned table', () => {
+  test('createIndexOnline builds each partition CONCURRENTLY and attaches it; dropIndexOnline drops it', async () => {
+    const ds = createDataSource({ url: db.url, poolMax: 2 });
+    ds.setOptions({ logging: false });
+    await ds.initialize();
+    const qr = ds.createQueryRunner();
+    try {
+      await createIndexOnline(qr, {
+        name: 'idx_test_partitioned',
+        table: 'user_interactions',
+        definition: '("interaction_type", "timestamp")',
+      });
+      const { rows } = await db.pool.query(
+        `SELECT p.indisvalid AS valid, count(ii.inhrelid)::int AS attached,
+                (SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'user_interactions'::regclass) AS partitions
+         FROM pg_index p LEFT JOIN pg_inherits ii ON ii.inhparent = p.indexrelid
+         WHERE p.indexrelid = 'idx_test_partitioned'::regclass GROUP BY p.indisvalid`,
+      );
+      expect(rows[0].valid).toBe(true);
+      expect(rows[0].attached).toBe(rows[0].partitions);
+      // Again: nothing to do (IF NOT EXISTS, every partition attached).
+      await createIndexOnline(qr, {
+        name: 'idx_test_partitioned',
+        table: 'user_interactions',
+        definition: '("interaction_type", "timestamp")',
+      });
+      await dropIndexOnline(qr, 'idx_test_partitioned');
+      const left = await db.pool.query(`SELECT relname FROM pg_class WHERE relname LIKE 'idx_test_partitioned%'`);
+      expect(left.rows).toEqual([]);
+    } finally {
+      await qr.release();
+      await ds.destroy();
+    }
   });
 });
 
