@@ -69,6 +69,7 @@ async function workerServer(env: Record<string, string> = {}): Promise<TestServe
     SCHEDULE_CONVERSION: 'off',
     SCHEDULE_SNAPSHOT: 'off',
     SCHEDULE_ANALYTICS: 'off',
+    SCHEDULE_PARTITIONS: 'off',
     RUN_SWEEP_INTERVAL_MS: '500',
     ...env,
   });

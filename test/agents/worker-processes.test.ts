@@ -23,6 +23,7 @@ async function worker(env: Record<string, string> = {}): Promise<ChildServer> {
       SCHEDULE_CONVERSION: 'off',
       SCHEDULE_SNAPSHOT: 'off',
       SCHEDULE_ANALYTICS: 'off',
+      SCHEDULE_PARTITIONS: 'off',
       RUN_SWEEP_INTERVAL_MS: '500',
       ...env,
     },
