@@ -1,6 +1,6 @@
 /**
  * Ingest benchmark into a fresh database, 1 and 4 clients each: recordInteractions with 5000 items
- * per call over HTTP; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
+ * per call over HTTP, and recordInteractionColumns with the same items as parallel lists; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
  * two floors, the same rows as a plain `INSERT ... SELECT FROM unnest` and as `COPY ... FROM STDIN`
  * straight from this process through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
  * and drops its own database there). The server runs as a child process (the build, `npm run build`),
@@ -73,6 +73,9 @@ function makeItems(count: number, size: number, userIds: number[], contentIds: n
   );
 }
 
+const COLUMNS_MUTATION =
+  'mutation IngestColumns($input: RecordInteractionColumnsInput!) { recordInteractionColumns(input: $input) { inserted } }';
+
 /** One unit of work of a scenario: it resolves to the rows it inserted and its own timings. */
 type Job = () => Promise<CallResult>;
 
@@ -82,6 +85,18 @@ const graphqlJob =
     const body = JSON.stringify({ query: MUTATION, variables: { input: items }, operationName: 'Ingest' });
     return () => call(port, body);
   };
+
+/** The same items as recordInteractionColumns' parallel lists. */
+const columnsJob = (items: Item[]): Job => {
+  const input = {
+    userIds: items.map((i) => i.userId),
+    types: items.map((i) => i.type),
+    contentIds: items.map((i) => i.contentId ?? null),
+    timestamps: items.map((i) => i.timestamp ?? null),
+  };
+  const body = JSON.stringify({ query: COLUMNS_MUTATION, variables: { input }, operationName: 'IngestColumns' });
+  return () => call(PORT, body, 'recordInteractionColumns');
+};
 
 const ndjsonJob = (items: Item[]): Job => {
   const body = items.map((i) => JSON.stringify(i)).join('\n');
@@ -181,17 +196,17 @@ interface CallResult {
   inserted: number;
 }
 
-async function call(port: number, body: string): Promise<CallResult> {
+async function call(port: number, body: string, field = 'recordInteractions'): Promise<CallResult> {
   const t0 = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: HEADERS, body });
   const json = (await res.json()) as {
-    data?: { recordInteractions: { inserted: number } };
+    data?: Record<string, { inserted: number }>;
     errors?: unknown[];
     extensions?: { queryStats?: { sqlTimeMs: number } };
   };
   const ms = performance.now() - t0;
   if (json.errors) throw new Error(JSON.stringify(json.errors));
-  return { ms, sqlMs: json.extensions?.queryStats?.sqlTimeMs ?? NaN, inserted: json.data!.recordInteractions.inserted };
+  return { ms, sqlMs: json.extensions?.queryStats?.sqlTimeMs ?? NaN, inserted: json.data![field].inserted };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -357,11 +372,12 @@ async function main() {
     // warm-up: JIT, pool connections, plans
     for (const items of makeItems(2, ITEMS, userIds, contentIds)) {
       await graphqlJob()(items)();
+      await columnsJob(items)();
       await ndjsonJob(items)();
       await floorJob(floorPool, items)();
       await copyJob(floorPool, items)();
     }
-    let expected = 2 * 4 * ITEMS;
+    let expected = 2 * 5 * ITEMS;
 
     const cpu = new CpuMeter(pg, server.pid);
     const table = [];
@@ -387,6 +403,10 @@ async function main() {
       table.push({
         path: `recordInteractions (${ITEMS} per call)`,
         ...(await scenario('graphql', clients, graphqlItems().map(graphqlJob()), cpu)),
+      });
+      table.push({
+        path: `recordInteractionColumns (${ITEMS} per call)`,
+        ...(await scenario('columns', clients, graphqlItems().map(columnsJob), cpu)),
       });
       table.push({ path: `/ingest/interactions NDJSON`, ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)) });
     }
