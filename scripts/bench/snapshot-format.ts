@@ -5,19 +5,16 @@
  *
  * The performance snapshot's figures (src/agents/performance-analytics.agent.ts) computed four ways,
  * alternating on one connection after a warm-up round:
- * - `rows serial, jit`: the GROUPING SETS over the rows as the agent ran it before, inside its
+ * - `rows serial, jit`: the GROUPING SETS over the rows as the agent runs it, inside its
  *   INSERT ... SELECT (a statement that writes runs without parallel workers: emulated here by
  *   max_parallel_workers_per_gather = 0), with PostgreSQL's default JIT;
- * - `rows, no jit` and `cells, jit`: one change each;
- * - `cells, no jit`: the agent's FIGURES_SQL as it runs now (a parallel aggregate into
- *   (format, platform) cells rolled up by GROUPING SETS, a SELECT of its own, JIT off).
+ * - `rows serial, no jit`, `cells, jit` and `cells, no jit`: the alternatives (CELLS_SQL: a parallel
+ *   aggregate into (format, platform) cells rolled up by GROUPING SETS, a SELECT of its own).
  * The answers must agree (counts and impressions exactly, means to a relative 1e-9: summed in
  * another order, the top 100 ids exactly). Prints the times and the load average.
  */
-import 'reflect-metadata'; // the agent module imports type-graphql types
 import fs from 'node:fs';
 import { Client } from 'pg';
-import { FIGURES_SQL } from '../../src/agents/performance-analytics.agent';
 
 const ROWS_SQL = `WITH scope AS NOT MATERIALIZED (
   SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate FROM published_content pc
@@ -32,6 +29,49 @@ const ROWS_SQL = `WITH scope AS NOT MATERIALIZED (
   FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
 )
 SELECT (SELECT json_agg(f) FROM figures f)::text AS figures, (SELECT ids::text FROM top) AS top`;
+
+/**
+ * The same figures by a parallel aggregate into (format, platform) cells, rolled up by GROUPING
+ * SETS over the cells (a GROUPING SETS over the rows cannot run in parallel), as a SELECT of its
+ * own (a statement that writes never gets parallel workers): measured, not adopted (BENCHMARKS.md).
+ */
+const CELLS_SQL = `
+WITH scope AS NOT MATERIALIZED (
+  SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate
+  FROM published_content pc
+  WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
+    AND ($3::text IS NULL OR pc.platform = $3::text)
+), cells AS (
+  SELECT format, platform, count(*) AS n, sum(views) AS views, sum(engagement_rate) AS rate_sum, count(engagement_rate) AS rate_n
+  FROM scope
+  GROUP BY format, platform
+), figures AS (
+  SELECT GROUPING(format) AS no_format, GROUPING(platform) AS no_platform, upper(format) AS format, upper(platform) AS platform,
+         coalesce(sum(n), 0)::int AS content_count, least(coalesce(sum(views), 0), 9007199254740991)::int8 AS impressions,
+         sum(rate_sum) / nullif(sum(rate_n), 0)::float8 AS rate
+  FROM cells
+  GROUP BY GROUPING SETS ((), (format), (platform))
+), by_format AS (
+  SELECT coalesce(jsonb_agg(jsonb_build_object('format', format, 'contentCount', content_count, 'impressions', impressions,
+                                               'avgEngagementRate', rate)
+                            ORDER BY rate DESC NULLS LAST, content_count DESC, format COLLATE "C"), '[]') AS list,
+         (array_agg(format ORDER BY rate DESC, content_count DESC, format COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
+  FROM figures WHERE no_format = 0
+), by_platform AS (
+  SELECT coalesce(jsonb_agg(jsonb_build_object('platform', platform, 'contentCount', content_count, 'impressions', impressions,
+                                               'avgEngagementRate', rate)
+                            ORDER BY rate DESC NULLS LAST, content_count DESC, platform COLLATE "C"), '[]') AS list,
+         (array_agg(platform ORDER BY rate DESC, content_count DESC, platform COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
+  FROM figures WHERE no_platform = 0
+), top AS (
+  SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
+  FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
+)
+SELECT total.content_count::text AS count, total.impressions::text AS impressions, total.rate::text AS rate,
+       lower(f.best) AS "bestFormat", lower(p.best) AS "bestPlatform", f.list::text AS "byFormat", p.list::text AS "byPlatform",
+       top.ids::text AS "topIds"
+FROM figures total, by_format f, by_platform p, top
+WHERE total.no_format = 1 AND total.no_platform = 1`;
 
 /** The figures in one shape: key (`total`, a format or a platform) -> [count, impressions, mean rate]; the top ids. */
 type Answer = { groups: Record<string, [number, number, number | null]>; top: string };
@@ -69,8 +109,8 @@ function same(a: Answer, b: Answer): boolean {
 const VARIANTS: { name: string; settings: string; sql: string; read: (row: any) => Answer }[] = [
   { name: 'rows serial, jit', settings: 'SET jit = on; SET max_parallel_workers_per_gather = 0', sql: ROWS_SQL, read: fromRows },
   { name: 'rows serial, no jit', settings: 'SET jit = off; SET max_parallel_workers_per_gather = 0', sql: ROWS_SQL, read: fromRows },
-  { name: 'cells, jit', settings: 'SET jit = on; RESET max_parallel_workers_per_gather', sql: FIGURES_SQL, read: fromCells },
-  { name: 'cells, no jit', settings: 'SET jit = off; RESET max_parallel_workers_per_gather', sql: FIGURES_SQL, read: fromCells },
+  { name: 'cells, jit', settings: 'SET jit = on; RESET max_parallel_workers_per_gather', sql: CELLS_SQL, read: fromCells },
+  { name: 'cells, no jit', settings: 'SET jit = off; RESET max_parallel_workers_per_gather', sql: CELLS_SQL, read: fromCells },
 ];
 
 (async () => {
