@@ -10,8 +10,8 @@ import { alterTableOnline } from "../src/db/online-ddl";
  * incremental job holds it for its whole run: the two catalog changes wait under lock_timeout and
  * retry (src/db/online-ddl.ts) rather than queue the ingests behind that job.
  */
-export class ConversionPendingBatches1796450000000 implements MigrationInterface {
-    name = 'ConversionPendingBatches1796450000000'
+export class ConversionPendingBatches1796600000000 implements MigrationInterface {
+    name = 'ConversionPendingBatches1796600000000'
     transaction = false as const
 
     public async up(queryRunner: QueryRunner): Promise<void> {
