@@ -202,3 +202,28 @@ test('kill -9 of a worker mid incremental ConversionAgent run: the job runs agai
     holder.release();
   }
 });
+
+test('a run committed by a worker process invalidates the in-memory cached answers of a server process', async () => {
+  await q('TRUNCATE agent_logs, community_users, user_interactions, conversion_pending RESTART IDENTITY CASCADE');
+  await q('DELETE FROM graphile_worker._private_jobs');
+  const [{ id }] = await q<{ id: number }>(`INSERT INTO community_users (handle, platform) VALUES ('cached', 'youtube') RETURNING id`);
+  await worker(); // the only worker: the server (this test's, WORKER=off, memory cache, CACHE_TTL_SECONDS 60) runs none
+  const TIERS = '{ tierDistribution { tier users } }';
+  const tiers = async (): Promise<Record<string, number>> => {
+    const res = await server.gql(TIERS);
+    return {
+      hits: res.extensions!.queryStats.cacheHits as number,
+      ...(Object.fromEntries(ok(res).tierDistribution.map((t: any) => [t.tier, t.users])) as Record<string, number>),
+    };
+  };
+  expect(await tiers()).toMatchObject({ hits: 0, NEWCOMER: 1, CHAMPION: 0 });
+  expect(await tiers()).toMatchObject({ hits: 1, NEWCOMER: 1, CHAMPION: 0 }); // from the server's cache
+  ok(await server.gql(RECORD, { input: Array.from({ length: 10 }, () => ({ userId: String(id), type: 'PURCHASE' })) }));
+  await until(
+    'the worker process to commit the incremental run',
+    async () => (await q(`SELECT 1 FROM agent_logs WHERE status = 'success'`)).length === 1,
+  );
+  // The run's notification reaches the server within moments, far inside the cache's 60 s.
+  await until('the server to answer the new distribution', async () => (await tiers()).CHAMPION === 1, 5000);
+  expect(await tiers()).toMatchObject({ hits: 1, NEWCOMER: 0, CHAMPION: 1 }); // cached again, the new answer
+});
