@@ -33,8 +33,15 @@ async function worker(env: Record<string, string> = {}): Promise<ChildServer> {
     WORKER_ENTRY,
   );
   cleanup(() => child.stop());
+  started.push(child);
   return child;
 }
+
+// Each test's workers stop with it: a worker left from the test before could take the next test's job.
+const started: ChildServer[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((w) => w.stop()));
+});
 
 test('two worker processes: an every-minute schedule fires once per period', async () => {
   const env = { SCHEDULE_ANALYTICS: '* * * * *' };
