@@ -251,7 +251,7 @@ async function prepare(pool: Pool, fresh: boolean): Promise<void> {
   const t = performance.now();
   if (!fresh && loaded?.users === USERS && loaded.interactions === INTERACTIONS) {
     const del = await pool.query('DELETE FROM user_interactions WHERE id > $1', [loaded.max_id]);
-    await pool.query('TRUNCATE conversion_pending, agent_logs');
+    await pool.query('TRUNCATE conversion_pending, agent_logs CASCADE');
     await pool.query('DELETE FROM graphile_worker._private_jobs');
     await pool.query('VACUUM ANALYZE user_interactions');
     await pool.query('VACUUM ANALYZE community_users');
