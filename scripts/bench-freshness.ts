@@ -4,18 +4,38 @@
  * from the mutation's response to the moment every user of the batch has a `score_updated_at` at
  * or after the batch's timestamp (the batch is sent with an explicit timestamp: the client's clock
  * when it sends it; client, server and PostgreSQL share this machine's clock).
- * `npm run bench:freshness` (DATABASE_URL names the PostgreSQL server; this script creates and drops
- * its own database there). The server is the built one (`npm run build`, scripts/bench/server.ts) in a child process, with its
- * in-process worker (WORKER=on, RECOMPUTE_DEBOUNCE_MS default 250).
+ * `npm run bench:freshness` (DATABASE_URL names the PostgreSQL server). The server is the built one
+ * (`npm run build`, scripts/bench/server.ts) in a child process, with its in-process worker
+ * (WORKER=on, RECOMPUTE_DEBOUNCE_MS default 250).
+ *
+ * The clients send open-loop, as a fixed rate means: each batch leaves at its due time whether or
+ * not the earlier ones were answered (up to BENCH_INFLIGHT per client on keep-alive connections of
+ * node:http), from bodies built before the round (only the timestamp is spliced in). One loop
+ * watches every sampled batch with one query per pass, so the measurement adds one small query
+ * every 20 ms rather than one per sample.
+ *
+ * Also measured: the full ConversionAgent (recomputeEngagementScores) idle and while the workers
+ * are busy (a round at BENCH_BUSY_RATE during which it runs once), and, per round, what the
+ * incremental runs did (how many, users per run, their execution_time), the answer time of the
+ * ingest requests and the CPU of the clients, the server and the whole machine. BENCH_EXPLAIN=1
+ * prints EXPLAIN ANALYZE of one incremental statement over BENCH_EXPLAIN_USERS users (rolled back).
  *
  * Env: BENCH_RATES (interactions/s, comma-separated; 2000,10000,30000), BENCH_SECONDS (per rate, 60),
  * BENCH_USERS (100000), BENCH_INTERACTIONS (loaded before, 5000000), BENCH_SAMPLE (every Nth batch, 10),
- * BENCH_PORT (4202).
- * A rate the machine does not sustain shows as fewer sent than asked (the clients fall behind).
+ * BENCH_PORT (4202), BENCH_INFLIGHT (per client, 16), BENCH_BUSY_RATE (10000; 0: no busy round),
+ * BENCH_DATABASE (keep the data in that database between runs: loaded once, the interactions a run
+ * adds deleted by the next; default: a scratch database, dropped at the end).
+ * A rate the machine does not sustain shows as fewer sent than asked (the in-flight limit is reached).
  */
+import 'reflect-metadata';
 import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import { Pool } from 'pg';
-import { BENCH_KEY, onScratchServer } from './bench/server';
+import { RECOMPUTE_SQL } from '../src/agents/conversion.agent';
+import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
+import { cpuMs } from './bench/http-load';
+import { BENCH_KEY, BenchServer, onScratchServer } from './bench/server';
 import { ensureMonths } from '../src/db/partitions';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4202);
@@ -24,13 +44,27 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const INTERACTIONS = Number(process.env.BENCH_INTERACTIONS ?? 5_000_000);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 10);
+const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 16);
+const BUSY_RATE = Number(process.env.BENCH_BUSY_RATE ?? 10_000);
+const EXPLAIN_USERS = Number(process.env.BENCH_EXPLAIN_USERS ?? 2500);
+const KEEP = process.env.BENCH_DATABASE || undefined;
 const BATCH = 100;
 const CLIENTS = 4;
+const POLL_MS = 20;
+const FRESH_LIMIT_MS = 60_000;
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
 const MUTATION = 'mutation Ingest($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { inserted } }';
+const FULL = 'mutation { recomputeEngagementScores { usersScored run { executionTime } } }';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** Busy and total jiffies of the whole machine (/proc/stat), for its CPU use over a round. */
+const machine = () => {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + f[4];
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+};
 
 const pct = (xs: number[], p: number): number => {
   if (!xs.length) return NaN;
@@ -38,95 +72,247 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-/** Waits until every user of the batch is scored as of `ts` or later; returns when it saw it. */
-async function covered(pool: Pool, users: number[], ts: Date, deadline: number): Promise<number | null> {
-  for (;;) {
-    const r = await pool.query('SELECT count(*)::int AS n FROM community_users WHERE id = ANY($1) AND score_updated_at >= $2', [users, ts]);
-    if (r.rows[0].n === new Set(users).size) return performance.now();
-    if (performance.now() > deadline) return null;
-    await sleep(10);
-  }
+let seed = 42;
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+/** A batch built before the round: its users and its body cut where the timestamp goes. */
+interface Prebuilt {
+  users: number[];
+  parts: string[];
 }
 
-async function round(rate: number, pool: Pool, maxUser: number) {
-  const batchesPerClient = (rate / BATCH / CLIENTS) * SECONDS;
-  const gapMs = 1000 / (rate / BATCH / CLIENTS);
-  let seed = rate;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lags: number[] = [];
-  const waits: Promise<void>[] = [];
-  let sent = 0;
+const TS = '@@TS@@';
+function prebuild(count: number): Prebuilt[] {
+  return Array.from({ length: count }, () => {
+    const users = Array.from({ length: BATCH }, () => 1 + Math.floor(rnd() * USERS));
+    const input = users.map((u) => ({ userId: String(u), type: TYPES[Math.floor(rnd() * TYPES.length)], timestamp: TS }));
+    return { users: [...new Set(users)], parts: JSON.stringify({ query: MUTATION, variables: { input } }).split(TS) };
+  });
+}
+
+function post(agent: http.Agent, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path: '/graphql',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}`, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Sample {
+  users: number[];
+  ts: number;
+  answered: number;
+}
+
+/** Watches the sampled batches, all of them with one query per pass, until `done()` and none is left. */
+async function watch(pool: Pool, samples: Set<Sample>, done: () => boolean, lags: number[]): Promise<number> {
   let missed = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let i = 0; i < batchesPerClient; i++) {
-        const due = t0 + i * gapMs + (c * gapMs) / CLIENTS;
-        const now = performance.now();
-        if (now - t0 > SECONDS * 1000) break; // behind the asked rate: the round still lasts SECONDS
-        if (due > now) await sleep(due - now);
-        const ts = new Date();
-        const users = Array.from({ length: BATCH }, () => 1 + Math.floor(rnd() * maxUser));
-        const input = users.map((u) => ({ userId: String(u), type: TYPES[Math.floor(rnd() * TYPES.length)], timestamp: ts.toISOString() }));
-        const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
-          body: JSON.stringify({ query: MUTATION, variables: { input } }),
-        });
-        const json = (await res.json()) as { errors?: unknown[] };
-        if (json.errors) throw new Error(JSON.stringify(json.errors));
-        const answered = performance.now();
-        sent += 1;
-        if (sent % SAMPLE === 0) {
-          waits.push(
-            covered(pool, users, ts, answered + 60_000).then((seen) => {
-              if (seen === null) missed += 1;
-              else lags.push(seen - answered);
-            }),
-          );
+  while (!done() || samples.size) {
+    if (samples.size) {
+      const ids = [...new Set([...samples].flatMap((s) => s.users))];
+      const r = await pool.query<{ id: number; at: string }>(
+        `SELECT id, (extract(epoch FROM score_updated_at) * 1000)::float8 AS at FROM community_users WHERE id = ANY($1::int4[])`,
+        [ids],
+      );
+      const seen = performance.now();
+      const at = new Map(r.rows.map((x) => [x.id, x.at === null ? -Infinity : Number(x.at)]));
+      for (const s of samples) {
+        if (s.users.every((u) => (at.get(u) ?? -Infinity) >= s.ts)) {
+          lags.push(seen - s.answered);
+          samples.delete(s);
+        } else if (seen > s.answered + FRESH_LIMIT_MS) {
+          missed += 1;
+          samples.delete(s);
         }
       }
+    }
+    await sleep(POLL_MS);
+  }
+  return missed;
+}
+
+async function fullRecompute(server: BenchServer): Promise<{ wallMs: number; executionMs: number }> {
+  const t = performance.now();
+  const res = await server.gql(FULL);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return { wallMs: Math.round(performance.now() - t), executionMs: Math.round(res.data.recomputeEngagementScores.run.executionTime) };
+}
+
+interface RoundOptions {
+  rate: number;
+  seconds: number;
+  /** Runs the full recompute this long after the round's start. */
+  fullAtMs?: number;
+}
+
+async function round(server: BenchServer, pool: Pool, { rate, seconds, fullAtMs }: RoundOptions) {
+  const batches = Math.ceil((rate / BATCH) * seconds);
+  const bodies = prebuild(Math.min(batches, 3000));
+  const gapMs = 1000 / (rate / BATCH / CLIENTS);
+  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: INFLIGHT }));
+  const samples = new Set<Sample>();
+  const lags: number[] = [];
+  const answers: number[] = [];
+  let sending = true;
+  let failure: Error | undefined;
+  let sent = 0;
+  let next = 0;
+  const startedAt = new Date();
+  const cpu0 = { client: process.cpuUsage(), server: cpuMs(server.pid), machine: machine() };
+  const t0 = performance.now();
+  const watcher = watch(pool, samples, () => !sending, lags);
+  const full = fullAtMs === undefined ? null : sleep(fullAtMs).then(() => fullRecompute(server));
+  await Promise.all(
+    agents.map(async (agent, c) => {
+      const inflight = new Set<Promise<void>>();
+      for (let i = 0; ; i++) {
+        const due = t0 + i * gapMs + (c * gapMs) / CLIENTS;
+        if (due - t0 > seconds * 1000 || failure) break;
+        while (inflight.size >= INFLIGHT) await Promise.race(inflight); // behind the asked rate
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (performance.now() - t0 > seconds * 1000) break;
+        const b = bodies[next++ % bodies.length];
+        const ts = Date.now();
+        const sentAt = performance.now();
+        const p = post(agent, b.parts.join(new Date(ts).toISOString())).then((text) => {
+          const answered = performance.now();
+          if (text.includes('"errors"')) throw new Error(text.slice(0, 500));
+          answers.push(answered - sentAt);
+          sent += 1;
+          if (sent % SAMPLE === 0) samples.add({ users: b.users, ts, answered });
+        });
+        const tracked: Promise<void> = p.catch((err: Error) => void (failure ??= err)).finally(() => inflight.delete(tracked));
+        inflight.add(tracked);
+      }
+      await Promise.all(inflight);
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
+  sending = false;
+  if (failure) throw failure;
+  const cpu1 = { client: process.cpuUsage(cpu0.client), server: cpuMs(server.pid), machine: machine() };
   const loadAfterSend = load();
-  await Promise.all(waits);
+  for (const a of agents) a.destroy();
+  const missed = await watcher;
+  const fullResult = await full;
+  const runs = (
+    await pool.query<{ n: number; users: number; p50: number; p95: number; max: number }>(
+      `SELECT count(*)::int AS n, round(avg((details->'result'->>'users')::int))::int AS users,
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY execution_time::float8))::int AS p50,
+              round(percentile_cont(0.95) WITHIN GROUP (ORDER BY execution_time::float8))::int AS p95,
+              round(max(execution_time))::int AS max
+         FROM agent_logs WHERE agent_name = 'ConversionAgent' AND details->'input'->>'mode' = 'incremental' AND started_at >= $1`,
+      [startedAt],
+    )
+  ).rows[0];
+  const busy = (cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total);
   return {
-    'asked /s': rate,
-    'sent /s': Math.round((sent * BATCH) / elapsed),
-    samples: lags.length,
-    'p50 ms': Math.round(pct(lags, 50)),
-    'p95 ms': Math.round(pct(lags, 95)),
-    'max ms': Math.round(Math.max(...lags)),
-    'not fresh in 60 s': missed,
-    load: loadAfterSend,
+    row: {
+      'asked /s': rate,
+      'sent /s': Math.round((sent * BATCH) / elapsed),
+      samples: lags.length,
+      'p50 ms': Math.round(pct(lags, 50)),
+      'p95 ms': Math.round(pct(lags, 95)),
+      'max ms': Math.round(Math.max(...lags)),
+      'not fresh in 60 s': missed,
+      'answer p50/p95 ms': `${Math.round(pct(answers, 50))}/${Math.round(pct(answers, 95))}`,
+      'runs (users/run)': `${runs.n} (${runs.users ?? 0})`,
+      'run ms p50/p95/max': `${runs.p50 ?? '-'}/${runs.p95 ?? '-'}/${runs.max ?? '-'}`,
+      'cpu client/server/machine %': [
+        Math.round(((cpu1.client.user + cpu1.client.system) / 1e6 / elapsed) * 100),
+        Math.round(((cpu1.server - cpu0.server) / 1000 / elapsed) * 100),
+        Math.round(busy * 100 * os.cpus().length),
+      ].join('/'),
+      load: loadAfterSend,
+    },
+    full: fullResult,
   };
+}
+
+/** Loads the users and interactions, or, in a kept database that holds them, deletes what the last run added. */
+async function prepare(pool: Pool, fresh: boolean): Promise<void> {
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_freshness_load (users int, interactions int, max_id bigint)');
+  const [loaded] = (await pool.query<{ users: number; interactions: number; max_id: string }>('SELECT * FROM bench_freshness_load')).rows;
+  const t = performance.now();
+  if (!fresh && loaded?.users === USERS && loaded.interactions === INTERACTIONS) {
+    const del = await pool.query('DELETE FROM user_interactions WHERE id > $1', [loaded.max_id]);
+    await pool.query('TRUNCATE conversion_pending, agent_logs CASCADE');
+    await pool.query('DELETE FROM graphile_worker._private_jobs');
+    await pool.query('VACUUM ANALYZE user_interactions');
+    await pool.query('VACUUM ANALYZE community_users');
+    console.log(`kept database: ${USERS} users, ${INTERACTIONS} interactions (${del.rowCount} of the last run deleted)`);
+    return;
+  }
+  await pool.query(
+    'TRUNCATE community_users, user_interactions, conversion_pending, agent_logs, bench_freshness_load RESTART IDENTITY CASCADE',
+  );
+  await pool.query(`INSERT INTO community_users (handle, platform) SELECT 'u' || g, 'youtube' FROM generate_series(1, $1::int) g`, [USERS]);
+  // The month partitions of the 180 days first (docs/data-model.md "Partitions").
+  await ensureMonths(async (text, params) => (await pool.query(text, params)).rows, new Date(Date.now() - 181 * 86_400_000), new Date());
+  await pool.query(
+    `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
+     SELECT 1 + (random() * ($1::int - 1))::int, (ARRAY['view','like','comment','share','click','follow','signup','purchase'])[1 + (random() * 7)::int],
+            now() - random() * interval '180 days'
+     FROM generate_series(1, $2::int)`,
+    [USERS, INTERACTIONS],
+  );
+  await pool.query('INSERT INTO bench_freshness_load SELECT $1, $2, max(id) FROM user_interactions', [USERS, INTERACTIONS]);
+  await pool.query('VACUUM ANALYZE');
+  console.log(`loaded ${USERS} users, ${INTERACTIONS} interactions in ${((performance.now() - t) / 1000).toFixed(1)} s; load ${load()}`);
+}
+
+/** EXPLAIN ANALYZE of one incremental statement over `n` random users, rolled back. */
+async function explain(pool: Pool, n: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+    const ids = [...new Set(Array.from({ length: n }, () => 1 + Math.floor(rnd() * USERS)))];
+    const asOf = new Date();
+    const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMPUTE_SQL}`, [asOf, 30, null, TIER_RANKS, ids]);
+    console.log(`EXPLAIN ANALYZE, incremental statement over ${ids.length} users:\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}`);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
 }
 
 async function main() {
   // The built server with its in-process worker; the schedules off, so only the ingest triggers run.
   const env = { LOG_LEVEL: 'warn', WORKER: 'on', SCHEDULE_CONVERSION: 'off', SCHEDULE_SNAPSHOT: 'off', SCHEDULE_ANALYTICS: 'off' };
-  await onScratchServer('creator_bench_fresh', { port: PORT, env }, async (_server, dbUrl) => {
-    const pool = new Pool({ connectionString: dbUrl, max: 20 });
-    const t = performance.now();
-    await pool.query(`INSERT INTO community_users (handle, platform) SELECT 'u' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
-      USERS,
-    ]);
-    // The month partitions of the 180 days first (docs/data-model.md "Partitions").
-    await ensureMonths(async (text, params) => (await pool.query(text, params)).rows, new Date(Date.now() - 181 * 86_400_000), new Date());
-    await pool.query(
-      `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
-       SELECT 1 + (random() * ($1::int - 1))::int, (ARRAY['view','like','comment','share','click','follow','signup','purchase'])[1 + (random() * 7)::int],
-              now() - random() * interval '180 days'
-       FROM generate_series(1, $2::int)`,
-      [USERS, INTERACTIONS],
-    );
-    await pool.query('ANALYZE');
-    console.log(`loaded ${USERS} users, ${INTERACTIONS} interactions in ${((performance.now() - t) / 1000).toFixed(1)} s; load ${load()}`);
+  await onScratchServer('creator_bench_fresh', { port: PORT, env, keep: KEEP }, async (server, dbUrl, fresh) => {
+    const pool = new Pool({ connectionString: dbUrl, max: 4 });
+    await prepare(pool, fresh);
+    if (process.env.BENCH_EXPLAIN === '1') await explain(pool, EXPLAIN_USERS);
+    const idle = [await fullRecompute(server), await fullRecompute(server)];
+    console.log(`full recompute, idle: ${idle.map((f) => `${f.executionMs} ms (wall ${f.wallMs} ms)`).join(', then ')}; load ${load()}`);
     const table = [];
     for (const rate of RATES) {
-      table.push(await round(rate, pool, USERS));
+      table.push((await round(server, pool, { rate, seconds: SECONDS })).row);
       console.table(table);
+    }
+    if (BUSY_RATE > 0) {
+      const busy = await round(server, pool, { rate: BUSY_RATE, seconds: 30, fullAtMs: 10_000 });
+      console.table([{ ...busy.row, 'asked /s': `${BUSY_RATE} + full` }]);
+      console.log(
+        `full recompute: idle ${idle[1].executionMs} ms; with the workers busy at ${BUSY_RATE}/s ${busy.full!.executionMs} ms (wall ${busy.full!.wallMs} ms)`,
+      );
     }
     await pool.end();
   });

@@ -10,8 +10,15 @@
  *   and shared by every subscriber.
  * - tiers: nothing; the distribution is counted here after the commit, once per process however
  *   many subscribe (close notifications share one count), and only while someone subscribes.
+ *
+ * Every agent run notification also invalidates this process's result cache when it is the
+ * in-memory one (a shared Redis cache was invalidated by the process that ran it): a run committed
+ * by another process (`npm run worker`, another instance's worker or mutation) makes the answers
+ * that read what it wrote unreachable here too (src/cache/dependencies.ts tablesWrittenByRun).
  */
 import type { Pool } from 'pg';
+import { tablesWrittenByRun } from './cache/dependencies';
+import type { ResultCache } from './cache/result-cache';
 import { Db } from './db/db';
 import { NotificationListener } from './db/listener';
 import { CHANNELS, type Channel } from './db/notify';
@@ -36,6 +43,7 @@ export class LiveUpdates {
     url: string,
     pool: Pool,
     private readonly log: Logger,
+    private readonly resultCache?: ResultCache,
   ) {
     this.db = new Db(pool);
     this.listener = new NotificationListener({
@@ -63,8 +71,20 @@ export class LiveUpdates {
 
   private received(channel: Channel, payload: string): void {
     if (channel === CHANNELS.tiers) return this.countTiers();
+    if (channel === CHANNELS.agentRun) this.invalidate(payload);
     const work = channel === CHANNELS.agentRun ? () => this.agentRun(payload) : () => this.snapshot(payload);
     this.ordered = this.ordered.then(work).catch((err) => this.log.warn({ err, channel }, 'live updates: an event was dropped'));
+  }
+
+  /** What the run's committed status change wrote, out of this process's own cache. */
+  private invalidate(payload: string): void {
+    if (!this.resultCache || this.resultCache.shared) return;
+    try {
+      const { agentName, status } = JSON.parse(payload) as Pick<RunPayload, 'agentName' | 'status'>;
+      void this.resultCache.invalidate(tablesWrittenByRun(agentName, status));
+    } catch (err) {
+      this.log.warn({ err }, 'live updates: an agent run notification could not be read for the cache');
+    }
   }
 
   private async agentRun(payload: string): Promise<void> {

@@ -91,7 +91,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     const resultCache = await createResultCache(config, log);
     undo.push(() => resultCache.close());
     // LISTENing before the server serves: a subscription made from then on misses no commit.
-    const live = new LiveUpdates(url, pool, log);
+    const live = new LiveUpdates(url, pool, log, resultCache);
     await live.start();
     undo.push(() => live.stop());
     // The in-process job-queue worker (WORKER=off leaves the jobs to other processes, `npm run worker`).

@@ -122,14 +122,15 @@ export async function startServer(opts: {
 /**
  * A benchmark's whole life on its own database: a scratch database on DATABASE_URL's server, the
  * built server on it (migrations run on start), `run`, then the server stopped and the database
- * dropped, also on Ctrl-C.
+ * dropped, also on Ctrl-C. With `keep`, that named database is used and kept (scratch-db.ts);
+ * `run` learns whether it was just created.
  */
 export async function onScratchServer(
   label: string,
-  opts: { port: number; nodeArgs?: string[]; env?: Record<string, string> },
-  run: (server: BenchServer, databaseUrl: string) => Promise<void>,
+  opts: { port: number; nodeArgs?: string[]; env?: Record<string, string>; keep?: string },
+  run: (server: BenchServer, databaseUrl: string, fresh: boolean) => Promise<void>,
 ): Promise<void> {
-  const db = await scratchDatabase(label);
+  const db = await scratchDatabase(label, opts.keep);
   let server: BenchServer | null = null;
   process.once('SIGINT', () => {
     void Promise.resolve(server?.stop())
@@ -145,7 +146,7 @@ export async function onScratchServer(
       nodeArgs: opts.nodeArgs,
       env: { MIGRATIONS_RUN: 'true', ...opts.env },
     });
-    await run(server, db.url);
+    await run(server, db.url, db.fresh);
   } finally {
     await server?.stop();
     await db.drop();

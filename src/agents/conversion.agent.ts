@@ -40,7 +40,10 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  *
  * $5, the users: null for every user (the full run, whose plan PostgreSQL builds with the null
  * folded away); an array for an incremental run (docs/agents.md "Automatic agents"), which scores
- * only those users, through the contract index on (user_id, timestamp), and writes each of them
+ * only those users, as an index-only scan of idx_user_interactions_user_timestamp_type (user_id,
+ * timestamp, interaction_type), one short range per user (without it: the whole window of the
+ * timestamp index filtered, 0.73 s for 2,475 users at load 14; the contract index on (user_id,
+ * timestamp) needs a heap fetch per interaction for its type, 1.0 to 2.6 s), and writes each of them
  * (score_updated_at = asOf even when the score did not change: their new interactions are
  * accounted for as of asOf, which is what scoreUpdatedAt tells a client).
  */

@@ -16,13 +16,14 @@
  *
  * Every job is one or more logged runs through runAgent, retried with graphile-worker's
  * exponential backoff up to AGENT_MAX_ATTEMPTS, and invalidates the result cache like the
- * mutation of the same agent (src/cache/dependencies.ts WRITES). A job whose worker died is given
+ * mutation of the same agent (src/cache/dependencies.ts AGENT_WRITES): this process's cache here,
+ * the memory caches of the servers when its run's row notifies them (src/live.ts). A job whose worker died is given
  * back by the recovery sweep below, so another worker runs it.
  */
 import { Pool, PoolClient } from 'pg';
 import { JobHelpers, Logger as WorkerLogger, parseCronItems, run, Runner, Task, TaskList } from 'graphile-worker';
 import type { ResultCache } from '../cache/result-cache';
-import { tablesWrittenBy } from '../cache/dependencies';
+import { AGENT_WRITES } from '../cache/dependencies';
 import type { Config } from '../config';
 import { Db } from '../db/db';
 import { maintainPartitions } from '../db/partitions';
@@ -67,14 +68,6 @@ export interface JobWorker {
   stop(): Promise<void>;
 }
 
-/** The mutation whose cache invalidation a run of this agent shares (src/cache/dependencies.ts WRITES). */
-const MUTATION_OF: Record<AgentName, string> = {
-  ConversionAgent: 'recomputeEngagementScores',
-  PerformanceAnalyticsAgent: 'createPerformanceSnapshot',
-  StrategyTuningAgent: 'tuneStrategy',
-  AnalyticsAgent: 'analyzeAgentPerformance',
-};
-
 export async function startJobWorker({ config, log, url, resultCache }: WorkerDeps): Promise<JobWorker> {
   // Its own pool: a job holds two connections (its run's session and its sign of life), and the
   // worker one more to LISTEN; none of them is taken from the requests' pool.
@@ -90,7 +83,7 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
 
   const invalidate = async (agents: readonly AgentName[]) => {
     try {
-      await resultCache.invalidate(tablesWrittenBy(agents.map((a) => MUTATION_OF[a])));
+      await resultCache.invalidate([...new Set(agents.flatMap((a) => AGENT_WRITES[a]))]);
     } catch (err) {
       log.warn({ err }, 'job queue: cache invalidation failed (answers expire with CACHE_TTL_SECONDS)');
     }

@@ -38,6 +38,26 @@ export const WRITES: Record<string, readonly Table[]> = {
   enqueueAgentRun: ['agent_logs'],
 };
 
+/**
+ * The tables a run of each agent writes: those of its mutation, whoever runs it (a mutation, a job
+ * of the queue in any process). A run of another agent name (recordAgentRun) writes its row only.
+ */
+export const AGENT_WRITES: Record<string, readonly Table[]> = {
+  ConversionAgent: WRITES.recomputeEngagementScores,
+  PerformanceAnalyticsAgent: WRITES.createPerformanceSnapshot,
+  StrategyTuningAgent: WRITES.tuneStrategy,
+  AnalyticsAgent: WRITES.analyzeAgentPerformance,
+};
+
+/**
+ * What a committed status change of a run wrote: its row, and once the run is final (success or
+ * failure) what its agent writes (a failed run wrote nothing else, but invalidating more is safe).
+ */
+export function tablesWrittenByRun(agentName: string, status: string): Table[] {
+  const final = !['QUEUED', 'RUNNING'].includes(status.toUpperCase());
+  return final ? [...(AGENT_WRITES[agentName] ?? ['agent_logs'])] : ['agent_logs'];
+}
+
 /** The tables that these Mutation fields write, each once. */
 export function tablesWrittenBy(fields: Iterable<string>): Table[] {
   const tables = new Set<Table>();

@@ -32,6 +32,7 @@ type LookupRedis = Redis & {
 };
 
 export class RedisResultCache implements ResultCache {
+  readonly shared = true;
   private healthy = true;
   /** Tables whose invalidation failed: until an INCR succeeds, answers that read them may be stale. */
   private readonly owed = new Set<string>();

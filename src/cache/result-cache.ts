@@ -14,6 +14,12 @@ export interface CacheLookup {
 }
 
 export interface ResultCache {
+  /**
+   * Whether every instance shares this cache (Redis): an invalidation reaches them all. A cache of
+   * one process's own (memory) also takes the invalidations of runs committed by other processes,
+   * which the live updates' listener hands it (src/live.ts).
+   */
+  readonly shared: boolean;
   /** The answer stored under `key`, unless one of `tables` (those it reads) was written since. */
   get(key: string, tables: readonly string[]): Promise<CacheLookup>;
   /** Stores `value`, computed after `get` answered `generation`; a write to `tables` in between makes it unreachable. */
@@ -38,6 +44,7 @@ export interface MemoryCacheOptions {
  * that reads a table written since goes when it is next looked up, or with the LRU or the TTL.
  */
 export class MemoryResultCache implements ResultCache {
+  readonly shared = false;
   private readonly generations = new Map<string, number>();
   private readonly entries: LRUCache<string, Entry>;
   private readonly sweeper: NodeJS.Timeout;

@@ -102,3 +102,27 @@ export async function resetTables(pool: Pool): Promise<void> {
     'TRUNCATE community_users, user_interactions, published_content, content_plans, insights, agent_logs, performance_snapshots, strategies RESTART IDENTITY CASCADE',
   );
 }
+
+/**
+ * The invariant of the incremental ConversionAgent (docs/agents.md "Incremental ConversionAgent"),
+ * once the queue is empty: every scored user's stored score and tier equal the formula evaluated,
+ * independently (weights from a VALUES list), at that user's own score_updated_at over a 30-day
+ * window; every user in `mustBeScored` (a SQL condition on `u`) has been scored.
+ */
+export async function expectIncrementalInvariant(pool: Pool, mustBeScored = 'false'): Promise<number> {
+  const { rows } = await pool.query<{ id: number; score: number; tier: string; updated: Date | null; expected: number; touched: boolean }>(
+    `SELECT u.id, u.engagement_score AS score, upper(u.tier) AS tier, u.score_updated_at AS updated,
+          coalesce((SELECT sum(w.weight) FROM user_interactions i JOIN (VALUES ('view', 1), ('like', 2), ('click', 2), ('comment', 4),
+                      ('follow', 5), ('share', 6), ('signup', 10), ('purchase', 20)) AS w(type, weight) ON w.type = i.interaction_type
+                    WHERE i.user_id = u.id AND i.timestamp BETWEEN u.score_updated_at - interval '30 days' AND u.score_updated_at), 0)::float8 AS expected,
+          (${mustBeScored}) AS touched
+     FROM community_users u ORDER BY u.id`,
+  );
+  for (const r of rows) {
+    if (r.touched) expect({ id: r.id, scored: r.updated !== null }).toEqual({ id: r.id, scored: true });
+    if (r.updated === null) continue;
+    expectClose(r.score, r.expected, `user ${r.id} score`);
+    expect({ id: r.id, tier: r.tier }).toEqual({ id: r.id, tier: tierOf(r.expected) });
+  }
+  return rows.length;
+}

@@ -102,6 +102,15 @@ test.each([
   },
 );
 
+// 30 users against a 30-day window of about 10k entries: the proportion of 2,500 users against the
+// 810k entries of the benchmark's window (BENCHMARKS.md, "Automatic agents").
+test('incremental recompute over 30 users: an index-only scan of their ranges, not of the whole window', async () => {
+  const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM community_users ORDER BY id DESC LIMIT 30');
+  const nodes = await plan(RECOMPUTE_SQL, [asOf, 30, null, TIER_RANKS, rows.map((r) => r.id)]);
+  const scans = nodes.filter((n) => JSON.stringify({ ...n, Plans: undefined }).includes('user_interactions'));
+  expect(scans.map((n) => [n['Node Type'], n['Index Name']])).toEqual([['Index Only Scan', 'idx_user_interactions_user_timestamp_type']]);
+});
+
 test.each([Tier.CHAMPION, Tier.ADVOCATE, Tier.ENGAGED, Tier.NEWCOMER])(
   'top users of %s: keyset index walk both ways, no sort',
   async (tier) => {

@@ -13,6 +13,8 @@ import { PublishedContentEntity } from '../published-content/published-content.e
 // The engagement recompute's window (a range on timestamp for every user at once) as one
 // index-only range scan: see src/agents/conversion.agent.ts.
 @Index('idx_user_interactions_timestamp_user_type', ['timestamp', 'userId', 'interactionType'])
+// The incremental recompute's users (a short range per user) as an index-only scan: see src/agents/conversion.agent.ts.
+@Index('idx_user_interactions_user_timestamp_type', ['userId', 'timestamp', 'interactionType'])
 @Check('chk_user_interactions_type', checkIn('interaction_type', InteractionType))
 export class UserInteractionEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
