@@ -17,8 +17,9 @@ import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/pe
  * in-scope ids with a non-null rate, by rate desc then id asc.
  *
  * One INSERT ... SELECT (a data-modifying CTE): the totals, the formats and the platforms are one
- * GROUPING SETS aggregate over one scan of the scope; the top 100 is a top-N sort over a second scan
- * (`scope` is inlined, NOT MATERIALIZED). The format is the plan's, carried on published_content
+ * GROUPING SETS aggregate over one scan of the scope; the top 100 is a second read of the scope
+ * (`scope` is inlined, NOT MATERIALIZED), from the partial index idx_published_content_engagement_top
+ * when the scope is wide (migrations/1796800000000-SnapshotTopIndex.ts). The format is the plan's, carried on published_content
  * (kept equal by triggers, migrations/1796300000000-ContentFormat.ts): no join with content_plans.
  * created_at is clock_timestamp(), taken under the agent's lock, so the snapshots' createdAt order
  * is the order in which they were made. The same statement notifies performanceSnapshotCreated with

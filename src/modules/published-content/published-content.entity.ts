@@ -7,6 +7,8 @@ import { ContentPlanEntity } from '../content-plan/content-plan.entity';
 @Index('idx_published_content_platform_published', ['platform', 'publishedAt'])
 @Index('idx_published_content_published_at_id', ['publishedAt', 'id'])
 @Index('idx_published_content_plan', ['contentPlanId'])
+// The snapshot's top 100 by rate, read in order (migrations/1796800000000-SnapshotTopIndex.ts; engagement_rate DESC there, an order TypeORM does not model).
+@Index('idx_published_content_engagement_top', ['engagementRate', 'id'], { where: '"engagement_rate" IS NOT NULL' })
 @Check('chk_published_content_platform', checkIn('platform', Platform))
 export class PublishedContentEntity {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'BY DEFAULT' })
