@@ -9,6 +9,12 @@ export interface Config {
   port: number;
   nodeEnv: string;
   databaseUrl: string | undefined;
+  /** Read replicas of DATABASE_URL (streaming standbys): queries run there (src/db/replicas.ts). */
+  replicaUrls: string[];
+  /** A replica further behind the primary than this is skipped: its reads go to another one or the primary. */
+  replicaMaxLagMs: number;
+  /** How often each replica's replay position (and the primary's WAL position) is read. */
+  replicaPollIntervalMs: number;
   dataDir: string;
   embeddedPort: number;
   migrationsRun: boolean;
@@ -180,12 +186,50 @@ export function parseApiKeys(raw: string | undefined): Map<string, Role> {
   return keys;
 }
 
+/** DATABASE_REPLICA_URLS: comma-separated postgres:// URLs; they need DATABASE_URL (the embedded database has none). */
+function parseReplicaUrls(env: NodeJS.ProcessEnv): string[] {
+  const urls = (env.DATABASE_REPLICA_URLS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const url of urls) {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:')
+      throw new Error(`DATABASE_REPLICA_URLS must be comma-separated postgresql:// URLs, got "${url.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  }
+  if (urls.length && !env.DATABASE_URL) throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: the replicas are those of that primary');
+  return urls;
+}
+
+/**
+ * The replicas and their lag settings. A replica's lag is known to one poll interval (src/db/replicas.ts):
+ * an interval as long as the limit would count every replica of a busy primary as lagging.
+ */
+function replicaSettings(env: NodeJS.ProcessEnv): Pick<Config, 'replicaUrls' | 'replicaMaxLagMs' | 'replicaPollIntervalMs'> {
+  const replicaUrls = parseReplicaUrls(env);
+  const replicaMaxLagMs = int(env, 'REPLICA_MAX_LAG_MS', 1000, 0);
+  const replicaPollIntervalMs = int(env, 'REPLICA_POLL_INTERVAL_MS', 200, 10);
+  if (replicaUrls.length && replicaPollIntervalMs >= replicaMaxLagMs) {
+    throw new Error(
+      `REPLICA_POLL_INTERVAL_MS (${replicaPollIntervalMs}) must be below REPLICA_MAX_LAG_MS (${replicaMaxLagMs}): ` +
+        "a replica's lag is only known to one poll interval",
+    );
+  }
+  return { replicaUrls, replicaMaxLagMs, replicaPollIntervalMs };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const apiKeys = parseApiKeys(env.API_KEYS);
   return {
     port: int(env, 'PORT', 4000),
     nodeEnv: env.NODE_ENV ?? '',
     databaseUrl: env.DATABASE_URL || undefined,
+    ...replicaSettings(env),
     dataDir: path.resolve(env.DATA_DIR ?? '.data'),
     embeddedPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     migrationsRun: bool(env, 'MIGRATIONS_RUN', true),

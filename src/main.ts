@@ -15,6 +15,7 @@ import { runMigrations } from './db/data-source';
 import { Db } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { createPool } from './db/pool';
+import { Replicas } from './db/replicas';
 import { loadTimeZones } from './db/time-zones';
 import { createHttpApp, Lifecycle } from './http/app';
 import { Observability } from './http/observability';
@@ -69,6 +70,20 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
       const fix = embedded ? `see ${config.dataDir}/postgresql.log` : 'check DATABASE_URL, or unset it to use the embedded PostgreSQL';
       throw databaseStartupError(err, url, fix);
     }
+    // Read replicas: the query operations' statements (src/db/replicas.ts); the rest stays on `pool`.
+    const replicas = config.replicaUrls.length
+      ? new Replicas(pool, config.replicaUrls, {
+          maxLagMs: config.replicaMaxLagMs,
+          pollIntervalMs: config.replicaPollIntervalMs,
+          pool: config,
+          log,
+        })
+      : null;
+    if (replicas) {
+      undo.push(() => replicas.stop());
+      await replicas.start();
+      log.info({ replicas: replicas.status() }, 'read replicas');
+    }
     await loadTimeZones(new Db(pool));
     const runSweep = await startRunSweep(new Db(pool), config.runSweepIntervalMs, log);
     undo.push(async () => runSweep.stop());
@@ -82,13 +97,13 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     // The in-process job-queue worker (WORKER=off leaves the jobs to other processes, `npm run worker`).
     const worker = config.worker ? await startJobWorker({ config, log, url, resultCache }) : null;
     if (worker) undo.push(() => worker.stop());
-    const observability = new Observability({ log, pool, poolMax: config.poolMax });
+    const observability = new Observability({ log, pool, poolMax: config.poolMax, replicas });
     const schema = await buildAppSchema({ pubSub: live.hub });
-    const apollo = createApolloServer({ config, log, observability, schema });
+    const apollo = createApolloServer({ config, log, observability, schema, replicas });
     await apollo.start();
     undo.push(() => apollo.stop());
     const lifecycle = new Lifecycle();
-    const app = createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle });
+    const app = createHttpApp({ config, pool, replicas, apollo, resultCache, log, observability, lifecycle });
     const server = await listen(app, config.port);
     undo.push(() => new Promise((resolve) => server.close(resolve)));
     const ws = attachWebSocket(server, { config, schema, pool, resultCache, log, observability, lifecycle, live });
@@ -98,7 +113,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
       { port, embedded: Boolean(embedded) },
       `serving GraphQL at http://localhost:${port}/graphql (subscriptions: ws://localhost:${port}/graphql)`,
     );
-    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, worker, pool, embedded, ws, live });
+    const stop = graceful({ config, log, server, lifecycle, apollo, resultCache, runSweep, worker, pool, replicas, embedded, ws, live });
     return { server, port, pool, url, log, stop };
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
@@ -130,6 +145,7 @@ interface Running {
   runSweep: { stop(): void };
   worker: JobWorker | null;
   pool: Pool;
+  replicas: Replicas | null;
   embedded: EmbeddedDatabase | null;
   ws: WebSocketEndpoint;
   live: LiveUpdates;
@@ -150,6 +166,7 @@ function graceful({
   runSweep,
   worker,
   pool,
+  replicas,
   embedded,
   ws,
   live,
@@ -176,6 +193,8 @@ function graceful({
       await live.stop();
       runSweep.stop();
       // A statement cut off above still holds its connection until PostgreSQL answers; don't wait for it forever.
+      if (replicas)
+        await boundedWait(replicas.stop(), 5000, () => log.warn({}, "the replicas' pools did not close within 5 s: leaving them"));
       await boundedWait(pool.end(), 5000, () => log.warn({}, 'the pool did not close within 5 s: leaving it'));
       if (embedded) await embedded.stop();
       log.info({}, 'stopped');

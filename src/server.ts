@@ -10,7 +10,9 @@ import { introspectionPlugin } from './graphql/introspection';
 import { jsonStatusPlugin } from './graphql/json-status';
 import { costLimitPlugin, limitRules, subscriptionsOverWebSocketRule } from './graphql/limits';
 import { mutationOperationPlugin } from './graphql/mutation-operation';
+import { readReplicasPlugin } from './graphql/read-replicas';
 import { publicCachePlugin } from './http/get-caching';
+import type { Replicas } from './db/replicas';
 import type { Observability } from './http/observability';
 import type { Logger } from './logger';
 
@@ -21,6 +23,8 @@ export interface ServerDeps {
   observability: Observability;
   /** The one schema of the server (src/schema.ts), shared with the WebSocket endpoint (src/http/websocket.ts). */
   schema: GraphQLSchema;
+  /** DATABASE_REPLICA_URLS' replicas, which take the query operations; null: everything on the primary. */
+  replicas: Replicas | null;
 }
 
 /** extensions.queryStats = { sqlQueries, sqlTimeMs, cacheHits, cacheMisses } on every response (QUERY_STATS=1). */
@@ -47,7 +51,10 @@ function queryStatsPlugin(): ApolloServerPlugin<Context> {
 }
 
 /** Every Apollo plugin of the app. */
-function plugins({ config, observability }: ServerDeps, formatError: ReturnType<typeof makeFormatError>): ApolloServerPlugin<Context>[] {
+function plugins(
+  { config, observability, replicas }: ServerDeps,
+  formatError: ReturnType<typeof makeFormatError>,
+): ApolloServerPlugin<Context>[] {
   return [
     // No landing page from Apollo (its pages load from CDNs): browsers get the offline GraphiQL
     // from src/http/graphiql.ts.
@@ -56,6 +63,8 @@ function plugins({ config, observability }: ServerDeps, formatError: ReturnType<
     costLimitPlugin(config),
     // Its transaction ends in executionDidEnd, before any willSendResponse (the cache's invalidation below).
     mutationOperationPlugin(formatError),
+    // Query operations onto a read replica; X-Min-LSN on the answers to writes (read-your-writes).
+    readReplicasPlugin(replicas),
     jsonStatusPlugin(),
     publicCachePlugin(config),
     ...(config.queryStats ? [queryStatsPlugin()] : []),

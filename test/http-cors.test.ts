@@ -13,7 +13,7 @@ const ADMIN = 'https://admin.example.test';
 const KEY = 'reader-key-cors-0123456789';
 const ALLOWED_HEADERS = [
   'authorization, content-type, accept, apollo-require-preflight, x-apollo-operation-name',
-  'apollographql-client-name, apollographql-client-version',
+  'apollographql-client-name, apollographql-client-version, x-min-lsn',
 ].join(', ');
 
 const { db, server: keyed, serve } = useTestServer('cors', { API_KEYS: `reader:${KEY}`, CORS_ORIGINS: `${APP}, ${ADMIN}` });
@@ -42,7 +42,7 @@ describe('preflight', () => {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers': ALLOWED_HEADERS,
       'access-control-max-age': '600',
-      'access-control-expose-headers': 'www-authenticate',
+      'access-control-expose-headers': 'www-authenticate, x-min-lsn',
       allow: 'GET, POST, OPTIONS',
       vary: 'Origin',
     });
@@ -80,7 +80,7 @@ describe('preflight', () => {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers': ALLOWED_HEADERS,
       'access-control-max-age': '60',
-      'access-control-expose-headers': 'www-authenticate',
+      'access-control-expose-headers': 'www-authenticate, x-min-lsn',
       allow: 'GET, POST, OPTIONS',
       vary: 'Origin',
     });

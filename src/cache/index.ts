@@ -44,7 +44,9 @@ export async function cached<T>(ctx: Context, field: CachedField, args: unknown,
     );
   }
   ctx.cache.misses += 1;
+  // On a read replica, stored only if the replica was not behind the last invalidation (Db.cacheCheck).
+  const current = ctx.db.cacheCheck();
   const json = JSON.stringify(await compute());
-  if (generation !== null) await ctx.resultCache.set(key, tables, generation, json);
+  if (generation !== null && (await current)()) await ctx.resultCache.set(key, tables, generation, json);
   return JSON.parse(json) as T;
 }

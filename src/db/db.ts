@@ -5,6 +5,7 @@
  * trip per loader batch and no ORM hydration.
  */
 import type { Pool, PoolClient, QueryArrayConfig, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import type { ReadRoute } from './replicas';
 
 export interface QueryStats {
   sqlQueries: number;
@@ -31,7 +32,30 @@ export class Db {
     private readonly tx: Transaction | null = null,
     /** The one connection of a `session`: its statements autocommit, its transactions run on it. */
     private readonly client: PoolClient | null = null,
+    /**
+     * A query operation's route (replicas.ts): its autocommit statements run on a read replica, or on
+     * the primary (`pool`) when none fits; `session`, `begin` and `transaction` stay on the primary.
+     */
+    private readonly route: ReadRoute | null = null,
   ) {}
+
+  /** This Db's statements routed to the read replicas (a query operation's, src/graphql/read-replicas.ts). */
+  onReplicas(route: ReadRoute): Db {
+    if (this.client || this.tx) throw new Error('a session or transaction stays on the primary');
+    return new Db(this.pool, this.stats, null, null, route);
+  }
+
+  /**
+   * The result cache's guard (src/cache/index.ts `cached`): call it before computing an answer; the
+   * answer may be stored when the check resolves true. Always true off the replicas; on a replica
+   * it costs one statement on the primary, run alongside the computation (ReadRoute.cacheCheck).
+   */
+  cacheCheck(): Promise<() => boolean> {
+    if (!this.route) return Promise.resolve(() => true);
+    const { statements, check } = this.route.cacheCheck();
+    this.stats.sqlQueries += statements;
+    return check;
+  }
 
   /**
    * `prepare`: run it as a named prepared statement (one per distinct text, see `statementName`), so
@@ -64,7 +88,9 @@ export class Db {
     const started = performance.now();
     this.stats.sqlQueries += 1;
     try {
-      return this.tx ? await this.tx.query<R>(config) : await (this.client ?? this.pool).query<R>(config);
+      if (this.tx) return await this.tx.query<R>(config);
+      if (this.route) return await this.route.query<R>(config);
+      return await (this.client ?? this.pool).query<R>(config);
     } finally {
       this.stats.sqlTimeMs += performance.now() - started;
     }

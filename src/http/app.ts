@@ -11,6 +11,7 @@ import type { ResultCache } from '../cache/result-cache';
 import type { Config } from '../config';
 import { Context, createContext } from '../context';
 import { Db } from '../db/db';
+import type { Replicas } from '../db/replicas';
 import type { Logger } from '../logger';
 import { mayReadMetrics, resolveRole } from './auth';
 import { batchLimit, httpErrorHandler, jsonBody, sendGraphQLError } from './body';
@@ -46,6 +47,8 @@ export class Lifecycle {
 export interface AppDeps {
   config: Config;
   pool: Pool;
+  /** Their state and lag are part of /readyz (a replica down does not make the instance unready). */
+  replicas: Replicas | null;
   apollo: ApolloServer<Context>;
   resultCache: ResultCache;
   log: Logger;
@@ -53,7 +56,7 @@ export interface AppDeps {
   lifecycle: Lifecycle;
 }
 
-export function createHttpApp({ config, pool, apollo, resultCache, log, observability, lifecycle }: AppDeps): express.Express {
+export function createHttpApp({ config, pool, replicas, apollo, resultCache, log, observability, lifecycle }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // API answers are not cached by validators; GraphiQL assets carry their own cache headers
@@ -71,7 +74,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
     }
     try {
       await pool.query('SELECT 1');
-      res.json({ status: 'ready' });
+      res.json({ status: 'ready', ...(replicas ? { replicas: replicas.status() } : {}) });
     } catch {
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
@@ -109,7 +112,7 @@ export function createHttpApp({ config, pool, apollo, resultCache, log, observab
   );
 
   // Bulk ingest (writer role): NDJSON or CSV into recordInteractions' write path (src/http/ingest.ts).
-  app.post('/ingest/interactions', ingestInteractions({ config, pool, resultCache }));
+  app.post('/ingest/interactions', ingestInteractions({ config, pool, replicas, resultCache }));
 
   app.use(httpErrorHandler(config, log));
   return app;

@@ -21,6 +21,7 @@ export const CORS_HEADERS = [
   'x-apollo-operation-name',
   'apollographql-client-name',
   'apollographql-client-version',
+  'x-min-lsn', // read-your-writes with read replicas (src/graphql/read-replicas.ts)
 ].join(', ');
 
 export function cors(config: Pick<Config, 'corsOrigins' | 'corsMaxAgeSeconds'>): RequestHandler {
@@ -33,8 +34,8 @@ export function cors(config: Pick<Config, 'corsOrigins' | 'corsMaxAgeSeconds'>):
     const ok = origin !== undefined && (any || allowed.has(origin));
     if (ok) {
       res.setHeader('access-control-allow-origin', any ? '*' : origin);
-      // Lets a client read a 401's challenge; ETag and Cache-Control are readable by default.
-      res.setHeader('access-control-expose-headers', 'www-authenticate');
+      // Lets a client read a 401's challenge and a write's X-Min-LSN; ETag and Cache-Control are readable by default.
+      res.setHeader('access-control-expose-headers', 'www-authenticate, x-min-lsn');
     }
     if (req.method !== 'OPTIONS') return next();
     if (origin !== undefined && !ok) {

@@ -15,6 +15,7 @@ import { tablesWrittenBy } from '../cache/dependencies';
 import type { ResultCache } from '../cache/result-cache';
 import type { Config } from '../config';
 import { Db } from '../db/db';
+import { formatLsn, type Replicas } from '../db/replicas';
 import { recomputeTrigger } from '../db/sql/conversion-trigger';
 import { BadUserInputError } from '../errors';
 import { RANK } from '../graphql/auth';
@@ -189,8 +190,13 @@ function sendLineError(res: Response, e: LineError): void {
   sendGraphQLError(res, 400, `Invalid input: ${e.message}; nothing was recorded`, { code: 'BAD_USER_INPUT', line: e.line, field: e.field });
 }
 
-export function ingestInteractions(deps: { config: Config; pool: Pool; resultCache: ResultCache }): RequestHandler {
-  const { config, pool, resultCache } = deps;
+export function ingestInteractions(deps: {
+  config: Config;
+  pool: Pool;
+  replicas: Replicas | null;
+  resultCache: ResultCache;
+}): RequestHandler {
+  const { config, pool, replicas, resultCache } = deps;
   return (req, res, next) => {
     const { role, sentKey } = resolveRole(config, req.headers.authorization);
     if (!role) {
@@ -259,7 +265,10 @@ export function ingestInteractions(deps: { config: Config; pool: Pool; resultCac
       try {
         const { inserted } = await recordInteractions(new Db(pool), p.items, recomputeTrigger(config));
         await resultCache.invalidate(tablesWrittenBy(['recordInteractions']));
-        res.status(200).json({ inserted });
+        // Read-your-writes with read replicas, as a mutation's answer (docs/api.md "Bulk ingest").
+        const lsn = replicas ? await replicas.primaryLsn().catch(() => null) : null;
+        if (lsn !== null) res.setHeader('x-min-lsn', formatLsn(lsn));
+        res.status(200).json(lsn === null ? { inserted } : { inserted, minLsn: formatLsn(lsn) });
       } catch (err) {
         const line = err instanceof BadUserInputError ? lineOfWriteError(err, p.lines) : null;
         if (line) return sendLineError(res, line);

