@@ -68,8 +68,9 @@ function cell(row: ScaleRow, key: string): { v: number; text: string } | null {
   }
 }
 
+const WHERE: Record<string, string> = { shared: '', primary: ', own primary', replica: ', reads on its replica' };
 const title = (r: ScaleRow) =>
-  `${r.dataset.toUpperCase()} ${r.variant}${r.variant === 'partitioned' ? ` (${r.partitions})` : ''}${r.reads === 'replica' ? ', reads on a replica' : ''}`;
+  `${r.dataset.toUpperCase()} ${r.variant}${r.variant === 'partitioned' ? ` (${r.partitions})` : ''}${WHERE[r.reads] ?? ''}`;
 
 export function scaleMarkdown(report: { machine: string; rows: ScaleRow[] }): string {
   // Columns: each (layout, reads) group in the order first measured, its datasets by size, then XL -> XXL.

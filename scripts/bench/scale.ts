@@ -1,6 +1,6 @@
 /**
  * npm run bench:scale [-- --datasets xl,xxl --ops recompute,incremental,snapshot,reads --runs 3 --reads 30
- *                        --replica-urls URL[,URL] --fresh --drop-after --no-write]
+ *                        --cluster --fresh --drop-after --no-write]
  *
  * How the costs that grow with the data grow from XL (100k users, 5M interactions over 90 days)
  * to XXL (1M users, 50M interactions over 18 months, 5M content): seed time, on-disk size, the
@@ -10,10 +10,15 @@
  * engagementTimeSeries (result cache off). Each dataset is a database `creator_scale_<name>` on
  * DATABASE_URL's server, seeded once by scripts/seed (COPY) and reused while its seed matches.
  *
+ * --cluster: instead of DATABASE_URL's server, a primary and a streaming replica made for the run
+ * (test/support/pg-cluster.ts, with PostgreSQL's default memory and durability settings), removed
+ * at the end; each dataset is measured twice there, the server reading from the primary and then
+ * from the replica (DATABASE_REPLICA_URLS), once the replica has replayed the seed.
+ *
  * Every result is a row keyed by dataset, table layout (plain or partitioned, read from the
- * catalog) and where the reads go (primary, or the replicas of --replica-urls, given to the server
- * as DATABASE_REPLICA_URLS), kept in bench-results/scale.json across runs; the table between the
- * bench:scale markers of BENCHMARKS.md is rewritten from all of them. Run it under the shared lock:
+ * catalog) and where the reads go (the shared server, or the cluster's primary or replica), kept
+ * in bench-results/scale.json across runs; the table between the bench:scale markers of
+ * BENCHMARKS.md is rewritten from all of them. Run it under the shared lock:
  * `flock /tmp/bench.lock npm run bench:scale -- ...`.
  */
 import 'reflect-metadata';
@@ -21,8 +26,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
-import { withDatabase } from '../../src/db/url';
+import { Cluster, startCluster } from '../../test/support/pg-cluster';
 import { ANCHOR, DATASETS, Dataset, ensureDataset } from './datasets';
+import type { SeedReport } from '../seed/seed-db';
 import { machine } from './report';
 import { writeScaleReport, ScaleRow, Measure } from './scale-report';
 import { startServer, BenchServer } from './server';
@@ -46,7 +52,7 @@ function parseArgs(argv: string[]) {
     ops: (val('ops') ?? OPS.join(',')).split(',') as Op[],
     runs: Number(val('runs') ?? 3),
     reads: Number(val('reads') ?? 30),
-    replicaUrls: val('replica-urls') ?? null,
+    cluster: argv.includes('--cluster'),
     fresh: argv.includes('--fresh'),
     dropAfter: argv.includes('--drop-after'),
     write: !argv.includes('--no-write'),
@@ -220,20 +226,43 @@ async function measureReads(ctx: Ctx) {
   }
 }
 
-/** The commits on each replica's copy of the dataset: they grow when reads land there. */
-async function replicaCommits(urls: string[], db: string): Promise<number[]> {
-  return Promise.all(
-    urls.map(async (u) => {
-      const c = new Client({ connectionString: withDatabase(u, db) });
-      await c.connect();
-      try {
-        return Number((await c.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
-      } finally {
-        await c.end();
-      }
-    }),
-  );
+/** The commits on the replica's copy of the dataset: they grow when reads land there. */
+async function replicaCommits(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
+  } finally {
+    await c.end();
+  }
 }
+
+/** Waits until the replica has replayed everything the primary has written so far. */
+async function caughtUp(primaryUrl: string, replicaUrl: string) {
+  const [p, r] = [new Client({ connectionString: primaryUrl }), new Client({ connectionString: replicaUrl })];
+  await p.connect();
+  await r.connect();
+  try {
+    const target = (await p.query('SELECT pg_current_wal_lsn()::text AS l')).rows[0].l;
+    for (;;) {
+      const behind = (await r.query('SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn()) AS b', [target])).rows[0].b;
+      if (Number(behind) <= 0) return;
+      await sleep(500);
+    }
+  } finally {
+    await p.end();
+    await r.end();
+  }
+}
+
+/** The cluster's primary: PostgreSQL's defaults for memory and durability, as the shared server has them. */
+const CLUSTER_SETTINGS = [
+  "listen_addresses = '127.0.0.1'",
+  'wal_level = replica',
+  'max_wal_senders = 4',
+  'hot_standby = on',
+  "lc_messages = 'C'",
+];
 
 interface Ctx {
   ds: Dataset;
@@ -255,14 +284,27 @@ function gitCommit(): string {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL must name the PostgreSQL server the datasets live on');
+  let cluster: Cluster | null = null;
+  process.once('SIGINT', () => void Promise.resolve(cluster?.remove()).finally(() => process.exit(130)));
+  try {
+    if (args.cluster) {
+      log('starting a primary and a streaming replica (test/support/pg-cluster.ts)');
+      cluster = await startCluster(undefined, CLUSTER_SETTINGS);
+    }
+    await measureAll(args, cluster);
+  } finally {
+    await cluster?.remove();
+  }
+}
+
+async function measureAll(args: ReturnType<typeof parseArgs>, cluster: Cluster | null) {
+  const adminUrl = cluster ? cluster.primaryUrl('postgres') : process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL must name the PostgreSQL server the datasets live on (or --cluster)');
   fs.mkdirSync(OUT, { recursive: true });
   log('building the server when stale (npm run build)');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   const rows: ScaleRow[] = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')).rows : [];
   const port = Number(process.env.BENCH_PORT ?? 4230);
-  const replicaUrls = args.replicaUrls ? args.replicaUrls.split(',') : [];
   for (const name of args.datasets) {
     const ds = DATASETS.find((d) => d.name === name);
     if (!ds) throw new Error(`unknown dataset ${name}`);
@@ -270,82 +312,15 @@ async function main() {
     if (args.fresh) await dropDatabase(adminUrl, dbName);
     const loadStart = loadavg();
     const { url, seed } = await ensureDataset(adminUrl, ds, log, PREFIX);
-    const pool = new Pool({ connectionString: url, max: 2 });
-    const shape = await layout(pool);
-    const reads = replicaUrls.length ? 'replica' : 'primary';
-    const key = `${ds.name}/${shape.variant}/${reads}`;
-    const prev = rows.find((r) => r.key === key);
-    const row: ScaleRow = {
-      key,
-      dataset: ds.name,
-      spec: { users: ds.spec.users, interactions: ds.spec.interactions, content: ds.spec.content, spanDays: ds.spec.spanDays ?? 90 },
-      variant: shape.variant,
-      partitions: shape.partitions,
-      reads,
-      commit: gitCommit(),
-      at: new Date().toISOString(),
-      // A reused database keeps the seed figures of the run that seeded it.
-      seed: seed ? { ms: seed.ms, phases: seed.phases, load: `${loadStart} -> ${loadavg()}` } : (prev?.seed ?? null),
-      sizes: shape.sizes,
-      measures: { ...(prev?.measures ?? {}) },
-    };
-    log(`${key}: ${shape.partitions} partitions, database ${(shape.sizes.databaseBytes / 2 ** 30).toFixed(2)} GiB`);
-    const server = await startServer({
-      root: ROOT,
-      databaseUrl: url,
-      port,
-      logFile: path.join(OUT, `scale-server-${ds.name}.log`),
-      env: {
-        // Nothing runs by itself during the measurements; aggregate reads are computed every time.
-        SCHEDULE_CONVERSION: 'off',
-        SCHEDULE_SNAPSHOT: 'off',
-        SCHEDULE_ANALYTICS: 'off',
-        CACHE_MAX_BYTES: '1024',
-        LOG_LEVEL: 'warn',
-        ...(replicaUrls.length ? { DATABASE_REPLICA_URLS: replicaUrls.map((u) => withDatabase(u, dbName)).join(',') } : {}),
-      },
-    });
-    const ctx: Ctx = {
-      ds,
-      pool,
-      server,
-      runs: args.runs,
-      readCount: args.reads,
-      log,
-      put(k, runs, note, p95) {
-        const m: Measure = { median: median(runs), runs, note, load: loadavg() };
-        if (p95 !== undefined) m.p95 = p95;
-        row.measures[k] = m;
-      },
-    };
-    try {
-      if (args.ops.includes('recompute')) await measureRecompute(ctx);
-      if (args.ops.includes('snapshot')) await measureSnapshot(ctx);
-      if (args.ops.includes('incremental')) await measureIncremental(ctx);
-      if (args.ops.includes('reads')) {
-        if (args.ops.includes('recompute') === false) {
-          // The users' read orders by score: give them scores first (not measured).
-          await gqlOk(server, RECOMPUTE, { asOf: ANCHOR, windowDays: 30, halfLifeDays: 14 });
-        }
-        const before = replicaUrls.length ? await replicaCommits(replicaUrls, dbName) : [];
-        await measureReads(ctx);
-        if (replicaUrls.length) {
-          const after = await replicaCommits(replicaUrls, dbName);
-          const onReplicas = after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0);
-          log(`transactions on the replicas during the reads: ${onReplicas}`);
-          if (onReplicas < args.reads) throw new Error(`the reads did not land on the replicas (${onReplicas} transactions there)`);
-          row.replicaTransactions = onReplicas;
-        }
-      }
-    } finally {
-      await server.stop();
-      await pool.end();
+    if (cluster) {
+      log('waiting for the replica to replay the seed');
+      await caughtUp(url, cluster.replicaUrl(dbName));
     }
-    row.sizes = (await layoutOf(url)).sizes;
-    const i = rows.findIndex((r) => r.key === key);
-    if (i >= 0) rows[i] = row;
-    else rows.push(row);
-    fs.writeFileSync(RESULTS, JSON.stringify({ machine: machine(), rows }, null, 2));
+    for (const reads of cluster ? (['primary', 'replica'] as const) : (['shared'] as const)) {
+      const replicaUrl = reads === 'replica' ? cluster!.replicaUrl(dbName) : null;
+      await measureDataset({ ds, url, seed, reads, replicaUrl, args, rows, port, loadStart });
+      fs.writeFileSync(RESULTS, JSON.stringify({ machine: machine(), rows }, null, 2));
+    }
     if (args.dropAfter) {
       log(`dropping ${dbName}`);
       await dropDatabase(adminUrl, dbName);
@@ -353,6 +328,96 @@ async function main() {
   }
   if (args.write) writeScaleReport(ROOT, { machine: machine(), rows });
   log('done');
+}
+
+async function measureDataset(o: {
+  ds: Dataset;
+  url: string;
+  seed: SeedReport | null;
+  reads: 'shared' | 'primary' | 'replica';
+  replicaUrl: string | null;
+  args: ReturnType<typeof parseArgs>;
+  rows: ScaleRow[];
+  port: number;
+  loadStart: string;
+}) {
+  const { ds, url, seed, reads, replicaUrl, args, rows, port, loadStart } = o;
+  const pool = new Pool({ connectionString: url, max: 2 });
+  const shape = await layout(pool);
+  const key = `${ds.name}/${shape.variant}/${reads}`;
+  const prev = rows.find((r) => r.key === key);
+  const row: ScaleRow = {
+    key,
+    dataset: ds.name,
+    spec: { users: ds.spec.users, interactions: ds.spec.interactions, content: ds.spec.content, spanDays: ds.spec.spanDays ?? 90 },
+    variant: shape.variant,
+    partitions: shape.partitions,
+    reads,
+    commit: gitCommit(),
+    at: new Date().toISOString(),
+    // A reused database keeps the seed figures of the run that seeded it.
+    seed: seed ? { ms: seed.ms, phases: seed.phases, load: `${loadStart} -> ${loadavg()}` } : (prev?.seed ?? null),
+    sizes: shape.sizes,
+    measures: { ...(prev?.measures ?? {}) },
+  };
+  log(`${key}: ${shape.partitions} partitions, database ${(shape.sizes.databaseBytes / 2 ** 30).toFixed(2)} GiB`);
+  const server = await startServer({
+    root: ROOT,
+    databaseUrl: url,
+    port,
+    logFile: path.join(OUT, `scale-server-${ds.name}.log`),
+    env: {
+      // Nothing runs by itself during the measurements; aggregate reads are computed every time.
+      SCHEDULE_CONVERSION: 'off',
+      SCHEDULE_SNAPSHOT: 'off',
+      SCHEDULE_ANALYTICS: 'off',
+      CACHE_MAX_BYTES: '1024',
+      LOG_LEVEL: 'warn',
+      ...(replicaUrl ? { DATABASE_REPLICA_URLS: replicaUrl } : {}),
+    },
+  });
+  const ctx: Ctx = {
+    ds,
+    pool,
+    server,
+    runs: args.runs,
+    readCount: args.reads,
+    log,
+    put(k, runs, note, p95) {
+      const m: Measure = { median: median(runs), runs, note, load: loadavg() };
+      if (p95 !== undefined) m.p95 = p95;
+      row.measures[k] = m;
+    },
+  };
+  // On the replica only the reads differ: the writes were measured on the primary just before.
+  const ops = reads === 'replica' ? ['reads'] : args.ops;
+  try {
+    if (ops.includes('recompute')) await measureRecompute(ctx);
+    if (ops.includes('snapshot')) await measureSnapshot(ctx);
+    if (ops.includes('incremental')) await measureIncremental(ctx);
+    if (ops.includes('reads')) {
+      if (!ops.includes('recompute') && reads !== 'replica') {
+        // The users' read orders by score: give them scores first (not measured).
+        await gqlOk(server, RECOMPUTE, { asOf: ANCHOR, windowDays: 30, halfLifeDays: 14 });
+      }
+      if (replicaUrl) await caughtUp(url, replicaUrl);
+      const before = replicaUrl ? await replicaCommits(replicaUrl) : 0;
+      await measureReads(ctx);
+      if (replicaUrl) {
+        const onReplica = (await replicaCommits(replicaUrl)) - before;
+        log(`transactions on the replica during the reads: ${onReplica}`);
+        if (onReplica < args.reads) throw new Error(`the reads did not land on the replica (${onReplica} transactions there)`);
+        row.replicaTransactions = onReplica;
+      }
+    }
+  } finally {
+    await server.stop();
+    await pool.end();
+  }
+  row.sizes = (await layoutOf(url)).sizes;
+  const i = rows.findIndex((r) => r.key === key);
+  if (i >= 0) rows[i] = row;
+  else rows.push(row);
 }
 
 async function layoutOf(url: string) {
