@@ -82,8 +82,10 @@ async function gqlOk<T = any>(server: BenchServer, query: string, variables?: Re
 /** The table layout of user_interactions as the catalog has it, and the sizes that grow with it. */
 async function layout(pool: Pool) {
   const { rows } = await pool.query<{ kind: string; parts: number; db: string; heap: string; idx: string }>(
-    `WITH parts AS (SELECT t.relid FROM pg_partition_tree('user_interactions'::regclass) t
-                      JOIN pg_class p ON p.oid = t.relid WHERE p.relkind = 'r')
+    // The table itself when plain (pg_partition_tree lists nothing for it), else its leaf partitions.
+    `WITH parts AS (SELECT c.oid AS relid FROM pg_class c
+                     WHERE c.relkind = 'r' AND (c.oid = 'user_interactions'::regclass
+                       OR c.oid IN (SELECT relid FROM pg_partition_tree('user_interactions'::regclass))))
      SELECT c.relkind::text AS kind,
             CASE WHEN c.relkind = 'p' THEN (SELECT count(*) FROM parts)::int ELSE 0 END AS parts,
             pg_database_size(current_database())::text AS db,
