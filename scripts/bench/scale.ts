@@ -1,6 +1,6 @@
 /**
  * npm run bench:scale [-- --datasets xl,xxl --ops recompute,incremental,snapshot,reads --runs 3 --reads 30
- *                        --cluster --fresh --drop-after --no-write]
+ *                        --cluster --fresh --drop-after --no-write --report-only]
  *
  * How the costs that grow with the data grow from XL (100k users, 5M interactions over 90 days)
  * to XXL (1M users, 50M interactions over 18 months, 5M content): seed time, on-disk size, the
@@ -286,6 +286,11 @@ function gitCommit(): string {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (process.argv.includes('--report-only')) {
+    // Rewrites the BENCHMARKS.md table from bench-results/scale.json (rows of earlier runs, merged).
+    writeScaleReport(ROOT, JSON.parse(fs.readFileSync(RESULTS, 'utf8')));
+    return;
+  }
   let cluster: Cluster | null = null;
   process.once('SIGINT', () => void Promise.resolve(cluster?.remove()).finally(() => process.exit(130)));
   try {
