@@ -13,6 +13,8 @@ module.exports = {
   testTimeout: 60000,
   // Three files at a time on a 2-core machine: most of a file's time is spent waiting on PostgreSQL, child
   // processes and Chromium, not on its own CPU (measured on 2 cores: 2 workers 279 s, 3 workers 259 s).
-  // Jest runs the files that were slowest last time first (its cache), so the longest do not start last.
   maxWorkers: 3,
+  // The longest files first, so that the workers finish together: the durations of the last run (jest's
+  // cache), else those in test/support/durations.json (a fresh clone, CI).
+  testSequencer: '<rootDir>/test/support/sequencer.js',
 };

@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import { Pool } from 'pg';
 import { BENCH_KEY, onScratchServer } from './bench/server';
+import { ensureMonths } from '../src/db/partitions';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4202);
 const RATES = (process.env.BENCH_RATES ?? '2000,10000,30000').split(',').map(Number);
@@ -111,6 +112,8 @@ async function main() {
     await pool.query(`INSERT INTO community_users (handle, platform) SELECT 'u' || g, 'youtube' FROM generate_series(1, $1::int) g`, [
       USERS,
     ]);
+    // The month partitions of the 180 days first (docs/data-model.md "Partitions").
+    await ensureMonths(async (text, params) => (await pool.query(text, params)).rows, new Date(Date.now() - 181 * 86_400_000), new Date());
     await pool.query(
       `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
        SELECT 1 + (random() * ($1::int - 1))::int, (ARRAY['view','like','comment','share','click','follow','signup','purchase'])[1 + (random() * 7)::int],

@@ -1,8 +1,8 @@
 /**
  * Ingest benchmark into a fresh database, 1 and 4 clients each: recordInteractions with 5000 items
- * per call over HTTP; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
- * the floor, the same rows as a plain `INSERT ... SELECT FROM unnest` straight from this process
- * through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
+ * per call over HTTP, and recordInteractionColumns with the same items as parallel lists; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
+ * two floors, the same rows as a plain `INSERT ... SELECT FROM unnest` and as `COPY ... FROM STDIN`
+ * straight from this process through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
  * and drops its own database there). The server runs as a child process (the build, `npm run build`),
  * so the client's work does not share the server's event loop.
  *
@@ -19,10 +19,23 @@
  * BENCH_QUEUE (on: each call also enqueues the incremental ConversionAgent and the server's worker
  * runs it, as deployed; trigger: the enqueue alone, WORKER=off; off: AUTO_RECOMPUTE=off and
  * WORKER=off, the ingest alone).
+ *
+ * BENCH_QUEUE=off,trigger (two or more modes) compares them instead: one server per mode on the same
+ * database (ports BENCH_PORT, BENCH_PORT+1, ...), BENCH_ROUNDS rounds (4) of recordInteractions at
+ * 1 and 4 clients, the modes interleaved within each round and in reverse order every other round
+ * (off, trigger | trigger, off | ...), so that both see the same table size and the same drift of
+ * the shared machine; it prints every round with its load average, then each round's rows/s ratio
+ * of every mode to the first and their median. (With `on` in the list its worker also runs during
+ * the other modes' rounds: compare off and trigger.)
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, Pool } from 'pg';
-import { BENCH_KEY, onScratchServer } from './bench/server';
+import { from as copyFrom } from 'pg-copy-streams';
+import { BENCH_KEY, BenchServer, onScratchServer, startServer } from './bench/server';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4201);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 5000);
@@ -31,8 +44,10 @@ const USERS = Number(process.env.BENCH_USERS ?? 20000);
 const INGEST_ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? 50000);
 const CONTENTS = 2000;
 const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
-const QUEUE = process.env.BENCH_QUEUE ?? 'on';
-if (!['on', 'trigger', 'off'].includes(QUEUE)) throw new Error(`BENCH_QUEUE must be on, trigger or off, got "${QUEUE}"`);
+const MODES = (process.env.BENCH_QUEUE ?? 'on').split(',').map((m) => m.trim());
+for (const m of MODES) if (!['on', 'trigger', 'off'].includes(m)) throw new Error(`BENCH_QUEUE must list on, trigger or off, got "${m}"`);
+const QUEUE = MODES[0];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const KEY = BENCH_KEY;
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
@@ -58,12 +73,29 @@ function makeItems(count: number, size: number, userIds: number[], contentIds: n
   );
 }
 
+const COLUMNS_MUTATION =
+  'mutation IngestColumns($input: RecordInteractionColumnsInput!) { recordInteractionColumns(input: $input) { inserted } }';
+
 /** One unit of work of a scenario: it resolves to the rows it inserted and its own timings. */
 type Job = () => Promise<CallResult>;
 
-const graphqlJob = (items: Item[]): Job => {
-  const body = JSON.stringify({ query: MUTATION, variables: { input: items }, operationName: 'Ingest' });
-  return () => call(body);
+const graphqlJob =
+  (port = PORT) =>
+  (items: Item[]): Job => {
+    const body = JSON.stringify({ query: MUTATION, variables: { input: items }, operationName: 'Ingest' });
+    return () => call(port, body);
+  };
+
+/** The same items as recordInteractionColumns' parallel lists. */
+const columnsJob = (items: Item[]): Job => {
+  const input = {
+    userIds: items.map((i) => i.userId),
+    types: items.map((i) => i.type),
+    contentIds: items.map((i) => i.contentId ?? null),
+    timestamps: items.map((i) => i.timestamp ?? null),
+  };
+  const body = JSON.stringify({ query: COLUMNS_MUTATION, variables: { input }, operationName: 'IngestColumns' });
+  return () => call(PORT, body, 'recordInteractionColumns');
 };
 
 const ndjsonJob = (items: Item[]): Job => {
@@ -97,6 +129,29 @@ const floorJob =
     ]);
     return { ms: performance.now() - t0, sqlMs: NaN, inserted: items.length };
   };
+
+const COPY_SQL = 'COPY user_interactions (user_id, content_id, interaction_type, timestamp) FROM STDIN';
+
+/**
+ * The COPY floor: the same rows in COPY's text format (a left-out timestamp is this process's now,
+ * since COPY fills no default for a column it is given).
+ */
+const copyJob =
+  (pool: Pool, items: Item[]): Job =>
+  async () => {
+    const t0 = performance.now();
+    const now = new Date().toISOString();
+    const text = items.map((i) => `${i.userId}\t${i.contentId ?? '\\N'}\t${i.type.toLowerCase()}\t${i.timestamp ?? now}\n`).join('');
+    const client = await pool.connect();
+    try {
+      await pipeline(Readable.from([text]), client.query(copyFrom(COPY_SQL)));
+    } finally {
+      client.release();
+    }
+    return { ms: performance.now() - t0, sqlMs: NaN, inserted: items.length };
+  };
+
+const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when unreadable. */
 function cpuSeconds(pid: number): number {
@@ -141,17 +196,17 @@ interface CallResult {
   inserted: number;
 }
 
-async function call(body: string): Promise<CallResult> {
+async function call(port: number, body: string, field = 'recordInteractions'): Promise<CallResult> {
   const t0 = performance.now();
-  const res = await fetch(`http://127.0.0.1:${PORT}/graphql`, { method: 'POST', headers: HEADERS, body });
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: HEADERS, body });
   const json = (await res.json()) as {
-    data?: { recordInteractions: { inserted: number } };
+    data?: Record<string, { inserted: number }>;
     errors?: unknown[];
     extensions?: { queryStats?: { sqlTimeMs: number } };
   };
   const ms = performance.now() - t0;
   if (json.errors) throw new Error(JSON.stringify(json.errors));
-  return { ms, sqlMs: json.extensions?.queryStats?.sqlTimeMs ?? NaN, inserted: json.data!.recordInteractions.inserted };
+  return { ms, sqlMs: json.extensions?.queryStats?.sqlTimeMs ?? NaN, inserted: json.data![field].inserted };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -203,13 +258,78 @@ async function scenario(name: string, clients: number, jobs: Job[], cpu: CpuMete
     'pg cpu µs/row': Number(((used.pg / rows) * 1e6).toFixed(1)),
     // What the two cores could ingest if this were the only work on the machine.
     'rows/s per 2 cpu': Math.round((2 * rows) / (used.server + used.pg)),
+    load: loadAverage(),
   };
+}
+
+/** The environment of the server for one queue mode. */
+const modeEnv = (mode: string) => ({ AUTO_RECOMPUTE: String(mode !== 'off'), WORKER: String(mode === 'on') });
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * BENCH_QUEUE with two or more modes: one server per mode, recordInteractions rounds interleaved
+ * (the order reversed every other round), the per-round ratios of rows/s to the first mode.
+ */
+async function compareModes(pg: Client, first: BenchServer, dbUrl: string, nodeArgs: string[], make: () => Item[][]) {
+  const servers = new Map<string, BenchServer>([[MODES[0], first]]);
+  const ports = new Map<string, number>([[MODES[0], PORT]]);
+  try {
+    for (const [i, mode] of MODES.entries()) {
+      if (i === 0) continue;
+      ports.set(mode, PORT + i);
+      servers.set(
+        mode,
+        await startServer({
+          root: path.resolve(__dirname, '..'),
+          databaseUrl: dbUrl,
+          port: PORT + i,
+          logFile: path.join(os.tmpdir(), `creator_bench_ingest-${mode}-server.log`),
+          nodeArgs,
+          env: { NODE_ENV, LOG_LEVEL: 'silent', ...modeEnv(mode) },
+        }),
+      );
+    }
+    for (const mode of MODES) for (const items of make().slice(0, 2)) await graphqlJob(ports.get(mode))(items)(); // warm-up
+    const table = [];
+    const ratios = new Map<string, number[]>(); // `${mode} / ${MODES[0]}, ${clients} clients` -> per round
+    for (let round = 1; round <= ROUNDS; round++) {
+      const order = round % 2 ? MODES : [...MODES].reverse();
+      for (const clients of [1, 4]) {
+        const rate = new Map<string, number>();
+        for (const mode of order) {
+          const cpu = new CpuMeter(pg, servers.get(mode)!.pid);
+          const r = await scenario('graphql', clients, make().map(graphqlJob(ports.get(mode))), cpu);
+          rate.set(mode, r['rows/s']);
+          table.push({ round, queue: mode, ...r });
+        }
+        for (const mode of MODES.slice(1)) {
+          const key = `${mode} / ${MODES[0]}, ${clients} client${clients > 1 ? 's' : ''}`;
+          ratios.set(key, [...(ratios.get(key) ?? []), rate.get(mode)! / rate.get(MODES[0])!]);
+        }
+      }
+    }
+    console.table(table.map(({ scenario: _s, 'p50 sql ms': _q, ...row }) => row));
+    console.table(
+      [...ratios].map(([what, xs]) => ({
+        'rows/s ratio': what,
+        'per round': xs.map((x) => x.toFixed(3)).join(' '),
+        median: Number(median(xs).toFixed(3)),
+      })),
+    );
+    return table.reduce((n, r) => n + r.rows, 0) + MODES.length * 2 * ITEMS;
+  } finally {
+    for (const [mode, server] of servers) if (mode !== MODES[0]) await server.stop();
+  }
 }
 
 async function main() {
   // The built server as deployed (scripts/bench/server.ts: NODE_ENV=production, a key).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  const env = { NODE_ENV, LOG_LEVEL: 'silent', AUTO_RECOMPUTE: String(QUEUE !== 'off'), WORKER: String(QUEUE === 'on') };
+  const env = { NODE_ENV, LOG_LEVEL: 'silent', ...modeEnv(QUEUE) };
   await onScratchServer('creator_bench_ingest', { port: PORT, nodeArgs, env }, async (server, dbUrl) => {
     const pg = new Client({ connectionString: dbUrl });
     await pg.connect();
@@ -232,6 +352,18 @@ async function main() {
     const ingestCalls = Math.max(1, Math.round(rowsPer / INGEST_ITEMS));
     const graphqlItems = () => makeItems(CALLS, ITEMS, userIds, contentIds);
     const ingestItems = () => makeItems(ingestCalls, Math.round(rowsPer / ingestCalls), userIds, contentIds);
+    if (MODES.length > 1) {
+      console.log(
+        `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${MODES.join(' vs ')}, ${ROUNDS} interleaved rounds; seeded ${userIds.length} users, ` +
+          `${contentIds.length} contents; per round and mode ${rowsPer} rows at 1 and at 4 clients: ${CALLS} recordInteractions calls of ${ITEMS} items`,
+      );
+      const expected = await compareModes(pg, server, dbUrl, nodeArgs, graphqlItems);
+      const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);
+      console.log(`load: ${loadAverage()}; user_interactions rows: ${stored} (expected ${expected})`);
+      await pg.end();
+      if (stored !== expected) process.exitCode = 1;
+      return;
+    }
     console.log(
       `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${QUEUE}; seeded ${userIds.length} users, ${contentIds.length} contents; per scenario ${rowsPer} rows: ` +
         `${CALLS} recordInteractions calls of ${ITEMS} items, ${ingestCalls} /ingest/interactions bodies, the floor in calls of ${ITEMS}`,
@@ -239,11 +371,13 @@ async function main() {
     const floorPool = new Pool({ connectionString: dbUrl, max: 4 });
     // warm-up: JIT, pool connections, plans
     for (const items of makeItems(2, ITEMS, userIds, contentIds)) {
-      await graphqlJob(items)();
+      await graphqlJob()(items)();
+      await columnsJob(items)();
       await ndjsonJob(items)();
       await floorJob(floorPool, items)();
+      await copyJob(floorPool, items)();
     }
-    let expected = 2 * 3 * ITEMS;
+    let expected = 2 * 5 * ITEMS;
 
     const cpu = new CpuMeter(pg, server.pid);
     const table = [];
@@ -258,13 +392,26 @@ async function main() {
         )),
       });
       table.push({
+        path: 'floor: COPY FROM STDIN (pg, no HTTP)',
+        ...(await scenario(
+          'copy',
+          clients,
+          graphqlItems().map((i) => copyJob(floorPool, i)),
+          cpu,
+        )),
+      });
+      table.push({
         path: `recordInteractions (${ITEMS} per call)`,
-        ...(await scenario('graphql', clients, graphqlItems().map(graphqlJob), cpu)),
+        ...(await scenario('graphql', clients, graphqlItems().map(graphqlJob()), cpu)),
+      });
+      table.push({
+        path: `recordInteractionColumns (${ITEMS} per call)`,
+        ...(await scenario('columns', clients, graphqlItems().map(columnsJob), cpu)),
       });
       table.push({ path: `/ingest/interactions NDJSON`, ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)) });
     }
     console.table(table);
-    console.log(`load: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
+    console.log(`load: ${loadAverage()}`);
     await floorPool.end();
     expected += table.reduce((n, r) => n + r.rows, 0);
 

@@ -82,8 +82,19 @@ export interface Config {
   recomputeDebounceMs: number;
   /** Attempts of a queued agent job (enqueueAgentRun, schedules, incremental) before it is given up. */
   agentMaxAttempts: number;
-  /** Cron schedules (5 fields, UTC) of the automatic full runs; null = off. */
-  schedules: { conversion: string | null; snapshot: string | null; analytics: string | null };
+  /** Cron schedules (5 fields, UTC) of the automatic full runs and of the partition maintenance; null = off. */
+  schedules: { conversion: string | null; snapshot: string | null; analytics: string | null; partitions: string | null };
+  /**
+   * How far back (minutes) a worker that starts runs the schedule periods it missed, once each
+   * (graphile-worker's backfill); 0 = none: a period during which no worker ran is skipped.
+   */
+  scheduleBackfillMinutes: number;
+  /**
+   * Months of interactions kept (INTERACTIONS_RETENTION_MONTHS); null = all. The partition
+   * maintenance drops every month partition whose month ended more than that long ago, and windows
+   * reaching further back are refused (docs/agents.md "Retention").
+   */
+  interactionsRetentionMonths: number | null;
 }
 
 /** A 5-field cron expression (minute hour day month weekday), or `off`. */
@@ -100,6 +111,21 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+/**
+ * INTERACTIONS_RETENTION_MONTHS: unset or empty keeps everything. At least 2: the automatic
+ * ConversionAgent runs score a 30-day window, which one calendar month (28 days in February) may not hold.
+ */
+function retentionMonths(env: NodeJS.ProcessEnv): number | null {
+  const raw = env.INTERACTIONS_RETENTION_MONTHS;
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(
+      `INTERACTIONS_RETENTION_MONTHS must be an integer >= 2 (the automatic runs' 30-day window must fit), or unset to keep all, got "${raw}"`,
+    );
   return n;
 }
 
@@ -277,6 +303,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       conversion: schedule(env, 'SCHEDULE_CONVERSION', '*/15 * * * *'),
       snapshot: schedule(env, 'SCHEDULE_SNAPSHOT', '0 3 * * *'),
       analytics: schedule(env, 'SCHEDULE_ANALYTICS', '0 * * * *'),
+      partitions: schedule(env, 'SCHEDULE_PARTITIONS', '5 * * * *'),
     },
+    scheduleBackfillMinutes: int(env, 'SCHEDULE_BACKFILL_MINUTES', 0),
+    interactionsRetentionMonths: retentionMonths(env),
   };
 }

@@ -2,7 +2,8 @@
  * A connection that PostgreSQL cuts (pg_terminate_backend) while the server is using it: an agent
  * run's transaction, a read transaction and a plain query, each caught waiting on a lock that this
  * test holds. The request gets a clean DATABASE_UNAVAILABLE error, the process (its own, as in
- * production) stays up with nothing on stderr, the loss is logged once, and the next request succeeds.
+ * production, one for the three cases in turn) stays up with nothing on stderr, the loss is logged
+ * once, and the next request succeeds.
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
@@ -51,11 +52,15 @@ const CASES: Case[] = [
 
 const { db, cleanup } = useTestServer('db_faults', null);
 let holder: Client;
+/** One server process for the three cases, one after the other: each counts only its own log lines. */
+let server: ChildServer;
 
 beforeAll(async () => {
   holder = new Client({ connectionString: db.url });
   await holder.connect();
   cleanup(() => holder.end());
+  server = await spawnServer({ DATABASE_URL: db.url });
+  cleanup(() => server.stop());
 });
 
 /** Terminates the one server connection that waits on the test's lock (only this file's database). */
@@ -71,14 +76,10 @@ async function terminateWaitingBackend(server: ChildServer): Promise<void> {
 }
 
 describe.each(CASES)('$kind', (c) => {
-  let server: ChildServer;
-  beforeAll(async () => {
-    server = await spawnServer({ DATABASE_URL: db.url });
+  let firstLine = 0;
+  beforeAll(() => {
+    firstLine = server.lines.length;
   });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
   const gql = async (query: string): Promise<{ data?: any; errors?: any[] }> => {
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
@@ -89,7 +90,7 @@ describe.each(CASES)('$kind', (c) => {
     expect(res.status).toBe(200);
     return (await res.json()) as { data?: any; errors?: any[] };
   };
-  const logged = (msg: string) => server.lines.filter((l) => l.msg === msg);
+  const logged = (msg: string) => server.lines.slice(firstLine).filter((l) => l.msg === msg);
 
   test('its connection cut: a clean error, the process lives and logs it once, the next request succeeds', async () => {
     await holder.query('BEGIN');
@@ -124,5 +125,7 @@ describe.each(CASES)('$kind', (c) => {
     expect(server.proc.exitCode).toBeNull();
     expect(server.stderr()).toBe('');
     expect(logged('database connection lost')).toHaveLength(c.clientError ? 1 : 0); // once per connection
+    // Both requests' lines are in before the next case counts its own.
+    await until('the second request to be logged', () => logged('graphql request').length === 2);
   });
 });

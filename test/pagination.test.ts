@@ -89,31 +89,77 @@ beforeAll(async () => {
   const user = await f.user({ handle: 'walker', createdAt: new Date(base - 1e9), engagementScore: -1 });
   parent = { insightId: owner.id, userId: user.id, contentId: 0 };
   plansOfInsight.push({ id: plan.id, key: base - 1e9 });
-  for (let i = 0; i < N; i++) {
-    const tie = Math.floor(i / 3) * 1000; // three rows per instant
-    const views = i % 7 === 0 ? null : (i * 37) % 20;
-    const rate = i % 5 === 0 ? null : ((i * 13) % 11) / 10;
-    const publishedAt = base + (i % 50) * 60_000;
-    const score = ((i * 7) % 30) / 4;
-    // The row's five inserts at once (the pool's four connections): only the interaction waits, for its content.
-    const [ins, p, [c, it], u, r] = await Promise.all([
-      f.insight({ createdAt: new Date(base + tie) }),
-      f.plan({ insightId: owner.id, createdAt: new Date(base + tie) }),
-      f
-        .content({ contentPlanId: plan.id, views, engagementRate: rate, publishedAt: new Date(publishedAt) })
-        .then(async (c) => [c, await f.interaction({ userId: user.id, contentId: c.id, timestamp: new Date(base + tie) })] as const),
-      f.user({ engagementScore: score, createdAt: new Date(base + tie) }),
-      f.run({ startedAt: new Date(base + tie) }),
-    ]);
-    insights.push({ id: ins.id, key: base + tie });
-    plansOfInsight.push({ id: p.id, key: base + tie });
-    contents.push({ id: c.id, key: views });
-    contentsByRate.push({ id: c.id, key: rate });
-    contentsByDate.push({ id: c.id, key: publishedAt });
-    usersByScore.push({ id: u.id, key: score }, ...(i === 0 ? [{ id: user.id, key: -1 }] : []));
-    usersByCreated.push({ id: u.id, key: base + tie }, ...(i === 0 ? [{ id: user.id, key: base - 1e9 }] : []));
-    runs.push({ id: r.id, key: base + tie });
-    interactionsOfUser.push({ id: it.id, key: base + tie });
+  // The N rows of each table in one statement per table (not 5 x N round trips). Each row carries its
+  // index i in a column the walks do not read (topic, title, url, handle, execution_time), so the
+  // expectations are built from what was written, whatever the order of RETURNING.
+  const byIndex = <R>(rows: R[], index: (r: R) => number): R[] => {
+    const out: R[] = [];
+    for (const r of rows) out[index(r)] = r;
+    expect(Object.keys(out)).toHaveLength(N);
+    return out;
+  };
+  const tie = (i: number) => Math.floor(i / 3) * 1000; // three rows per instant
+  const views = (i: number) => (i % 7 === 0 ? null : (i * 37) % 20);
+  const rate = (i: number) => (i % 5 === 0 ? null : ((i * 13) % 11) / 10);
+  const publishedAt = (i: number) => base + (i % 50) * 60_000;
+  const score = (i: number) => ((i * 7) % 30) / 4;
+  const is = Array.from({ length: N }, (_, i) => i);
+  const at = (ms: number[]) => ms.map((t) => new Date(t).toISOString());
+  const sql = async (text: string, params: unknown[]) => (await db.pool.query(text, params)).rows;
+  const [insRows, planRows, contentRows, userRows, runRows] = await Promise.all([
+    sql(
+      `INSERT INTO insights (topic, score, created_at) SELECT 'page ' || i, 0.5, t FROM unnest($1::int[], $2::timestamptz[]) AS u(i, t)
+       RETURNING id, topic`,
+      [is, at(is.map((i) => base + tie(i)))],
+    ),
+    sql(
+      `INSERT INTO content_plans (insight_id, title, format, platform, status, created_at)
+       SELECT $1, 'page ' || i, 'video', 'youtube', 'draft', t FROM unnest($2::int[], $3::timestamptz[]) AS u(i, t) RETURNING id, title`,
+      [owner.id, is, at(is.map((i) => base + tie(i)))],
+    ),
+    sql(
+      `INSERT INTO published_content (content_plan_id, platform, url, published_at, views, engagement_rate)
+       SELECT $1, 'youtube', 'page ' || i, t, v, r FROM unnest($2::int[], $3::timestamptz[], $4::int8[], $5::float8[]) AS u(i, t, v, r)
+       RETURNING id, url`,
+      [plan.id, is, at(is.map(publishedAt)), is.map(views), is.map(rate)],
+    ),
+    sql(
+      `INSERT INTO community_users (handle, platform, tier, engagement_score, created_at)
+       SELECT 'page' || i, 'youtube', 'newcomer', s, t FROM unnest($1::int[], $2::float8[], $3::timestamptz[]) AS u(i, s, t)
+       RETURNING id, handle`,
+      [is, is.map(score), at(is.map((i) => base + tie(i)))],
+    ),
+    sql(
+      `INSERT INTO agent_logs (agent_name, status, started_at, execution_time)
+       SELECT 'ConversionAgent', 'success', t, i FROM unnest($1::int[], $2::timestamptz[]) AS u(i, t) RETURNING id, execution_time`,
+      [is, at(is.map((i) => base + tie(i)))],
+    ),
+  ]);
+  const ins = byIndex(insRows, (r) => Number(r.topic.slice(5)));
+  const plans = byIndex(planRows, (r) => Number(r.title.slice(5)));
+  const cs = byIndex(contentRows, (r) => Number(r.url.slice(5)));
+  const us = byIndex(userRows, (r) => Number(r.handle.slice(4)));
+  const rs = byIndex(runRows, (r) => Number(r.execution_time));
+  // The walker's interaction with each content, at the content's row instant.
+  const contentIndex = new Map(cs.map((c, i) => [c.id as number, i]));
+  const its = byIndex(
+    await sql(
+      `INSERT INTO user_interactions (user_id, content_id, interaction_type, timestamp)
+       SELECT $1, c, 'view', t FROM unnest($2::int[], $3::timestamptz[]) AS u(c, t) RETURNING id, content_id`,
+      [user.id, cs.map((c) => c.id), at(is.map((i) => base + tie(i)))],
+    ),
+    (r) => contentIndex.get(r.content_id)!,
+  );
+  for (const i of is) {
+    insights.push({ id: ins[i].id, key: base + tie(i) });
+    plansOfInsight.push({ id: plans[i].id, key: base + tie(i) });
+    contents.push({ id: cs[i].id, key: views(i) });
+    contentsByRate.push({ id: cs[i].id, key: rate(i) });
+    contentsByDate.push({ id: cs[i].id, key: publishedAt(i) });
+    usersByScore.push({ id: us[i].id, key: score(i) }, ...(i === 0 ? [{ id: user.id, key: -1 }] : []));
+    usersByCreated.push({ id: us[i].id, key: base + tie(i) }, ...(i === 0 ? [{ id: user.id, key: base - 1e9 }] : []));
+    runs.push({ id: Number(rs[i].id), key: base + tie(i) });
+    interactionsOfUser.push({ id: Number(its[i].id), key: base + tie(i) });
   }
   parent.contentId = contents[0].id;
   interactionsOfContent.push(interactionsOfUser[0]);

@@ -175,3 +175,51 @@ test('filters combine with AND', async () => {
   expect(data.contentPlans).toEqual({ totalCount: 1, nodes: [{ id: String(p1.id) }] });
   expect(data.insights.nodes.map((n: any) => n.topic)).toEqual(['filters']);
 });
+
+test('a contents page reads the columns its selection asks for, however they are asked (aliases, fragments, edges and nodes)', async () => {
+  const insight = await f.insight({ topic: 'columns', summary: 's', source: 'src', score: 0.5 });
+  const plan = await f.plan({ insightId: insight.id, title: 'Only what is asked', format: 'carousel', platform: 'instagram' });
+  const content = await f.content({ contentPlanId: plan.id, platform: 'instagram', views: 7, likes: 1, comments: 2, shares: 3 });
+  const filter = `filter: { insightId: "${insight.id}" }`;
+  const every = `id platform url publishedAt views likes comments shares engagementRate
+    contentPlan { id title format platform status scheduledFor createdAt insight { id topic summary source score createdAt } }`;
+  const whole = ok(await server.gql(`{ contents(first: 5, ${filter}) { nodes { ${every} } } }`)).contents.nodes;
+  expect(whole).toEqual([
+    expect.objectContaining({ id: String(content.id), views: 7, likes: 1, comments: 2, shares: 3, platform: 'INSTAGRAM' }),
+  ]);
+  expect(whole[0].contentPlan).toMatchObject({
+    title: 'Only what is asked',
+    format: 'CAROUSEL',
+    insight: { topic: 'columns', score: 0.5 },
+  });
+  // The same fields asked in pieces: each piece must still find its column.
+  const pieces = ok(
+    await server.gql(
+      `{ contents(first: 5, ${filter}) {
+        nodes { seen: views ... on PublishedContent { likes } ...C contentPlan { ...P } }
+        edges { node { url engagementRate contentPlan { insight { summary createdAt } } } }
+      } }
+      fragment C on PublishedContent { __typename publishedAt comments contentPlan { title insight { topic } } }
+      fragment P on ContentPlan { createdAt status insight { source } }`,
+    ),
+  ).contents;
+  const [n] = pieces.nodes;
+  expect(n).toEqual({
+    seen: 7,
+    likes: 1,
+    __typename: 'PublishedContent',
+    publishedAt: whole[0].publishedAt,
+    comments: 2,
+    contentPlan: {
+      title: 'Only what is asked',
+      createdAt: whole[0].contentPlan.createdAt,
+      status: whole[0].contentPlan.status,
+      insight: { topic: 'columns', source: 'src' },
+    },
+  });
+  expect(pieces.edges[0].node).toEqual({
+    url: whole[0].url,
+    engagementRate: whole[0].engagementRate,
+    contentPlan: { insight: { summary: 's', createdAt: whole[0].contentPlan.insight.createdAt } },
+  });
+});

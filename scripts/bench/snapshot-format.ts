@@ -1,16 +1,23 @@
 /**
- * npx ts-node --transpile-only scripts/bench/snapshot-format.ts  (DATABASE_URL: the server holding creator_bench_xl, from `npm run bench -- --datasets xl`)
+ * npx ts-node --transpile-only scripts/bench/snapshot-format.ts
+ * (DATABASE_URL: the server holding the XL dataset; BENCH_DATABASE names its database, default
+ * creator_bench_xl, from `npm run bench -- --datasets xl`)
  *
- * The performance snapshot's aggregate (src/agents/performance-analytics.agent.ts) with the format
- * read through the plan join, as before the ContentFormat migration, and from published_content.format,
- * alternating on the same connection after a warm-up round; the answers must agree (means to a
- * relative 1e-9: summed in another order). Prints the times and the load average.
+ * The performance snapshot's figures (src/agents/performance-analytics.agent.ts) computed four ways,
+ * alternating on one connection after a warm-up round:
+ * - `rows serial, jit`: the GROUPING SETS over the rows as the agent runs it, inside its
+ *   INSERT ... SELECT (a statement that writes runs without parallel workers: emulated here by
+ *   max_parallel_workers_per_gather = 0), with PostgreSQL's default JIT;
+ * - `rows serial, no jit`, `cells, jit` and `cells, no jit`: the alternatives (CELLS_SQL: a parallel
+ *   aggregate into (format, platform) cells rolled up by GROUPING SETS, a SELECT of its own).
+ * The answers must agree (counts and impressions exactly, means to a relative 1e-9: summed in
+ * another order, the top 100 ids exactly). Prints the times and the load average.
  */
 import fs from 'node:fs';
 import { Client } from 'pg';
-const NEW = `SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate FROM published_content pc`;
-const OLD = `SELECT pc.id, pc.platform, cp.format, pc.views, pc.engagement_rate FROM published_content pc LEFT JOIN content_plans cp ON cp.id = pc.content_plan_id`;
-const q = (scope: string) => `WITH scope AS NOT MATERIALIZED (${scope}
+
+const ROWS_SQL = `WITH scope AS NOT MATERIALIZED (
+  SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate FROM published_content pc
   WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
     AND ($3::text IS NULL OR pc.platform = $3::text)
 ), figures AS (
@@ -21,43 +28,121 @@ const q = (scope: string) => `WITH scope AS NOT MATERIALIZED (${scope}
   SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
   FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
 )
-SELECT (SELECT json_agg(f ORDER BY no_format, no_platform, format, platform) FROM figures f)::text AS figures, (SELECT ids::text FROM top) AS top`;
-// Figures equal; floats (means summed in another order) to a relative 1e-9.
-const same = (a: any, b: any): boolean => {
-  const A = typeof a === 'string' && a.startsWith('[') ? JSON.parse(a) : a;
-  const B = typeof b === 'string' && b.startsWith('[') ? JSON.parse(b) : b;
-  if (typeof A === 'number' && typeof B === 'number') return Math.abs(A - B) <= 1e-9 * Math.max(Math.abs(A), Math.abs(B));
-  if (A && B && typeof A === 'object' && typeof B === 'object')
-    return Object.keys(A).length === Object.keys(B).length && Object.keys(A).every((k) => same(A[k], B[k]));
-  return A === B;
-};
+SELECT (SELECT json_agg(f) FROM figures f)::text AS figures, (SELECT ids::text FROM top) AS top`;
+
+/**
+ * The same figures by a parallel aggregate into (format, platform) cells, rolled up by GROUPING
+ * SETS over the cells (a GROUPING SETS over the rows cannot run in parallel), as a SELECT of its
+ * own (a statement that writes never gets parallel workers): measured, not adopted (BENCHMARKS.md).
+ */
+const CELLS_SQL = `
+WITH scope AS NOT MATERIALIZED (
+  SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate
+  FROM published_content pc
+  WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
+    AND ($3::text IS NULL OR pc.platform = $3::text)
+), cells AS (
+  SELECT format, platform, count(*) AS n, sum(views) AS views, sum(engagement_rate) AS rate_sum, count(engagement_rate) AS rate_n
+  FROM scope
+  GROUP BY format, platform
+), figures AS (
+  SELECT GROUPING(format) AS no_format, GROUPING(platform) AS no_platform, upper(format) AS format, upper(platform) AS platform,
+         coalesce(sum(n), 0)::int AS content_count, least(coalesce(sum(views), 0), 9007199254740991)::int8 AS impressions,
+         sum(rate_sum) / nullif(sum(rate_n), 0)::float8 AS rate
+  FROM cells
+  GROUP BY GROUPING SETS ((), (format), (platform))
+), by_format AS (
+  SELECT coalesce(jsonb_agg(jsonb_build_object('format', format, 'contentCount', content_count, 'impressions', impressions,
+                                               'avgEngagementRate', rate)
+                            ORDER BY rate DESC NULLS LAST, content_count DESC, format COLLATE "C"), '[]') AS list,
+         (array_agg(format ORDER BY rate DESC, content_count DESC, format COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
+  FROM figures WHERE no_format = 0
+), by_platform AS (
+  SELECT coalesce(jsonb_agg(jsonb_build_object('platform', platform, 'contentCount', content_count, 'impressions', impressions,
+                                               'avgEngagementRate', rate)
+                            ORDER BY rate DESC NULLS LAST, content_count DESC, platform COLLATE "C"), '[]') AS list,
+         (array_agg(platform ORDER BY rate DESC, content_count DESC, platform COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
+  FROM figures WHERE no_platform = 0
+), top AS (
+  SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
+  FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
+)
+SELECT total.content_count::text AS count, total.impressions::text AS impressions, total.rate::text AS rate,
+       lower(f.best) AS "bestFormat", lower(p.best) AS "bestPlatform", f.list::text AS "byFormat", p.list::text AS "byPlatform",
+       top.ids::text AS "topIds"
+FROM figures total, by_format f, by_platform p, top
+WHERE total.no_format = 1 AND total.no_platform = 1`;
+
+/** The figures in one shape: key (`total`, a format or a platform) -> [count, impressions, mean rate]; the top ids. */
+type Answer = { groups: Record<string, [number, number, number | null]>; top: string };
+
+function fromRows(row: { figures: string; top: string }): Answer {
+  const groups: Answer['groups'] = {};
+  for (const f of JSON.parse(row.figures)) {
+    const key = f.no_format && f.no_platform ? 'total' : f.no_format ? `platform ${f.platform}` : `format ${f.format}`;
+    groups[key] = [f.content_count, Number(f.impressions), f.rate];
+  }
+  return { groups, top: row.top };
+}
+
+function fromCells(row: Record<string, string | null>): Answer {
+  const groups: Answer['groups'] = { total: [Number(row.count), Number(row.impressions), row.rate === null ? null : Number(row.rate)] };
+  for (const f of JSON.parse(row.byFormat!)) groups[`format ${f.format}`] = [f.contentCount, f.impressions, f.avgEngagementRate];
+  for (const p of JSON.parse(row.byPlatform!)) groups[`platform ${p.platform}`] = [p.contentCount, p.impressions, p.avgEngagementRate];
+  return { groups, top: row.topIds! };
+}
+
+const close = (a: number | null, b: number | null) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+
+function same(a: Answer, b: Answer): boolean {
+  const keys = Object.keys(a.groups);
+  return (
+    a.top === b.top &&
+    keys.length === Object.keys(b.groups).length &&
+    keys.every(
+      (k) => b.groups[k] && a.groups[k][0] === b.groups[k][0] && a.groups[k][1] === b.groups[k][1] && close(a.groups[k][2], b.groups[k][2]),
+    )
+  );
+}
+
+const VARIANTS: { name: string; settings: string; sql: string; read: (row: any) => Answer }[] = [
+  { name: 'rows serial, jit', settings: 'SET jit = on; SET max_parallel_workers_per_gather = 0', sql: ROWS_SQL, read: fromRows },
+  { name: 'rows serial, no jit', settings: 'SET jit = off; SET max_parallel_workers_per_gather = 0', sql: ROWS_SQL, read: fromRows },
+  { name: 'cells, jit', settings: 'SET jit = on; RESET max_parallel_workers_per_gather', sql: CELLS_SQL, read: fromCells },
+  { name: 'cells, no jit', settings: 'SET jit = off; RESET max_parallel_workers_per_gather', sql: CELLS_SQL, read: fromCells },
+];
+
 (async () => {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-  url.pathname = '/creator_bench_xl';
+  url.pathname = `/${process.env.BENCH_DATABASE ?? 'creator_bench_xl'}`;
   const c = new Client({ connectionString: url.toString() });
   await c.connect();
   const params = ['2026-11-28T00:00:00Z', 120, null];
-  const times: Record<string, number[]> = { old: [], new: [] };
-  let ref: string | null = null;
-  for (let i = 0; i < 4; i++) {
-    for (const [name, sql] of [
-      ['old', q(OLD)],
-      ['new', q(NEW)],
-    ] as const) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+  const times: Record<string, number[]> = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
+  let ref: Answer | null = null;
+  for (let i = 0; i < rounds; i++) {
+    for (const v of i % 2 ? [...VARIANTS].reverse() : VARIANTS) {
+      await c.query(v.settings);
       const t0 = performance.now();
-      const r = await c.query(sql, params);
+      const r = await c.query(v.sql, params);
       const ms = performance.now() - t0;
-      const out = JSON.stringify(r.rows[0]);
-      if (ref === null) ref = out;
-      else if (!same(JSON.parse(out), JSON.parse(ref)))
-        throw new Error(`${name}: different result ${out.slice(0, 300)} vs ${ref.slice(0, 300)}`);
-      if (i > 0) times[name].push(ms); // first round warms the cache
+      const answer = v.read(r.rows[0]);
+      if (ref === null) ref = answer;
+      else if (!same(answer, ref)) throw new Error(`${v.name}: different result ${JSON.stringify(answer)} vs ${JSON.stringify(ref)}`);
+      if (i > 0) times[v.name].push(Math.round(ms)); // the first round warms the cache
     }
   }
   const { rows } = await c.query(
     "SELECT count(*)::int AS n FROM published_content WHERE published_at >= $1::timestamptz - 120 * interval '24 hours'",
     [params[0]],
   );
-  console.log(JSON.stringify({ inScope: rows[0].n, times, load: fs.readFileSync('/proc/loadavg', 'utf8').trim() }));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.table(VARIANTS.map((v) => ({ variant: v.name, 'ms per round': times[v.name].join(' '), 'median ms': median(times[v.name]) })));
+  console.log(JSON.stringify({ inScope: rows[0].n, load: fs.readFileSync('/proc/loadavg', 'utf8').trim() }));
   await c.end();
-})();
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -41,7 +41,14 @@ export async function droppableDdl(client: Client): Promise<{ indexes: Ddl[]; fo
   );
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   return {
-    indexes: idx.rows.map((r) => ({ name: r.name, table: r.table, create: r.def, drop: `DROP INDEX ${q(r.name)}` })),
+    // A partitioned table's index reads `ON ONLY` (the parent alone); recreated without it, it is
+    // built on every partition again.
+    indexes: idx.rows.map((r) => ({
+      name: r.name,
+      table: r.table,
+      create: r.def.replace(' ON ONLY ', ' ON '),
+      drop: `DROP INDEX ${q(r.name)}`,
+    })),
     foreignKeys: fks.rows.map((r) => ({
       name: r.name,
       table: r.table,

@@ -286,6 +286,12 @@ export function activitySampler(spec: SeedSpec): CumulativeSampler {
   return CumulativeSampler.fromWeights(weights);
 }
 
+/** The first and last instants of interactionRows' timestamps (the seed creates their month partitions first). */
+export const interactionSpan = (spec: SeedSpec): { from: Date; to: Date } => ({
+  from: new Date(spec.anchor.getTime() - SPAN_DAYS * DAY_MS),
+  to: spec.anchor,
+});
+
 export function* interactionRows(spec: SeedSpec): Generator<string> {
   const rng = new Rng(spec.seed * 31 + 6);
   const sampler = activitySampler(spec);

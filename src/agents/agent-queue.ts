@@ -86,6 +86,7 @@ export async function agentQueue(db: Db): Promise<AgentQueue> {
      GROUP BY n.name, n.ord ORDER BY n.ord`,
     [JSON.stringify(AGENT_OF_TASK), AGENT_NAMES],
   );
-  const pending = await db.one<{ users: number }>('SELECT count(DISTINCT user_id)::int AS users FROM conversion_pending');
+  const pending = await db.one<{ users: number }>(`SELECT count(DISTINCT u.id)::int AS users
+     FROM conversion_pending p, unnest(coalesce(p.user_ids, ARRAY[p.user_id])) AS u(id)`);
   return { agents: rows, pendingIncrementalUsers: pending!.users };
 }

@@ -18,7 +18,14 @@ import { AgentAnalysis, AgentStats, EngagementRecompute } from './agent-stats.ty
 import { checkAgentInput } from './agent-kinds';
 import { AgentQueue, agentQueue, enqueueAgentRun } from './agent-queue';
 import { agentPerformance } from './analytics.agent';
-import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
+import { AgentKind } from '../graphql/enums';
+import {
+  analyzeAgentPerformance,
+  checkRetainedWindow,
+  createPerformanceSnapshot,
+  recomputeEngagementScores,
+  tuneStrategy,
+} from './agents.service';
 import type { AgentSettings } from './run-agent';
 
 const settings = (ctx: Context): AgentSettings => ({ ...ctx.config, log: ctx.log });
@@ -57,6 +64,10 @@ export class AgentsResolver {
   })
   enqueueAgentRun(@Args() { agent, input }: EnqueueAgentRunArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<AgentRun> {
     const checked = checkAgentInput(info.schema, agent, input);
+    if (agent === AgentKind.CONVERSION) {
+      const windowDays = (checked?.windowDays as number | null | undefined) ?? 30;
+      checkRetainedWindow(ctx.config.interactionsRetentionMonths, windowDays, checked?.asOf ? new Date(checked.asOf as string) : null);
+    }
     return enqueueAgentRun(ctx.db, ctx.config.agentMaxAttempts, agent, checked);
   }
 

@@ -4,6 +4,8 @@
  * the queue (job-queue.ts) calls the same functions with its attempt (`queued`).
  */
 import type { Db } from '../db/db';
+import { retentionCutoff } from '../db/partitions';
+import { invalidArgs } from '../graphql/validation';
 import { toDb } from '../graphql/enums';
 import type { PerformanceSnapshot } from '../modules/performance-snapshot/performance-snapshot.type';
 import type { StrategyRow } from '../modules/strategy/strategy.type';
@@ -24,6 +26,7 @@ export async function recomputeEngagementScores(
   const windowDays = input?.windowDays ?? 30;
   const halfLifeDays = input?.halfLifeDays ?? null;
   const asOf = input?.asOf ?? null;
+  checkRetainedWindow(settings.interactionsRetentionMonths, windowDays, asOf);
   const { result, run } = await runAgent(
     db,
     settings,
@@ -33,6 +36,27 @@ export async function recomputeEngagementScores(
     queued,
   );
   return { ...result, run };
+}
+
+/**
+ * With INTERACTIONS_RETENTION_MONTHS, interactions older than that many months before now are gone
+ * (their partitions dropped): a ConversionAgent window that starts before that cutoff would score
+ * from part of its interactions, so it is refused, BAD_USER_INPUT on input.windowDays, before any
+ * run is recorded (docs/agents.md "Retention"). Any window of up to 28 x months days ending now fits.
+ */
+export function checkRetainedWindow(retentionMonths: number | null, windowDays: number, asOf: Date | null, now = new Date()): void {
+  if (!retentionMonths) return;
+  const cutoff = retentionCutoff(retentionMonths, now);
+  const start = new Date((asOf ?? now).getTime() - windowDays * 86_400_000);
+  if (start >= cutoff) return;
+  throw invalidArgs([
+    {
+      path: 'input.windowDays',
+      problem:
+        `the window would start at ${start.toISOString()}, before ${cutoff.toISOString()}: interactions are kept ` +
+        `${retentionMonths} months (INTERACTIONS_RETENTION_MONTHS); shorten windowDays or move asOf later`,
+    },
+  ]);
 }
 
 export async function createPerformanceSnapshot(

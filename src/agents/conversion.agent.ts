@@ -126,17 +126,18 @@ export interface IncrementalResult {
 
 /**
  * The incremental ConversionAgent: takes every pending user (DELETE ... RETURNING, in the run's
- * transaction: a run that fails or dies gives them back) and scores exactly those with
+ * transaction: a run that fails or dies gives them back; rows of either shape, `user_ids` or the
+ * previous release's `user_id`) and scores exactly those with
  * RECOMPUTE_SQL restricted to them. asOf is the claim's statement time, rounded up to the
  * millisecond: every interaction whose ingest committed before the claim (its default timestamp
  * is its transaction's start) lies at or before it.
  */
 export async function conversionAgentIncremental(tx: Db): Promise<IncrementalResult> {
   const claim = await tx.one<{ ids: number[]; asOf: Date }>(
-    `WITH taken AS (DELETE FROM conversion_pending RETURNING user_id)
-     SELECT coalesce(array_agg(DISTINCT user_id), '{}') AS ids,
+    `WITH taken AS (DELETE FROM conversion_pending RETURNING user_id, user_ids)
+     SELECT coalesce(array_agg(DISTINCT u.id), '{}') AS ids,
             date_trunc('milliseconds', statement_timestamp() + interval '999 microseconds') AS "asOf"
-     FROM taken`,
+     FROM taken, unnest(coalesce(taken.user_ids, ARRAY[taken.user_id])) AS u(id)`,
   );
   const ids = claim!.ids;
   const base = {

@@ -10,6 +10,9 @@
  * - `schedule_conversion`, `schedule_snapshot` (the snapshot, then the strategy tuning) and
  *   `schedule_analytics`: graphile-worker's crontab, from SCHEDULE_*; a period's job is added once
  *   by whichever process gets there first (its known_crontabs table).
+ * - `maintain_partitions` (SCHEDULE_PARTITIONS): the monthly partitions of user_interactions
+ *   created ahead, strays moved out of the default partition, expired ones dropped
+ *   (src/db/partitions.ts); no agent run.
  *
  * Every job is one or more logged runs through runAgent, retried with graphile-worker's
  * exponential backoff up to AGENT_MAX_ATTEMPTS, and invalidates the result cache like the
@@ -22,6 +25,7 @@ import type { ResultCache } from '../cache/result-cache';
 import { tablesWrittenBy } from '../cache/dependencies';
 import type { Config } from '../config';
 import { Db } from '../db/db';
+import { maintainPartitions } from '../db/partitions';
 import { INCREMENTAL_TASK } from '../db/sql/conversion-trigger';
 import type { Logger } from '../logger';
 import { AgentKind } from '../graphql/enums';
@@ -40,6 +44,9 @@ export const SCHEDULES = [
   { key: 'snapshot', task: 'schedule_snapshot', agents: ['PerformanceAnalyticsAgent', 'StrategyTuningAgent'] },
   { key: 'analytics', task: 'schedule_analytics', agents: ['AnalyticsAgent'] },
 ] as const satisfies readonly { key: keyof Config['schedules']; task: string; agents: readonly AgentName[] }[];
+
+/** The partition maintenance's cron task (not an agent: no run row). */
+export const PARTITIONS_TASK = 'maintain_partitions';
 
 /** First key of the advisory locks that a job holds while it runs: the recovery sweep's sign of life. */
 const JOB_LOCK_CLASS = 0x4a4f4253; // 'JOBS'
@@ -169,13 +176,37 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
     tasks[s.task] = task;
   }
 
+  tasks[PARTITIONS_TASK] = async () => {
+    const client = await pool.connect();
+    try {
+      const report = await maintainPartitions(async (text, params) => (await client.query(text, params)).rows, {
+        retentionMonths: config.interactionsRetentionMonths,
+      });
+      if (report.created.length || report.dropped.length) log.info(report, 'partitions of user_interactions maintained');
+      if (report.dropped.length) await resultCache.invalidate(['user_interactions']).catch(() => undefined);
+    } finally {
+      client.release();
+    }
+  };
+
+  const cron = [
+    ...SCHEDULES.map((s) => ({ task: s.task, match: config.schedules[s.key] })),
+    { task: PARTITIONS_TASK, match: config.schedules.partitions },
+  ];
   const cronItems = parseCronItems(
-    SCHEDULES.filter((s) => config.schedules[s.key]).map((s) => ({
-      task: s.task,
-      identifier: s.task,
-      match: config.schedules[s.key]!,
-      options: { backfillPeriod: 0, maxAttempts: config.agentMaxAttempts, jobKey: s.task, jobKeyMode: 'replace' as const },
-    })),
+    cron
+      .filter((c) => c.match)
+      .map((c) => ({
+        task: c.task,
+        identifier: c.task,
+        match: c.match!,
+        options: {
+          backfillPeriod: config.scheduleBackfillMinutes * 60_000,
+          maxAttempts: config.agentMaxAttempts,
+          jobKey: c.task,
+          jobKeyMode: 'replace' as const,
+        },
+      })),
   );
 
   let runner: Runner;
@@ -195,6 +226,13 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
   }
   runner.events.on('cron:scheduled', ({ timestamp, jobsAndIdentifiers }) =>
     log.info({ scheduledAt: new Date(timestamp).toISOString(), tasks: jobsAndIdentifiers.map((j) => j.job.task) }, 'schedule fired'),
+  );
+  // A missed period run at start-up (SCHEDULE_BACKFILL_MINUTES), added once as a fired one is.
+  runner.events.on('cron:backfill', ({ timestamp, itemsToBackfill }) =>
+    log.info(
+      { scheduledAt: new Date(timestamp).toISOString(), tasks: itemsToBackfill.map((j) => j.job.task), backfilled: true },
+      'schedule fired',
+    ),
   );
   runner.events.on('job:failed', ({ job, error }) => {
     log.warn({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job queue: a job failed for good');

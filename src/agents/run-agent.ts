@@ -67,7 +67,10 @@ export interface RunInfo {
 }
 
 /** What runAgent reads of the configuration, and where it logs a failure it could not record. */
-export type AgentSettings = Pick<Config, 'agentStatementTimeoutMs' | 'agentWorkMem' | 'agentFailAfterFirstStatement'> & { log: Logger };
+export type AgentSettings = Pick<
+  Config,
+  'agentStatementTimeoutMs' | 'agentWorkMem' | 'agentFailAfterFirstStatement' | 'interactionsRetentionMonths'
+> & { log: Logger };
 
 export interface AgentOutcome<T> {
   result: T;

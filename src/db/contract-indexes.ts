@@ -26,3 +26,13 @@ export const CONTRACT_INDEXES = [
 
 /** The tables whose indexes are built online (src/db/online-ddl.ts) and listed by db:verify-indexes. */
 export const LARGE_TABLES = ['user_interactions', 'published_content', 'community_users', 'agent_logs'] as const;
+
+/**
+ * Whether pg_get_indexdef's text is the contract index's definition: on a partitioned table
+ * (user_interactions, docs/data-model.md "Partitions") the parent's index reads `ON ONLY table`, and
+ * each partition has its own index attached to it.
+ */
+export function hasContractColumns(indexdef: string, idx: { table: string; columns: readonly string[] }): boolean {
+  const using = `public.${idx.table} USING btree (${idx.columns.join(', ')})`;
+  return indexdef.includes(`ON ${using}`) || indexdef.includes(`ON ONLY ${using}`);
+}

@@ -17,10 +17,17 @@ export const newStats = (): QueryStats => ({ sqlQueries: 0, sqlTimeMs: 0 });
 type Isolation = 'READ COMMITTED' | 'REPEATABLE READ';
 
 const statementNames = new Map<string, string>();
-/** The prepared statement name of a text: the same on every connection, one per distinct text (built from code, so few). */
-function statementName(sql: string): string {
+/**
+ * Named prepared statements per process (and so per connection) at most. The texts come from code,
+ * but a page's SELECT list follows its selection (src/db/sql/columns.ts), so clients can make many
+ * of them: past this many, a new text runs unnamed (parsed and planned each time, as any other
+ * statement), and neither this map nor the connections' sessions grow without bound.
+ */
+const MAX_PREPARED = 500;
+/** The prepared statement name of a text: the same on every connection, one per distinct text; undefined past MAX_PREPARED. */
+function statementName(sql: string): string | undefined {
   let name = statementNames.get(sql);
-  if (name === undefined) statementNames.set(sql, (name = `s${statementNames.size + 1}`));
+  if (name === undefined && statementNames.size < MAX_PREPARED) statementNames.set(sql, (name = `s${statementNames.size + 1}`));
   return name;
 }
 

@@ -11,6 +11,8 @@
  *   fails with an error that names the table and the fix;
  * - IF [NOT] EXISTS everywhere, so a migration interrupted half-way runs again; an INVALID index
  *   left by an interrupted CREATE INDEX CONCURRENTLY is dropped and built again (logged).
+ * - on a partitioned table (user_interactions), an index is built partition by partition, each
+ *   CONCURRENTLY, and attached to the partitioned index (createPartitionedIndex below).
  */
 import type { QueryRunner } from 'typeorm';
 
@@ -30,6 +32,8 @@ const RETRYABLE = new Set(['55P03', '40P01']);
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+type Run = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
 /**
  * CREATE INDEX CONCURRENTLY IF NOT EXISTS `name` ON `table` `definition` (the column list, and a
  * WHERE for a partial index, as the plain CREATE INDEX had it). An INVALID index of that name is
@@ -41,6 +45,7 @@ export async function createIndexOnline(
   options: OnlineDdlOptions = {},
 ): Promise<void> {
   await withOwnConnection(queryRunner, `index ${index.name} on ${index.table}`, options, async (run) => {
+    if (await isPartitionedTable(run, index.table)) return createPartitionedIndex(run, index);
     const state = await run(
       `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND n.nspname = current_schema()`,
@@ -54,9 +59,57 @@ export async function createIndexOnline(
   });
 }
 
-/** DROP INDEX CONCURRENTLY IF EXISTS `name`. */
+/**
+ * DROP INDEX CONCURRENTLY IF EXISTS `name`. A partitioned index (user_interactions) cannot be
+ * dropped concurrently: a plain DROP INDEX, a catalog change that holds the table for an instant,
+ * under the same lock_timeout and retries.
+ */
 export async function dropIndexOnline(queryRunner: QueryRunner, name: string, options: OnlineDdlOptions = {}): Promise<void> {
-  await withOwnConnection(queryRunner, `index ${name}`, options, (run) => run(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(name)}`));
+  await withOwnConnection(queryRunner, `index ${name}`, options, async (run) => {
+    const kind = await run(
+      `SELECT c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relname = $1 AND n.nspname = current_schema()`,
+      [name],
+    );
+    await run(`DROP INDEX ${kind[0]?.kind === 'I' ? '' : 'CONCURRENTLY '}IF EXISTS ${ident(name)}`);
+  });
+}
+
+const isPartitionedTable = async (run: Run, table: string): Promise<boolean> =>
+  (await run(`SELECT relkind::text AS kind FROM pg_class WHERE oid = to_regclass($1)`, [table]))[0]?.kind === 'p';
+
+/**
+ * PostgreSQL builds no index CONCURRENTLY on a partitioned table (user_interactions,
+ * docs/data-model.md "Partitions"). Its way: the partitioned index is created ON ONLY the parent
+ * (instant, INVALID until every partition has its index), each partition's index is built
+ * CONCURRENTLY and attached, and the last attach makes the partitioned index valid. Run again
+ * after an interruption, it goes on where it stopped (an INVALID partition index is built again).
+ */
+async function createPartitionedIndex(run: Run, index: { name: string; table: string; definition: string }): Promise<void> {
+  await run(`CREATE INDEX IF NOT EXISTS ${ident(index.name)} ON ONLY ${ident(index.table)} ${index.definition}`);
+  const partitions = await run(
+    `SELECT c.relname AS partition, (SELECT ci.relname FROM pg_inherits ii JOIN pg_index x ON x.indexrelid = ii.inhrelid
+                                     JOIN pg_class ci ON ci.oid = x.indexrelid
+                                     WHERE ii.inhparent = to_regclass($2) AND x.indrelid = c.oid) AS attached
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1) ORDER BY 1`,
+    [index.table, index.name],
+  );
+  for (const p of partitions) {
+    if (p.attached) continue;
+    const partition = String(p.partition);
+    const child = `${index.name}_${partition.startsWith(`${index.table}_`) ? partition.slice(index.table.length + 1) : partition}`.slice(
+      0,
+      63,
+    );
+    const state = await run(
+      `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND n.nspname = current_schema()`,
+      [child],
+    );
+    if (state.length && !state[0].valid) await run(`DROP INDEX CONCURRENTLY IF EXISTS ${ident(child)}`);
+    await run(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${ident(child)} ON ${ident(partition)} ${index.definition}`);
+    await run(`ALTER INDEX ${ident(index.name)} ATTACH PARTITION ${ident(child)}`);
+  }
 }
 
 /**
@@ -72,8 +125,6 @@ export async function alterTableOnline(
 ): Promise<void> {
   await withOwnConnection(queryRunner, `table ${table}`, options, (run) => run(sql));
 }
-
-type Run = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 async function withOwnConnection(queryRunner: QueryRunner, what: string, options: OnlineDdlOptions, body: (run: Run) => Promise<unknown>) {
   const { lockTimeoutMs, attempts, backoffMs } = { ...DEFAULTS, ...options };

@@ -26,7 +26,11 @@ const jobs = (task?: string) =>
     `SELECT id::text, locked_at, attempts, max_attempts FROM graphile_worker.jobs ${task ? 'WHERE task_identifier = $1' : ''} ORDER BY id`,
     task ? [task] : [],
   );
-const pendingUsers = async () => (await q<{ n: number }>('SELECT count(DISTINCT user_id)::int AS n FROM conversion_pending'))[0].n;
+// Rows of either shape: a statement's users as one array, or one user per row (the previous release's).
+const pendingUsers = async () =>
+  (
+    await q<{ n: number }>('SELECT count(DISTINCT u)::int AS n FROM conversion_pending p, unnest(coalesce(p.user_ids, ARRAY[p.user_id])) u')
+  )[0].n;
 
 async function users(n: number): Promise<number[]> {
   const rows = await q<{ id: number }>(
@@ -69,6 +73,7 @@ async function workerServer(env: Record<string, string> = {}): Promise<TestServe
     SCHEDULE_CONVERSION: 'off',
     SCHEDULE_SNAPSHOT: 'off',
     SCHEDULE_ANALYTICS: 'off',
+    SCHEDULE_PARTITIONS: 'off',
     RUN_SWEEP_INTERVAL_MS: '500',
     ...env,
   });
@@ -89,7 +94,7 @@ describe('the ingest trigger is part of the write', () => {
     expect(ok(res).recordInteractions.inserted).toBe(3);
     expect(res.extensions!.queryStats.sqlQueries).toBe(1);
     const up = ok(await server.gql('mutation { upsertCommunityUser(input: { handle: "new-one", platform: TIKTOK }) { id } }'));
-    expect((await q<{ u: number }>('SELECT DISTINCT user_id AS u FROM conversion_pending ORDER BY 1')).map((r) => r.u)).toEqual(
+    expect((await q<{ u: number }>('SELECT DISTINCT unnest(user_ids) AS u FROM conversion_pending ORDER BY 1')).map((r) => r.u)).toEqual(
       [a, b, Number(up.upsertCommunityUser.id)].sort((x, y) => x - y),
     );
     const queued = await jobs('conversion_incremental');
@@ -279,6 +284,16 @@ describe('enqueueAgentRun', () => {
       expect((await jobs('agent_run_conversion'))[0]).toMatchObject({ attempts: 2, max_attempts: 2, locked_at: null }); // given up
     });
   });
+});
+
+test("the previous release's pending rows (one user_id each) are counted and taken with the new ones (user_ids)", async () => {
+  const [a, b] = await users(2);
+  await q('INSERT INTO conversion_pending (user_id) VALUES ($1)', [a]);
+  ok(await server.gql(RECORD, { input: [{ userId: String(b), type: 'LIKE' }] }));
+  expect(ok(await server.gql('{ agentQueue { pendingIncrementalUsers } }')).agentQueue.pendingIncrementalUsers).toBe(2);
+  await withWorker({ RECOMPUTE_DEBOUNCE_MS: '0' }, () => drained());
+  const scored = await q<{ id: number }>('SELECT id FROM community_users WHERE score_updated_at IS NOT NULL ORDER BY id');
+  expect(scored.map((r) => r.id)).toEqual([a, b].sort((x, y) => x - y));
 });
 
 test('agentQueue: queued and running jobs per agent, the oldest one, the pending users (admin only)', async () => {

@@ -9,7 +9,7 @@ import { ok } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
 import { until } from '../support/wait';
 
-jest.setTimeout(240_000); // a schedule fires on a minute boundary
+jest.setTimeout(120_000);
 
 const { db, server, cleanup } = useTestServer('worker-processes'); // WORKER=off: only the children work
 
@@ -23,6 +23,7 @@ async function worker(env: Record<string, string> = {}): Promise<ChildServer> {
       SCHEDULE_CONVERSION: 'off',
       SCHEDULE_SNAPSHOT: 'off',
       SCHEDULE_ANALYTICS: 'off',
+      SCHEDULE_PARTITIONS: 'off',
       RUN_SWEEP_INTERVAL_MS: '500',
       ...env,
     },
@@ -34,7 +35,13 @@ async function worker(env: Record<string, string> = {}): Promise<ChildServer> {
 }
 
 test('two worker processes: an every-minute schedule fires once per period', async () => {
-  const env = { SCHEDULE_ANALYTICS: '* * * * *' };
+  // A worker ran this schedule an hour ago; each process, as it starts, adds the last minute's period
+  // that it finds missed (SCHEDULE_BACKFILL_MINUTES: the same once-per-period insert as a timer's, at
+  // once instead of on the next minute boundary).
+  await q(
+    `INSERT INTO graphile_worker._private_known_crontabs (identifier, known_since) VALUES ('schedule_analytics', now() - interval '1 hour')`,
+  );
+  const env = { SCHEDULE_ANALYTICS: '* * * * *', SCHEDULE_BACKFILL_MINUTES: '1' };
   const [a, b] = await Promise.all([worker(env), worker(env)]);
   const fired = (w: ChildServer) => w.lines.filter((l) => l.msg === 'schedule fired').map((l) => l.scheduledAt as string);
   // Both processes reached the same period (each runs the crontab; only one adds its job).
@@ -45,8 +52,8 @@ test('two worker processes: an every-minute schedule fires once per period', asy
       period = fired(a).find((t) => fired(b).includes(t)) ?? '';
       return period !== '';
     },
-    150_000,
-    200,
+    30_000,
+    100,
   );
   await until('the period to be worked', async () => {
     const left = await q(`SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = 'schedule_analytics' AND attempts < max_attempts`);
@@ -58,6 +65,10 @@ test('two worker processes: an every-minute schedule fires once per period', asy
     [period],
   );
   expect(runs).toEqual([{ status: 'success', trigger: 'schedule' }]);
+  const [known] = await q<{ last: Date }>(
+    `SELECT last_execution AS last FROM graphile_worker._private_known_crontabs WHERE identifier = 'schedule_analytics'`,
+  );
+  expect(known.last.getTime()).toBeGreaterThanOrEqual(Date.parse(period)); // the period was recorded as added
   await Promise.all([a.stop(), b.stop()]);
   expect((await a.exited).code).toBe(0); // a graceful stop on SIGTERM
 });

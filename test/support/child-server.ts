@@ -126,17 +126,13 @@ export interface EmbeddedPgProcess {
   stop(): Promise<void>;
 }
 
-/** An embedded PostgreSQL in its own process (see embedded-pg-main.ts). */
+/** An embedded PostgreSQL in its own process (see embedded-pg-main.js). */
 export async function spawnEmbeddedPostgres(dataDir: string, port: number, database: string): Promise<EmbeddedPgProcess> {
   const root = path.join(__dirname, '..', '..');
-  const proc = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-pg-main.ts', dataDir, String(port), database],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const proc = spawn(process.execPath, ['test/support/embedded-pg-main.js', dataDir, String(port), database], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));

@@ -1,4 +1,5 @@
-import { Args, Authorized, Root, Subscription, Resolver } from 'type-graphql';
+import { Args, Authorized, Subscription, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import { TOPICS } from '../../graphql/live-hub';
 import { validateArgs } from '../../graphql/validation';
 import { AgentRunUpdatedArgs } from './agent-run.inputs';
@@ -20,7 +21,7 @@ export class AgentRunSubscriptions {
       'Every status change of an agent run, on any server instance, once committed: RUNNING when it starts, then SUCCESS or ' +
       'FAILURE (also runs recorded with recordAgentRun and runs marked abandoned), in commit order.',
   })
-  agentRunUpdated(@Root() run: AgentRun, @Args() _args: AgentRunUpdatedArgs): AgentRun {
+  agentRunUpdated(@Parent() run: AgentRun, @Args() _args: AgentRunUpdatedArgs): AgentRun {
     return run;
   }
 }

@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import { cached } from '../../cache';
 import type { Context } from '../../context';
 import { Insight } from '../insight/insight.type';
@@ -50,7 +51,7 @@ export class AnalyticsResolver {
 @Resolver(() => ContentBreakdownRow)
 export class ContentBreakdownRowResolver {
   @FieldResolver(() => Insight, { nullable: true, description: 'Set when grouped by INSIGHT (null for content without one).' })
-  insight(@Root() row: ContentBreakdownRow, @Ctx() ctx: Context): Promise<Insight | null> | null {
+  insight(@Parent() row: ContentBreakdownRow, @Ctx() ctx: Context): Promise<Insight | null> | null {
     return row.insightId === null ? null : ctx.loaders.insight.load(Number(row.insightId));
   }
 }

@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { IdArgs, pageArgs } from '../../graphql/args';
@@ -24,7 +25,7 @@ export class CommunityUserResolver {
   }
 
   @FieldResolver(() => UserInteractionConnection, { description: "The user's interactions, newest timestamp first." })
-  interactions(@Root() user: CommunityUser, @Args() args: UserInteractionsArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
+  interactions(@Parent() user: CommunityUser, @Args() args: UserInteractionsArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
     return ctx.loaders.interactionsByUser.load({
       parentId: Number(user.id),
       ...pageArgs(args, CHILD_SPECS.interactionsByUser.order),

@@ -1,4 +1,5 @@
-import { Authorized, Resolver, Root, Subscription } from 'type-graphql';
+import { Authorized, Resolver, Subscription } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import { TOPICS } from '../../graphql/live-hub';
 import { TierCount } from './tier-distribution';
 
@@ -12,7 +13,7 @@ export class CommunityUserSubscriptions {
       "The tier distribution (every tier in rank order, zeros included, as tierDistribution) after a commit that changed a user's " +
       'tier: a ConversionAgent run that moved a user, a new user from upsertCommunityUser. Close commits may come as one event.',
   })
-  tierDistributionChanged(@Root() tiers: TierCount[]): TierCount[] {
+  tierDistributionChanged(@Parent() tiers: TierCount[]): TierCount[] {
     return tiers;
   }
 }

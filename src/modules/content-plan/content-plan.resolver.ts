@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { IdArgs } from '../../graphql/args';
@@ -26,12 +27,12 @@ export class ContentPlanResolver {
   }
 
   @FieldResolver(() => Insight, { nullable: true, description: 'The insight the plan was drawn from; null for none.' })
-  insight(@Root() plan: ContentPlan, @Ctx() ctx: Context): Insight | null | Promise<Insight | null> {
-    return plan.insightId === null ? null : joinedOrLoad(plan, JOINED_INSIGHT, ctx.loaders.insight, plan.insightId);
+  insight(@Parent() plan: ContentPlan, @Ctx() ctx: Context): Insight | null | Promise<Insight | null> {
+    return plan.insightId === null ? null : joinedOrLoad(plan, JOINED_INSIGHT, () => ctx.loaders.insight, plan.insightId);
   }
 
   @FieldResolver(() => [PublishedContent], { description: 'The content published from this plan, newest publishedAt first, at most 100.' })
-  publishedContent(@Root() plan: ContentPlan, @Ctx() ctx: Context): Promise<PublishedContent[]> {
+  publishedContent(@Parent() plan: ContentPlan, @Ctx() ctx: Context): Promise<PublishedContent[]> {
     return ctx.loaders.contentByPlan.load(Number(plan.id));
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { allColumnsSql, ColumnMap } from '../../db/sql/columns';
 import { connectionType } from '../../graphql/connection';
 import { ContentFormat, PlanStatus, Platform } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
@@ -37,5 +38,18 @@ export class ContentPlan {
 
 export const ContentPlanConnection = connectionType('ContentPlan', ContentPlan);
 
-export const CONTENT_PLAN_COLUMNS = `t.id::text AS id, t.title, upper(t.format) AS format, upper(t.platform) AS platform,
-  upper(t.status) AS status, t.scheduled_for AS "scheduledFor", t.created_at AS "createdAt", t.insight_id AS "insightId"`;
+/** A ContentPlan's columns from alias `t`, by field (src/db/sql/columns.ts). */
+export const CONTENT_PLAN_FIELDS: ColumnMap = {
+  id: 't.id::text',
+  title: 't.title',
+  format: 'upper(t.format)',
+  platform: 'upper(t.platform)',
+  status: 'upper(t.status)',
+  scheduledFor: 't.scheduled_for',
+  createdAt: 't.created_at',
+  insightId: 't.insight_id',
+};
+/** The columns a joined plan carries whatever the selection: its id and the insight's key. */
+export const CONTENT_PLAN_KEYS = ['id', 'insightId'] as const;
+
+export const CONTENT_PLAN_COLUMNS = allColumnsSql(CONTENT_PLAN_FIELDS);

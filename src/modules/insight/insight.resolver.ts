@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { ConnectionArgs, IdArgs, pageArgs } from '../../graphql/args';
@@ -24,7 +25,7 @@ export class InsightResolver {
   }
 
   @FieldResolver(() => ContentPlanConnection, { description: 'The content plans drawn from this insight, newest createdAt first.' })
-  contentPlans(@Root() insight: Insight, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
+  contentPlans(@Parent() insight: Insight, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<ContentPlan>> {
     return ctx.loaders.plansByInsight.load({ parentId: Number(insight.id), ...pageArgs(args, CHILD_SPECS.plansByInsight.order) });
   }
 }

@@ -1,4 +1,5 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { allColumnsSql, ColumnMap } from '../../db/sql/columns';
 import { connectionType } from '../../graphql/connection';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { Node } from '../../graphql/node';
@@ -30,5 +31,16 @@ export class Insight {
 
 export const InsightConnection = connectionType('Insight', Insight);
 
+/** An Insight's columns from alias `t`, by field (src/db/sql/columns.ts). */
+export const INSIGHT_FIELDS: ColumnMap = {
+  id: 't.id::text',
+  topic: 't.topic',
+  summary: 't.summary',
+  source: 't.source',
+  score: 't.score',
+  createdAt: 't.created_at',
+};
+export const INSIGHT_KEYS = ['id'] as const;
+
 /** SELECT list that yields an Insight from alias `t`. */
-export const INSIGHT_COLUMNS = `t.id::text AS id, t.topic, t.summary, t.source, t.score, t.created_at AS "createdAt"`;
+export const INSIGHT_COLUMNS = allColumnsSql(INSIGHT_FIELDS);

@@ -4,7 +4,8 @@
  * however many ids it names; `nodeId` of every implementation resolves here.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { Args, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import { fromGlobalId, Node, NodeType, TaggedNode, toGlobalId } from '../../graphql/node';
 import { NodeArgs, NodesArgs } from './node.inputs';
@@ -46,7 +47,7 @@ export class NodeResolver {
   }
 
   @FieldResolver(() => ID)
-  nodeId(@Root() row: { id: string }, @Info() info: GraphQLResolveInfo): string {
+  nodeId(@Parent() row: { id: string }, @Info() info: GraphQLResolveInfo): string {
     return toGlobalId(info.parentType.name as NodeType, row.id);
   }
 }

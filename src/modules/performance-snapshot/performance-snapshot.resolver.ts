@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { ConnectionArgs, IdArgs } from '../../graphql/args';
@@ -37,7 +38,7 @@ export class PerformanceSnapshotResolver {
     description: 'The content in scope with the highest engagementRate (ties: lowest id), as stored at creation; deleted rows left out.',
   })
   async topContent(
-    @Root() snapshot: PerformanceSnapshot,
+    @Parent() snapshot: PerformanceSnapshot,
     @Args() { first }: TopContentArgs,
     @Ctx() ctx: Context,
   ): Promise<PublishedContent[]> {
@@ -47,7 +48,7 @@ export class PerformanceSnapshotResolver {
   }
 
   @FieldResolver(() => AgentRun, { description: 'The PerformanceAnalyticsAgent run that wrote this snapshot.' })
-  async run(@Root() snapshot: PerformanceSnapshot, @Ctx() ctx: Context): Promise<AgentRun> {
+  async run(@Parent() snapshot: PerformanceSnapshot, @Ctx() ctx: Context): Promise<AgentRun> {
     return (await ctx.loaders.agentRun.load(Number(snapshot.runId)))!;
   }
 }

@@ -1,4 +1,5 @@
-import { Authorized, Resolver, Root, Subscription } from 'type-graphql';
+import { Authorized, Resolver, Subscription } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import { TOPICS } from '../../graphql/live-hub';
 import { PerformanceSnapshot } from './performance-snapshot.type';
 
@@ -10,7 +11,7 @@ export class PerformanceSnapshotSubscriptions {
     topics: TOPICS.snapshot,
     description: 'Each new performance snapshot (a committed PerformanceAnalyticsAgent run), on any server instance.',
   })
-  performanceSnapshotCreated(@Root() snapshot: PerformanceSnapshot): PerformanceSnapshot {
+  performanceSnapshotCreated(@Parent() snapshot: PerformanceSnapshot): PerformanceSnapshot {
     return snapshot;
   }
 }

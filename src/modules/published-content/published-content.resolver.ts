@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Args, Authorized, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Info, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { ConnectionArgs, IdArgs, pageArgs } from '../../graphql/args';
@@ -24,18 +25,18 @@ export class PublishedContentResolver {
   @Authorized('reader')
   @Query(() => PublishedContentConnection, { description: 'Published content, in orderBy order (default newest publishedAt first).' })
   contents(@Args() args: ContentsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Page<PublishedContent>> {
-    // The plan and its insight, when selected, come with the page's statement (one statement, not three).
-    const plan = ctx.loaders.batch ? connectionNodeFields(info).get('contentPlan') : undefined;
-    return listContents(ctx.db, args, { plan: plan !== undefined, insight: plan?.has('insight') });
+    // Only the columns asked for; the plan and its insight, when selected, come with the page's
+    // statement (one statement, not three).
+    return listContents(ctx.db, args, { nodes: connectionNodeFields(info), join: ctx.loaders.batch });
   }
 
   @FieldResolver(() => ContentPlan, { description: 'The content plan this content was published from.' })
-  contentPlan(@Root() content: PublishedContent, @Ctx() ctx: Context): ContentPlan | null | Promise<ContentPlan | null> {
-    return joinedOrLoad(content, JOINED_PLAN, ctx.loaders.contentPlan, content.contentPlanId);
+  contentPlan(@Parent() content: PublishedContent, @Ctx() ctx: Context): ContentPlan | null | Promise<ContentPlan | null> {
+    return joinedOrLoad(content, JOINED_PLAN, () => ctx.loaders.contentPlan, content.contentPlanId);
   }
 
   @FieldResolver(() => UserInteractionConnection, { description: 'The interactions with this content, newest timestamp first.' })
-  interactions(@Root() content: PublishedContent, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
+  interactions(@Parent() content: PublishedContent, @Args() args: ConnectionArgs, @Ctx() ctx: Context): Promise<Page<UserInteraction>> {
     return ctx.loaders.interactionsByContent.load({
       parentId: Number(content.id),
       ...pageArgs(args, CHILD_SPECS.interactionsByContent.order),

@@ -7,9 +7,11 @@ import { pageArgs } from '../../graphql/args';
 import { ContentFormat, ContentOrderField, Platform, SortDirection, toDb } from '../../graphql/enums';
 import { entityId } from '../../graphql/validators';
 import type { ContentOrder, ContentsArgs } from './published-content.inputs';
-import { CONTENT_PLAN_COLUMNS } from '../content-plan/content-plan.type';
-import { INSIGHT_COLUMNS } from '../insight/insight.type';
-import { PublishedContent, PUBLISHED_CONTENT_COLUMNS } from './published-content.type';
+import { selectedColumnsSql } from '../../db/sql/columns';
+import type { SelectionTree } from '../../graphql/selection';
+import { CONTENT_PLAN_FIELDS, CONTENT_PLAN_KEYS } from '../content-plan/content-plan.type';
+import { INSIGHT_FIELDS, INSIGHT_KEYS } from '../insight/insight.type';
+import { PublishedContent, PUBLISHED_CONTENT_FIELDS, PUBLISHED_CONTENT_KEYS } from './published-content.type';
 
 const ORDER_KEYS: Record<ContentOrderField, Pick<KeysetOrder, 'key' | 'keyCast' | 'nullable'>> = {
   [ContentOrderField.PUBLISHED_AT]: { key: 't.published_at', keyCast: 'timestamptz', nullable: false },
@@ -48,21 +50,48 @@ export function contentScope(
 export const JOINED_PLAN = '__contentPlan';
 export const JOINED_INSIGHT = '__insight';
 
-const PLAN_JOIN: ToOneJoin = { as: JOINED_PLAN, from: 'content_plans t', columns: CONTENT_PLAN_COLUMNS, parentKey: 't.content_plan_id' };
-const INSIGHT_JOIN: ToOneJoin = { as: JOINED_INSIGHT, from: 'insights t', columns: INSIGHT_COLUMNS, parentKey: '"insightId"' };
+/**
+ * What a page of contents reads (src/graphql/selection.ts): `nodes`, the fields asked of each
+ * content (undefined: all of them); `join`, whether the plan and its insight, when asked for, come
+ * with the page's own statement (false: through their loaders, the benchmark's unbatched mode).
+ */
+export interface ContentSelection {
+  nodes?: SelectionTree;
+  join?: boolean;
+}
 
-/** `include`: the to-one relations the selection asks for, fetched by the page's own statement. */
-export function listContents(
-  db: Db,
-  args: ContentsArgs,
-  include: { plan?: boolean; insight?: boolean } = {},
-): Promise<Page<PublishedContent>> {
+/** The page's to-one joins for the selection: the plan, and its insight, each with only the columns asked of it. */
+function contentJoins(nodes: SelectionTree | undefined): ToOneJoin[] {
+  const plan = nodes?.get('contentPlan');
+  if (!plan) return [];
+  const joins: ToOneJoin[] = [
+    {
+      as: JOINED_PLAN,
+      from: 'content_plans t',
+      columns: selectedColumnsSql(CONTENT_PLAN_FIELDS, plan, CONTENT_PLAN_KEYS),
+      parentKey: 't.content_plan_id',
+    },
+  ];
+  const insight = plan.get('insight');
+  if (insight) {
+    joins.push({
+      as: JOINED_INSIGHT,
+      from: 'insights t',
+      columns: selectedColumnsSql(INSIGHT_FIELDS, insight, INSIGHT_KEYS),
+      parentKey: '"insightId"',
+    });
+  }
+  return joins;
+}
+
+/** A page of contents with the columns the selection asks for, and the to-one relations it asks for folded in. */
+export function listContents(db: Db, args: ContentsArgs, select: ContentSelection = {}): Promise<Page<PublishedContent>> {
   const order = contentOrder(args.orderBy);
   const { from, conds } = contentFilter(contentScope(args.filter));
-  const joins = include.plan ? (include.insight ? [PLAN_JOIN, INSIGHT_JOIN] : [PLAN_JOIN]) : undefined;
+  const joins = select.join ? contentJoins(select.nodes) : undefined;
   return rootPage<PublishedContent>(
     db,
-    { from, columns: PUBLISHED_CONTENT_COLUMNS, order },
+    { from, columns: selectedColumnsSql(PUBLISHED_CONTENT_FIELDS, select.nodes, PUBLISHED_CONTENT_KEYS), order },
     { ...pageArgs(args, order), filter: conds, joins },
   );
 }

@@ -1,4 +1,5 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { allColumnsSql, ColumnMap } from '../../db/sql/columns';
 import { connectionType } from '../../graphql/connection';
 import { Platform } from '../../graphql/enums';
 import { DateTimeScalar, SafeIntScalar } from '../../graphql/scalars';
@@ -49,5 +50,20 @@ export class PublishedContent {
 
 export const PublishedContentConnection = connectionType('PublishedContent', PublishedContent);
 
-export const PUBLISHED_CONTENT_COLUMNS = `t.id::text AS id, upper(t.platform) AS platform, t.url, t.published_at AS "publishedAt",
-  t.views, t.likes, t.comments, t.shares, t.engagement_rate AS "engagementRate", t.content_plan_id AS "contentPlanId"`;
+/** A PublishedContent's columns from alias `t`, by field (src/db/sql/columns.ts). */
+export const PUBLISHED_CONTENT_FIELDS: ColumnMap = {
+  id: 't.id::text',
+  platform: 'upper(t.platform)',
+  url: 't.url',
+  publishedAt: 't.published_at',
+  views: 't.views',
+  likes: 't.likes',
+  comments: 't.comments',
+  shares: 't.shares',
+  engagementRate: 't.engagement_rate',
+  contentPlanId: 't.content_plan_id',
+};
+/** The columns a page selects whatever the selection: the id (cursors, relations) and the plan's key. */
+export const PUBLISHED_CONTENT_KEYS = ['id', 'contentPlanId'] as const;
+
+export const PUBLISHED_CONTENT_COLUMNS = allColumnsSql(PUBLISHED_CONTENT_FIELDS);

@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { ConnectionArgs } from '../../graphql/args';
@@ -24,23 +25,23 @@ export class StrategyResolver {
 
   /** Every ContentFormat in the enum's declared order. */
   @FieldResolver(() => [FormatWeight], { description: "The weight of every content format, in the enum's declared order; they sum to 1." })
-  formatWeights(@Root() s: StrategyRow): FormatWeight[] {
+  formatWeights(@Parent() s: StrategyRow): FormatWeight[] {
     return Object.values(ContentFormat).map((format) => ({ format, weight: s.formatWeightMap[format] }));
   }
 
   /** Every Platform in the enum's declared order. */
   @FieldResolver(() => [PlatformWeight], { description: "The weight of every platform, in the enum's declared order; they sum to 1." })
-  platformWeights(@Root() s: StrategyRow): PlatformWeight[] {
+  platformWeights(@Parent() s: StrategyRow): PlatformWeight[] {
     return Object.values(Platform).map((platform) => ({ platform, weight: s.platformWeightMap[platform] }));
   }
 
   @FieldResolver(() => PerformanceSnapshot, { description: 'The performance snapshot the weights were computed from.' })
-  async snapshot(@Root() s: StrategyRow, @Ctx() ctx: Context): Promise<PerformanceSnapshot> {
+  async snapshot(@Parent() s: StrategyRow, @Ctx() ctx: Context): Promise<PerformanceSnapshot> {
     return (await ctx.loaders.performanceSnapshot.load(Number(s.snapshotId)))!;
   }
 
   @FieldResolver(() => AgentRun, { description: 'The StrategyTuningAgent run that wrote this version.' })
-  async run(@Root() s: StrategyRow, @Ctx() ctx: Context): Promise<AgentRun> {
+  async run(@Parent() s: StrategyRow, @Ctx() ctx: Context): Promise<AgentRun> {
     return (await ctx.loaders.agentRun.load(Number(s.runId)))!;
   }
 }

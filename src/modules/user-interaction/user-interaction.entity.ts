@@ -1,8 +1,11 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { checkIn, InteractionType } from '../../graphql/enums';
 import { CommunityUserEntity } from '../community-user/community-user.entity';
 import { PublishedContentEntity } from '../published-content/published-content.entity';
 
+// Partitioned by month on `timestamp` (docs/data-model.md "Partitions", src/db/partitions.ts): the
+// primary key must hold the partition key, so it is (id, timestamp); `id` alone stays unique in
+// practice (an identity), and the indexes below are partitioned indexes (one per partition).
 @Entity({ name: 'user_interactions' })
 // Contract index: a user's interactions in a time window (the engagement recompute, CommunityUser.interactions).
 @Index('idx_user_interaction_user_timestamp', ['userId', 'timestamp'])
@@ -32,6 +35,6 @@ export class UserInteractionEntity {
   @Column({ name: 'interaction_type', type: 'varchar', length: 20 })
   interactionType!: string;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  @PrimaryColumn({ type: 'timestamptz', default: () => 'now()' })
   timestamp!: Date;
 }

@@ -17,9 +17,10 @@ const INSERT_SQL = `INSERT INTO user_interactions (user_id, content_id, interact
   ORDER BY u, n`;
 
 // The same insert, and in the same statement the incremental ConversionAgent's trigger for the
-// batch's users (src/db/sql/conversion-trigger.ts): the rows and the job commit together.
-const INSERT_AND_TRIGGER_SQL = `WITH inserted AS (${INSERT_SQL}),
-  ${triggerCtes('SELECT unnest($1::int4[])', '$5', '$6')}
+// batch's users (src/db/sql/conversion-trigger.ts): the rows and the job commit together. The
+// trigger reads the users from the insert's RETURNING, so that it runs after the insert.
+const INSERT_AND_TRIGGER_SQL = `WITH inserted AS (${INSERT_SQL} RETURNING user_id),
+  ${triggerCtes('SELECT user_id FROM inserted', '$5', '$6')}
   SELECT job_id FROM recompute_job`;
 
 // Only after a failed insert: which items refer to rows that do not exist, in item order. int8,

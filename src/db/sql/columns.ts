@@ -1,0 +1,42 @@
+import type { SelectionTree } from '../../graphql/selection';
+
+/**
+ * A GraphQL object's SELECT list from alias `t`, by output name (a field of the object or a key that
+ * only a relation's resolver reads), each with its SQL expression. From code only.
+ */
+export type ColumnMap = Readonly<Record<string, string>>;
+
+const item = (map: ColumnMap, name: string) => `${map[name]} AS "${name}"`;
+
+/** Every column of the map: the object whole (loaders, RETURNING, pages whose selection is not read). */
+export function allColumnsSql(map: ColumnMap): string {
+  return Object.keys(map)
+    .map((name) => item(map, name))
+    .join(', ');
+}
+
+/** The SELECT lists made for each selection tree, per map (a map always comes with the same keys). */
+const lists = new WeakMap<SelectionTree, Map<ColumnMap, string>>();
+
+/**
+ * Only the columns a selection asks for, plus `keys` (ids and the keys relations resolve by, always
+ * selected: they are cheap and a relation's resolver needs them whatever else is asked). Unread
+ * columns cost PostgreSQL their expressions and the server their parsing (a timestamp is parsed into
+ * a Date) and their memory, per row. `fields` undefined: every column. The map's order is kept, so
+ * one selection always gives one text (one prepared statement, src/db/db.ts).
+ */
+export function selectedColumnsSql(map: ColumnMap, fields: SelectionTree | undefined, keys: readonly string[]): string {
+  if (!fields) return allColumnsSql(map);
+  // A selection's tree is kept per document (src/graphql/selection.ts): so is its SELECT list.
+  let known = lists.get(fields);
+  if (!known) lists.set(fields, (known = new Map()));
+  let sql = known.get(map);
+  if (sql === undefined) {
+    sql = Object.keys(map)
+      .filter((name) => keys.includes(name) || fields.has(name))
+      .map((name) => item(map, name))
+      .join(', ');
+    known.set(map, sql);
+  }
+  return sql;
+}
