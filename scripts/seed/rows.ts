@@ -288,7 +288,7 @@ export function activitySampler(spec: SeedSpec): CumulativeSampler {
 
 /** The first and last instants of interactionRows' timestamps (the seed creates their month partitions first). */
 export const interactionSpan = (spec: SeedSpec): { from: Date; to: Date } => ({
-  from: new Date(spec.anchor.getTime() - SPAN_DAYS * DAY_MS),
+  from: new Date(spec.anchor.getTime() - spanOf(spec) * DAY_MS),
   to: spec.anchor,
 });
 
