@@ -1,6 +1,6 @@
 /**
  * npm run seed -- [--users N --interactions M --content C --logs L --seed S]
- *                  [--anchor ISO] [--reset] [--no-agents] [--keep-indexes]
+ *                  [--anchor ISO] [--span-days D] [--reset] [--no-agents] [--keep-indexes]
  *
  * Fills the database (DATABASE_URL, else the embedded PostgreSQL that `npm start` uses) with a
  * generated dataset whose timestamps end at --anchor (default: now), then runs the four agents once.
@@ -18,9 +18,10 @@ import { seedDatabase } from './seed/seed-db';
 import type { SeedSpec } from './seed/rows';
 
 const USAGE = `usage: npm run seed -- [--users N] [--interactions M] [--content C] [--logs L] [--seed S]
-                       [--anchor ISO] [--reset] [--no-agents] [--keep-indexes]
+                       [--anchor ISO] [--span-days D] [--reset] [--no-agents] [--keep-indexes]
   Loads a generated dataset whose timestamps end at --anchor (default: now; pass the anchor it
-  prints to make the same rows again), then runs the four agents once (--no-agents skips them).
+  prints to make the same rows again) and start --span-days before it (default 90), then runs
+  the four agents once (--no-agents skips them).
   A database that already holds rows is refused; --reset deletes them first (it lists them).
   Database: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR.`;
 
@@ -64,6 +65,8 @@ export function parseSeedArgs(argv: string[], now = new Date()): SeedArgs {
     seed: count('seed', 42),
     anchor,
   };
+  const spanDays = count('span-days', 0);
+  if (spanDays > 0) spec.spanDays = spanDays;
   const unknown = Object.keys(vals);
   if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
   if (spec.interactions > 0 && spec.users === 0) throw new Error('--interactions needs --users > 0');

@@ -37,7 +37,7 @@ function parseArgs(argv: string[]) {
   return {
     datasets: list(
       'datasets',
-      DATASETS.map((d) => d.name),
+      DATASETS.filter((d) => !d.optIn).map((d) => d.name),
     ),
     ops: list(
       'ops',

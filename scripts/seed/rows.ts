@@ -14,11 +14,14 @@ export interface SeedSpec {
   seed: number;
   /** The dataset's "now": every timestamp lies before it (fixed, so the data is reproducible). */
   anchor: Date;
+  /** Days before the anchor that content, interactions and agent logs span; default SPAN_DAYS. */
+  spanDays?: number;
 }
 
 export const DAY_MS = 86_400_000;
-/** Content and interactions span this many days before the anchor; agent logs too. */
+/** Content and interactions span this many days before the anchor, agent logs too, unless the spec says otherwise. */
 export const SPAN_DAYS = 90;
+const spanOf = (spec: SeedSpec) => spec.spanDays ?? SPAN_DAYS;
 
 export function derivedCounts(spec: SeedSpec) {
   const publishedPlans = Math.ceil(spec.content * 0.8);
@@ -168,18 +171,19 @@ const ts = (ms: number | null) => (ms === null ? '\\N' : new Date(ms).toISOStrin
 
 /** Content i's publication slot: evenly spread over the span, so ids follow time as in a live table. */
 function contentSlot(spec: SeedSpec, i: number): number {
-  return spec.anchor.getTime() - SPAN_DAYS * DAY_MS + Math.floor(((i + 0.5) * SPAN_DAYS * DAY_MS) / Math.max(1, spec.content));
+  const days = spanOf(spec);
+  return spec.anchor.getTime() - days * DAY_MS + Math.floor(((i + 0.5) * days * DAY_MS) / Math.max(1, spec.content));
 }
 
 export function* insightRows(spec: SeedSpec): Generator<string> {
   const rng = new Rng(spec.seed * 31 + 1);
   const { insights } = derivedCounts(spec);
-  const start = spec.anchor.getTime() - (SPAN_DAYS + 30) * DAY_MS;
+  const start = spec.anchor.getTime() - (spanOf(spec) + 30) * DAY_MS;
   for (let i = 1; i <= insights; i++) {
     const topic = `${rng.pick(TOPIC_A)} ${rng.pick(TOPIC_B)} (${i})`;
     const summary = rng.chance(0.8) ? `Signals around ${topic.toLowerCase()} from ${rng.int(3, 40)} sources` : null;
     const score = Math.round(Math.min(1, Math.max(0, 0.55 + 0.2 * rng.normal())) * 1000) / 1000;
-    const created = start + Math.floor(((i - rng.next()) * (SPAN_DAYS + 20) * DAY_MS) / insights);
+    const created = start + Math.floor(((i - rng.next()) * (spanOf(spec) + 20) * DAY_MS) / insights);
     yield `${i}\t${text(topic)}\t${text(summary)}\t${text(rng.pick(SOURCES))}\t${score}\t${ts(created)}\n`;
   }
 }
@@ -215,7 +219,7 @@ export function* planRows(spec: SeedSpec, index: PlanIndex): Generator<string> {
     const published = j <= publishedPlans;
     const created = published
       ? contentSlot(spec, j - 1) - Math.floor(rng.logNormal(3, 0.6) * DAY_MS)
-      : anchor - Math.floor(rng.next() * SPAN_DAYS * DAY_MS);
+      : anchor - Math.floor(rng.next() * spanOf(spec) * DAY_MS);
     // Plans reference an insight of about their own age (insights are older than plans).
     const insight = rng.chance(0.9) ? Math.max(1, Math.min(insights, Math.ceil((j / plans) * insights) - rng.int(0, 3))) : null;
     const u = rng.next();
@@ -231,7 +235,7 @@ export function* planRows(spec: SeedSpec, index: PlanIndex): Generator<string> {
 export function* contentRows(spec: SeedSpec, plans: PlanIndex): Generator<string> {
   const rng = new Rng(spec.seed * 31 + 3);
   const { publishedPlans } = derivedCounts(spec);
-  const step = (SPAN_DAYS * DAY_MS) / Math.max(1, spec.content);
+  const step = (spanOf(spec) * DAY_MS) / Math.max(1, spec.content);
   for (let i = 1; i <= spec.content; i++) {
     // The first publishedPlans items publish one plan each; the rest cross-post an earlier plan.
     const planId = i <= publishedPlans ? i : rng.int(1, publishedPlans);
@@ -259,14 +263,16 @@ export function* contentRows(spec: SeedSpec, plans: PlanIndex): Generator<string
 
 export function* userRows(spec: SeedSpec): Generator<string> {
   const rng = new Rng(spec.seed * 31 + 4);
-  const start = spec.anchor.getTime() - 400 * DAY_MS;
+  // Users sign up over the span and the 310 days before it (400 days for the default span).
+  const start = spec.anchor.getTime() - (spanOf(spec) + 310) * DAY_MS;
+  const signupDays = spanOf(spec) + 305;
   for (let i = 1; i <= spec.users; i++) {
     const a = rng.pick(WORDS_A);
     const b = rng.pick(WORDS_B);
     // The id in the handle keeps (platform, handle) unique.
     const handle = `${a}_${b}_${i.toString(36)}`;
     const display = rng.chance(0.8) ? `${a[0].toUpperCase()}${a.slice(1)} ${b[0].toUpperCase()}${b.slice(1)}` : null;
-    const created = start + Math.floor(((i - rng.next()) * 395 * DAY_MS) / spec.users);
+    const created = start + Math.floor(((i - rng.next()) * signupDays * DAY_MS) / spec.users);
     yield `${i}\t${text(handle)}\t${PLATFORMS.pick(rng)}\t${text(display)}\t${ts(created)}\n`;
   }
 }
@@ -282,15 +288,15 @@ export function activitySampler(spec: SeedSpec): CumulativeSampler {
 
 /** The first and last instants of interactionRows' timestamps (the seed creates their month partitions first). */
 export const interactionSpan = (spec: SeedSpec): { from: Date; to: Date } => ({
-  from: new Date(spec.anchor.getTime() - SPAN_DAYS * DAY_MS),
+  from: new Date(spec.anchor.getTime() - spanOf(spec) * DAY_MS),
   to: spec.anchor,
 });
 
 export function* interactionRows(spec: SeedSpec): Generator<string> {
   const rng = new Rng(spec.seed * 31 + 6);
   const sampler = activitySampler(spec);
-  const start = spec.anchor.getTime() - SPAN_DAYS * DAY_MS;
-  const span = SPAN_DAYS * DAY_MS;
+  const span = spanOf(spec) * DAY_MS;
+  const start = spec.anchor.getTime() - span;
   for (let k = 1; k <= spec.interactions; k++) {
     const t = start + Math.floor(((k - rng.next()) * span) / spec.interactions);
     const user = sampler.sample(rng) + 1;
@@ -305,10 +311,10 @@ export function* interactionRows(spec: SeedSpec): Generator<string> {
 export function* agentLogRows(spec: SeedSpec): Generator<string> {
   const rng = new Rng(spec.seed * 31 + 7);
   const anchor = spec.anchor.getTime();
-  const start = anchor - SPAN_DAYS * DAY_MS;
+  const start = anchor - spanOf(spec) * DAY_MS;
   for (let k = 1; k <= spec.logs; k++) {
     const agent = AGENT_PICK.pick(rng);
-    const startedAt = start + Math.floor(((k - rng.next()) * SPAN_DAYS * DAY_MS) / spec.logs);
+    const startedAt = start + Math.floor(((k - rng.next()) * spanOf(spec) * DAY_MS) / spec.logs);
     // A long tail: log-normal, plus rare outliers (cold caches, lock waits).
     let ms = rng.logNormal(agent.medianMs, 0.9);
     if (rng.chance(0.015)) ms *= rng.int(5, 50);

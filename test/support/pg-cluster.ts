@@ -32,8 +32,8 @@ export interface Cluster {
   remove(): Promise<void>;
 }
 
-/** Settings of the primary (the replica inherits them through pg_basebackup). */
-const SETTINGS = [
+/** Settings of the primary (the replica inherits them through pg_basebackup): a test's throwaway cluster. */
+export const TEST_SETTINGS = [
   "listen_addresses = '127.0.0.1'",
   'shared_buffers = 32MB',
   'max_wal_senders = 4',
@@ -51,10 +51,13 @@ const SETTINGS = [
 /**
  * `onPrimary` runs as soon as the primary answers, alongside the base backup and the replica's
  * start (making a database and migrating it there saves their time); the replica streams whatever
- * it wrote. Resolves when both servers answer and onPrimary is done.
+ * it wrote. Resolves when both servers answer and onPrimary is done. `settings`: the primary's
+ * postgresql.conf lines (the scale benchmark, scripts/bench/scale.ts, passes durable ones); they
+ * must allow replication (wal_level replica, wal senders).
  */
 export async function startCluster(
   onPrimary: (primaryUrl: (database: string) => string) => Promise<void> = async () => undefined,
+  settings: string[] = TEST_SETTINGS,
 ): Promise<Cluster> {
   const bin = pgServerBin();
   if (!bin) throw new Error('no PostgreSQL 15 server binaries (the pgserver service): guard the test with describeWith');
@@ -88,7 +91,7 @@ export async function startCluster(
   };
   try {
     await tool('initdb', ['-D', primaryDir, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C']);
-    fs.appendFileSync(path.join(primaryDir, 'postgresql.conf'), `\n${SETTINGS.join('\n')}\n`);
+    fs.appendFileSync(path.join(primaryDir, 'postgresql.conf'), `\n${settings.join('\n')}\n`);
     fs.writeFileSync(
       path.join(primaryDir, 'pg_hba.conf'),
       ['local all all trust', 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust', ''].join('\n'),
