@@ -13,35 +13,23 @@
  * The answers must agree (counts and impressions exactly, means to a relative 1e-9: summed in
  * another order, the top 100 ids exactly). Prints the times and the load average.
  */
+import 'reflect-metadata';
 import fs from 'node:fs';
 import { Client } from 'pg';
+import { SNAPSHOT_CTES } from '../../src/agents/performance-analytics.agent';
 
-const ROWS_SQL = `WITH scope AS NOT MATERIALIZED (
-  SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate FROM published_content pc
-  WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
-    AND ($3::text IS NULL OR pc.platform = $3::text)
-), figures AS (
-  SELECT GROUPING(format) AS no_format, GROUPING(platform) AS no_platform, upper(format) AS format, upper(platform) AS platform,
-         count(*)::int AS content_count, coalesce(sum(views), 0) AS impressions, avg(engagement_rate) AS rate
-  FROM scope GROUP BY GROUPING SETS ((), (format), (platform))
-), top AS (
-  SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
-  FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
-)
+/** The agent's own CTEs (src/agents/performance-analytics.agent.ts) as a SELECT of the figures and the top ids. */
+const ROWS_SQL = `WITH ${SNAPSHOT_CTES.scope}, ${SNAPSHOT_CTES.figures}, ${SNAPSHOT_CTES.top}
 SELECT (SELECT json_agg(f) FROM figures f)::text AS figures, (SELECT ids::text FROM top) AS top`;
 
 /**
  * The same figures by a parallel aggregate into (format, platform) cells, rolled up by GROUPING
  * SETS over the cells (a GROUPING SETS over the rows cannot run in parallel), as a SELECT of its
  * own (a statement that writes never gets parallel workers): measured, not adopted (BENCHMARKS.md).
+ * Scope, lists and top are the agent's; only `figures` differs.
  */
 const CELLS_SQL = `
-WITH scope AS NOT MATERIALIZED (
-  SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate
-  FROM published_content pc
-  WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
-    AND ($3::text IS NULL OR pc.platform = $3::text)
-), cells AS (
+WITH ${SNAPSHOT_CTES.scope}, cells AS (
   SELECT format, platform, count(*) AS n, sum(views) AS views, sum(engagement_rate) AS rate_sum, count(engagement_rate) AS rate_n
   FROM scope
   GROUP BY format, platform
@@ -51,22 +39,7 @@ WITH scope AS NOT MATERIALIZED (
          sum(rate_sum) / nullif(sum(rate_n), 0)::float8 AS rate
   FROM cells
   GROUP BY GROUPING SETS ((), (format), (platform))
-), by_format AS (
-  SELECT coalesce(jsonb_agg(jsonb_build_object('format', format, 'contentCount', content_count, 'impressions', impressions,
-                                               'avgEngagementRate', rate)
-                            ORDER BY rate DESC NULLS LAST, content_count DESC, format COLLATE "C"), '[]') AS list,
-         (array_agg(format ORDER BY rate DESC, content_count DESC, format COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
-  FROM figures WHERE no_format = 0
-), by_platform AS (
-  SELECT coalesce(jsonb_agg(jsonb_build_object('platform', platform, 'contentCount', content_count, 'impressions', impressions,
-                                               'avgEngagementRate', rate)
-                            ORDER BY rate DESC NULLS LAST, content_count DESC, platform COLLATE "C"), '[]') AS list,
-         (array_agg(platform ORDER BY rate DESC, content_count DESC, platform COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
-  FROM figures WHERE no_platform = 0
-), top AS (
-  SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
-  FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
-)
+), ${SNAPSHOT_CTES.lists}, ${SNAPSHOT_CTES.top}
 SELECT total.content_count::text AS count, total.impressions::text AS impressions, total.rate::text AS rate,
        lower(f.best) AS "bestFormat", lower(p.best) AS "bestPlatform", f.list::text AS "byFormat", p.list::text AS "byPlatform",
        top.ids::text AS "topIds"

@@ -25,18 +25,25 @@ import { PerformanceSnapshot, PERFORMANCE_SNAPSHOT_COLUMNS } from '../modules/pe
  * is the order in which they were made. The same statement notifies performanceSnapshotCreated with
  * the new id (src/db/notify.ts), delivered when the run commits.
  */
-const SNAPSHOT_SQL = `
-WITH scope AS NOT MATERIALIZED (
+/**
+ * The statement's parts, exported so that scripts/bench/snapshot-format.ts times the agent's own
+ * CTEs beside its alternatives: `scope` (the in-scope rows), `figures` (the GROUPING SETS over the
+ * scope), `lists` (by_format and by_platform from `figures`) and `top` (the top 100 ids).
+ */
+export const SNAPSHOT_CTES = {
+  scope: `scope AS NOT MATERIALIZED (
   SELECT pc.id, pc.platform, pc.format, pc.views, pc.engagement_rate
   FROM published_content pc
   WHERE pc.published_at >= $1::timestamptz - $2::int * interval '24 hours' AND pc.published_at <= $1::timestamptz
     AND ($3::text IS NULL OR pc.platform = $3::text)
-), figures AS (
+)`,
+  figures: `figures AS (
   SELECT GROUPING(format) AS no_format, GROUPING(platform) AS no_platform, upper(format) AS format, upper(platform) AS platform,
          count(*)::int AS content_count, ${safeIntSum('coalesce(sum(views), 0)')} AS impressions, avg(engagement_rate) AS rate
   FROM scope
   GROUP BY GROUPING SETS ((), (format), (platform))
-), by_format AS (
+)`,
+  lists: `by_format AS (
   SELECT coalesce(jsonb_agg(jsonb_build_object('format', format, 'contentCount', content_count, 'impressions', impressions,
                                                'avgEngagementRate', rate)
                             ORDER BY rate DESC NULLS LAST, content_count DESC, format COLLATE "C"), '[]') AS list,
@@ -48,10 +55,15 @@ WITH scope AS NOT MATERIALIZED (
                             ORDER BY rate DESC NULLS LAST, content_count DESC, platform COLLATE "C"), '[]') AS list,
          (array_agg(platform ORDER BY rate DESC, content_count DESC, platform COLLATE "C") FILTER (WHERE rate IS NOT NULL))[1] AS best
   FROM figures WHERE no_platform = 0
-), top AS (
+)`,
+  top: `top AS (
   SELECT coalesce(array_agg(id ORDER BY engagement_rate DESC, id), '{}') AS ids
   FROM (SELECT id, engagement_rate FROM scope WHERE engagement_rate IS NOT NULL ORDER BY engagement_rate DESC, id LIMIT 100) best
-), inserted AS (
+)`,
+};
+
+const SNAPSHOT_SQL = `
+WITH ${SNAPSHOT_CTES.scope}, ${SNAPSHOT_CTES.figures}, ${SNAPSHOT_CTES.lists}, ${SNAPSHOT_CTES.top}, inserted AS (
   INSERT INTO performance_snapshots AS t
     (created_at, as_of, window_days, platform, content_count, total_impressions, avg_engagement_rate,
      best_format, best_platform, by_format, by_platform, top_content_ids, run_id)
