@@ -28,6 +28,7 @@ import { factories } from './support/factories';
 import { ok } from './support/server';
 import { useTestServer } from './support/use-test-server';
 import { until } from './support/wait';
+import { NO_SCHEDULES } from './agents/helpers';
 
 const { db, server, startServer, cleanup } = useTestServer('partitions');
 const f = factories(db.pool);
@@ -244,10 +245,7 @@ describe('retention', () => {
       WORKER: 'on',
       LOG_LEVEL: 'info',
       INTERACTIONS_RETENTION_MONTHS: '2',
-      SCHEDULE_CONVERSION: 'off',
-      SCHEDULE_SNAPSHOT: 'off',
-      SCHEDULE_ANALYTICS: 'off',
-      SCHEDULE_PARTITIONS: 'off',
+      ...NO_SCHEDULES,
       AUTO_RECOMPUTE: 'false',
     });
     const user = await f.user();

@@ -6,6 +6,14 @@ import type { Pool } from 'pg';
 
 export const DAY_MS = 86_400_000;
 
+/** Environment of a test server or worker whose cron schedules are all off (only what the test queues runs). */
+export const NO_SCHEDULES = {
+  SCHEDULE_CONVERSION: 'off',
+  SCHEDULE_SNAPSHOT: 'off',
+  SCHEDULE_ANALYTICS: 'off',
+  SCHEDULE_PARTITIONS: 'off',
+} as const;
+
 /** The interaction weights of docs/agents.md (ConversionAgent), keyed by stored (lower-case) type. */
 export const WEIGHTS: Record<string, number> = {
   view: 1,

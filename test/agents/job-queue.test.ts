@@ -9,7 +9,7 @@ import type { TestServer } from '../support/server';
 import { ok } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
 import { until } from '../support/wait';
-import { expectIncrementalInvariant, resetTables } from './helpers';
+import { expectIncrementalInvariant, resetTables, NO_SCHEDULES } from './helpers';
 
 jest.setTimeout(180_000); // 1,000 requests and a randomized ingest on 2 shared cores
 
@@ -70,10 +70,7 @@ async function withWorker(env: Record<string, string>, fn: (worker: TestServer) 
 async function workerServer(env: Record<string, string> = {}): Promise<TestServer> {
   return startServer({
     WORKER: 'on',
-    SCHEDULE_CONVERSION: 'off',
-    SCHEDULE_SNAPSHOT: 'off',
-    SCHEDULE_ANALYTICS: 'off',
-    SCHEDULE_PARTITIONS: 'off',
+    ...NO_SCHEDULES,
     RUN_SWEEP_INTERVAL_MS: '500',
     ...env,
   });

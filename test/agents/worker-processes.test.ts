@@ -9,7 +9,7 @@ import { ChildServer, spawnServer, WORKER_ENTRY } from '../support/child-server'
 import { ok } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
 import { until } from '../support/wait';
-import { expectIncrementalInvariant } from './helpers';
+import { expectIncrementalInvariant, NO_SCHEDULES } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -23,10 +23,7 @@ async function worker(env: Record<string, string> = {}): Promise<ChildServer> {
   const child = await spawnServer(
     {
       DATABASE_URL: db.url,
-      SCHEDULE_CONVERSION: 'off',
-      SCHEDULE_SNAPSHOT: 'off',
-      SCHEDULE_ANALYTICS: 'off',
-      SCHEDULE_PARTITIONS: 'off',
+      ...NO_SCHEDULES,
       RUN_SWEEP_INTERVAL_MS: '500',
       ...env,
     },
