@@ -60,8 +60,13 @@ export class TuneStrategyInput {
   learningRate?: number | null;
 }
 
-@InputType({ description: "Inputs of analyzeAgentPerformance: bounds on the runs' startedAt, both inclusive." })
-export class AnalyzeAgentsInput {
+/**
+ * Bounds on the runs' startedAt, both inclusive: the fields of analyzeAgentPerformance's input and of
+ * the agentPerformance query's arguments, written once (each subclass gives its GraphQL kind).
+ */
+@ArgsType()
+@InputType()
+abstract class StartedAtBounds {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only runs started at or after this time; null for no lower bound.' })
   since?: Date | null;
 
@@ -72,6 +77,9 @@ export class AnalyzeAgentsInput {
   @NotBefore('since')
   until?: Date | null;
 }
+
+@InputType({ description: "Inputs of analyzeAgentPerformance: bounds on the runs' startedAt, both inclusive." })
+export class AnalyzeAgentsInput extends StartedAtBounds {}
 
 @ArgsType()
 export class RecomputeEngagementArgs {
@@ -103,17 +111,7 @@ export class AnalyzeAgentsArgs {
 
 /** The agentPerformance query: since/until bound startedAt, inclusive. */
 @ArgsType()
-export class AgentPerformanceArgs {
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Only runs started at or after this time; null for no lower bound.' })
-  since?: Date | null;
-
-  @Field(() => DateTimeScalar, {
-    nullable: true,
-    description: 'Only runs started at or before this time, not before since; null for no upper bound.',
-  })
-  @NotBefore('since')
-  until?: Date | null;
-}
+export class AgentPerformanceArgs extends StartedAtBounds {}
 
 @ArgsType()
 export class EnqueueAgentRunArgs {
