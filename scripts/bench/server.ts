@@ -47,6 +47,7 @@ export async function spawnServer(opts: {
   logFile: string;
   startMs?: number;
 }): Promise<ChildServer> {
+  fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   let out: number | null = fs.openSync(opts.logFile, 'a');
   const closeLog = () => {
     if (out !== null) fs.closeSync(out);
