@@ -15,6 +15,8 @@
  * in-memory one (a shared Redis cache was invalidated by the process that ran it): a run committed
  * by another process (`npm run worker`, another instance's worker or mutation) makes the answers
  * that read what it wrote unreachable here too (src/cache/dependencies.ts tablesWrittenByRun).
+ * Other processes' in-memory caches also announce every invalidation of theirs on CHANNELS.writes
+ * (src/cache/announce.ts), which is handed to this process's cache.
  */
 import type { Pool } from 'pg';
 import { tablesWrittenByRun } from './cache/dependencies';
@@ -71,6 +73,7 @@ export class LiveUpdates {
 
   private received(channel: Channel, payload: string): void {
     if (channel === CHANNELS.tiers) return this.countTiers();
+    if (channel === CHANNELS.writes) return this.resultCache?.announced(payload);
     if (channel === CHANNELS.agentRun) this.invalidate(payload);
     const work = channel === CHANNELS.agentRun ? () => this.agentRun(payload) : () => this.snapshot(payload);
     this.ordered = this.ordered.then(work).catch((err) => this.log.warn({ err, channel }, 'live updates: an event was dropped'));

@@ -88,7 +88,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     const runSweep = await startRunSweep(new Db(pool), config.runSweepIntervalMs, log);
     undo.push(async () => runSweep.stop());
 
-    const resultCache = await createResultCache(config, log);
+    const resultCache = await createResultCache(config, log, pool);
     undo.push(() => resultCache.close());
     // LISTENing before the server serves: a subscription made from then on misses no commit.
     const live = new LiveUpdates(url, pool, log, resultCache);

@@ -45,7 +45,7 @@ export async function startWorker(config: Config = loadConfig(), opts: StartOpti
     }
     const runSweep = await startRunSweep(new Db(pool), config.runSweepIntervalMs, log);
     undo.push(async () => runSweep.stop());
-    const resultCache = await createResultCache(config, log);
+    const resultCache = await createResultCache(config, log, pool);
     undo.push(() => resultCache.close());
     const worker = await startJobWorker({ config, log, url, resultCache });
     undo.push(() => worker.stop());

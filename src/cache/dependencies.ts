@@ -20,6 +20,9 @@ export const READS = {
 } as const satisfies Record<string, readonly Table[]>;
 export type CachedField = keyof typeof READS;
 
+/** The tables that some cached answer reads: a write to any other table invalidates nothing. */
+export const CACHED_TABLES: ReadonlySet<string> = new Set(Object.values(READS).flat());
+
 /** The tables each Mutation field writes; an agent writes its run row in agent_logs, also when it fails. */
 export const WRITES: Record<string, readonly Table[]> = {
   createInsight: ['insights'],

@@ -7,9 +7,11 @@
  * scalar serializes the same way), so a resolver sees one shape whatever the cache did.
  */
 import { GraphQLError } from 'graphql';
+import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
+import { announceOn } from './announce';
 import { cacheKey } from './cache-key';
 import { CachedField, READS } from './dependencies';
 import { RedisResultCache } from './redis-result-cache';
@@ -18,9 +20,14 @@ import { MemoryResultCache, ResultCache } from './result-cache';
 export { cacheKey, canonicalJson } from './cache-key';
 export type { ResultCache } from './result-cache';
 
-/** One cache per server: Redis when REDIS_URL is set (shared by instances), else in memory. */
-export async function createResultCache(config: Config, log: Logger): Promise<ResultCache> {
-  if (!config.redisUrl) return new MemoryResultCache({ ttlMs: config.cacheTtlSeconds * 1000, maxBytes: config.cacheMaxBytes });
+/**
+ * One cache per server: Redis when REDIS_URL is set (shared by instances), else in memory, whose
+ * invalidations are announced to the other processes on `pool` (announce.ts).
+ */
+export async function createResultCache(config: Config, log: Logger, pool: Pool): Promise<ResultCache> {
+  if (!config.redisUrl) {
+    return new MemoryResultCache({ ttlMs: config.cacheTtlSeconds * 1000, maxBytes: config.cacheMaxBytes, announce: announceOn(pool, log) });
+  }
   log.info({ prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds }, 'result cache: Redis (shared by instances)');
   return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
 }

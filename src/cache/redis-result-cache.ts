@@ -105,6 +105,9 @@ export class RedisResultCache implements ResultCache {
     }
   }
 
+  /** Nothing to do: the writer's instance invalidated the shared keys itself. */
+  announced(): void {}
+
   async close(): Promise<void> {
     if (this.redis.status === 'ready') {
       await this.redis.quit().catch(() => this.redis.disconnect());

@@ -4,7 +4,9 @@
  * generations of the tables it reads, as they were BEFORE it was computed, so an answer computed
  * before a write is never found after it, even if it is stored late.
  */
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { CACHED_TABLES } from './dependencies';
 
 export interface CacheLookup {
   /** The generations read with the value; null when the backend is unusable (then nothing is stored). */
@@ -24,10 +26,22 @@ export interface ResultCache {
   get(key: string, tables: readonly string[]): Promise<CacheLookup>;
   /** Stores `value`, computed after `get` answered `generation`; a write to `tables` in between makes it unreachable. */
   set(key: string, tables: readonly string[], generation: string, value: string): Promise<void>;
-  /** Makes every stored answer that reads one of `tables` unreachable (on every instance that shares the backend). */
+  /**
+   * Makes every stored answer that reads one of `tables` unreachable: on every instance that shares
+   * the backend, and for the memory cache also in every other process's (through `announce`).
+   */
   invalidate(tables: readonly string[]): Promise<void>;
+  /**
+   * A write announced by another process (a notification of CHANNELS.writes, src/live.ts): its
+   * tables go out of this cache, unless the announcement is this cache's own. A shared cache has
+   * nothing to do: the writer invalidated it already.
+   */
+  announced(payload: string): void;
   close(): Promise<void>;
 }
+
+/** Sends an announcement payload to the other processes (src/cache/announce.ts). */
+export type Announce = (payload: string) => Promise<void>;
 
 export interface MemoryCacheOptions {
   ttlMs: number;
@@ -35,6 +49,11 @@ export interface MemoryCacheOptions {
   maxBytes: number;
   /** The clock of the TTLs (tests move it); performance by default. */
   clock?: { now(): number };
+  /**
+   * How this process tells the others' memory caches what it invalidated (a NOTIFY, src/cache/announce.ts);
+   * without it an invalidation stays in this process.
+   */
+  announce?: Announce;
 }
 
 /**
@@ -45,11 +64,15 @@ export interface MemoryCacheOptions {
  */
 export class MemoryResultCache implements ResultCache {
   readonly shared = false;
+  /** Tells this cache's own announcements from the others' (two servers may share a process: the tests). */
+  private readonly id = randomUUID();
+  private readonly announce: Announce | undefined;
   private readonly generations = new Map<string, number>();
   private readonly entries: LRUCache<string, Entry>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(opts: MemoryCacheOptions) {
+    this.announce = opts.announce;
     this.entries = new LRUCache<string, Entry>({
       maxSize: opts.maxBytes,
       maxEntrySize: Math.max(1, Math.floor(opts.maxBytes / 10)),
@@ -84,6 +107,18 @@ export class MemoryResultCache implements ResultCache {
   }
 
   async invalidate(tables: readonly string[]): Promise<void> {
+    this.bump(tables);
+    // Only the tables some cached answer reads: an ingest of interactions announces nothing.
+    const read = tables.filter((t) => CACHED_TABLES.has(t));
+    if (this.announce && read.length) await this.announce(`${this.id} ${read.join(',')}`);
+  }
+
+  announced(payload: string): void {
+    const [from, tables = ''] = payload.split(' ');
+    if (from !== this.id && tables) this.bump(tables.split(','));
+  }
+
+  private bump(tables: readonly string[]): void {
     for (const table of tables) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
   }
 

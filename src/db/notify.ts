@@ -17,6 +17,8 @@ export const CHANNELS = {
   tiers: 'creator_analytics_tiers',
   /** Payload: the snapshot id. */
   snapshot: 'creator_analytics_snapshot',
+  /** Payload: "<cache id> <table>,<table>": what a process's in-memory result cache invalidated (src/cache/announce.ts). */
+  writes: 'creator_analytics_writes',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

@@ -4,8 +4,10 @@
  * bumps those tables' generations), across two instances that share one Redis.
  */
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { cacheKey, canonicalJson } from '../../src/cache';
 import { RedisResultCache } from '../../src/cache/redis-result-cache';
+import { CHANNELS } from '../../src/db/notify';
 import { useCacheBackends } from '../support/cache-backends';
 import { factories, ContentRow } from '../support/factories';
 import { ok, stats, TestServer } from '../support/server';
@@ -82,14 +84,19 @@ async function read(server: TestServer, field: string) {
   return { res, data: ok(res), summary: FIELDS[field].summary(ok(res)), stats: stats(res) };
 }
 
-/** updateContentMetrics (the real ingest mutation) through `writer`; `reader` then misses and sees the new figures. */
-async function expectUpdateInvalidates(writer: TestServer, reader: TestServer, field: string, target: ContentRow, addViews: number) {
+/** updateContentMetrics (the real ingest mutation) through `writer`: `addViews` more views on `target`. */
+async function updateViews(writer: TestServer, target: ContentRow, addViews: number) {
   const res = await writer.gql(
     `mutation ($id: ID!, $views: SafeInt) {
       updateContentMetrics(input: { contentId: $id, views: $views, engagementRate: 0.25 }) { id views } }`,
     { id: String(target.id), views: (target.views ?? 0) + addViews },
   );
   target.views = ok(res).updateContentMetrics.views;
+}
+
+/** updateContentMetrics through `writer`; `reader` then misses and sees the new figures. */
+async function expectUpdateInvalidates(writer: TestServer, reader: TestServer, field: string, target: ContentRow, addViews: number) {
+  await updateViews(writer, target, addViews);
   const after = await read(reader, field);
   expect(after.stats.cacheMisses).toBe(1);
   expect(after.summary).toEqual(truth());
@@ -139,6 +146,44 @@ backends.each((server) => {
       expect((await read(server, field)).stats.cacheHits).toBe(1);
       await expectUpdateInvalidates(server, server, field, rows[rows.length - 1], 1000);
     });
+  });
+});
+
+describe('two instances, each with its own memory cache (no Redis)', () => {
+  // An hour of TTL: only the announcement (src/cache/announce.ts) can make B forget its answer here.
+  const a = serve({ CACHE_TTL_SECONDS: '3600' });
+  const b = serve({ CACHE_TTL_SECONDS: '3600' });
+  test.each(FIELD_NAMES)(
+    '%s: updateContentMetrics through A invalidates what B cached, through a PostgreSQL notification',
+    async (field) => {
+      await read(b, field);
+      expect((await read(b, field)).stats).toMatchObject({ cacheHits: 1, sqlQueries: 0 });
+      await updateViews(a, rows[1], 11);
+      // B hears it on its listening connection, once PostgreSQL delivers it: milliseconds, not the TTL
+      let after: Awaited<ReturnType<typeof read>> | undefined;
+      await until('B to forget its answer', async () => (after = await read(b, field)).stats.cacheMisses === 1, 5_000, 10);
+      expect(after!.summary).toEqual(truth());
+    },
+  );
+
+  test('what is announced: the cached tables a write invalidated, nothing for an ingest of interactions', async () => {
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    try {
+      await listener.query(`LISTEN ${CHANNELS.writes}`);
+      const user = await factories(db.pool).user();
+      const ingest = await a.gql(`mutation ($u: ID!) { recordInteractions(input: [{ userId: $u, type: VIEW }]) { inserted } }`, {
+        u: String(user.id),
+      });
+      expect(ok(ingest).recordInteractions.inserted).toBe(1);
+      await updateViews(a, rows[1], 0); // sent after the ingest: once it is heard, the ingest's would have been too
+      await until('the announcement of updateContentMetrics', () => heard.length > 0, 5_000, 10);
+      expect(heard).toEqual([expect.stringMatching(/^\S+ published_content$/)]);
+    } finally {
+      await listener.end();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { MemoryResultCache } from '../../src/cache/result-cache';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { until } from '../support/wait';
+import { Pool } from 'pg';
 
 const caches: MemoryResultCache[] = [];
 function memoryCache(opts: ConstructorParameters<typeof MemoryResultCache>[0]): MemoryResultCache {
@@ -65,7 +66,9 @@ describe('byte budget', () => {
   test('CACHE_MAX_BYTES sets the budget of the server cache', async () => {
     const config = loadConfig({ CACHE_MAX_BYTES: '4096', LOG_LEVEL: 'silent' });
     expect(loadConfig({}).cacheMaxBytes).toBe(64 * 1024 * 1024);
-    const cache = (await createResultCache(config, createLogger(config))) as MemoryResultCache;
+    const pool = new Pool(); // never connects: nothing is invalidated here
+    const cache = (await createResultCache(config, createLogger(config), pool)) as MemoryResultCache;
+    await pool.end();
     caches.push(cache);
     expect(cache).toBeInstanceOf(MemoryResultCache);
     const { generation } = await cache.get('probe', T);
@@ -128,5 +131,31 @@ describe('generations', () => {
     await cache.invalidate(['content_plans']);
     expect((await cache.get('breakdown', content)).value).toBeUndefined();
     expect((await cache.get('tiers', users)).value).toBe(answer(2, 10));
+  });
+});
+
+describe('announcements between processes (the transport here is a function; over PostgreSQL: test/analytics/cache.test.ts)', () => {
+  test("a cache's invalidation of a cached table reaches the other cache; its own echo and uncached tables change nothing", async () => {
+    const sent: string[] = [];
+    const a = memoryCache({ ttlMs: 60_000, maxBytes: 100_000, announce: async (payload) => void sent.push(payload) });
+    const b = memoryCache({ ttlMs: 60_000, maxBytes: 100_000 });
+    const users = ['community_users'];
+    for (const cache of [a, b]) await cache.set('tiers', users, (await cache.get('tiers', users)).generation!, answer(2, 10));
+
+    await a.invalidate(['user_interactions']); // no cached answer reads it: nothing to announce
+    expect(sent).toEqual([]);
+    await a.invalidate(['community_users', 'user_interactions']);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^\S+ community_users$/);
+    expect((await a.get('tiers', users)).value).toBeUndefined();
+
+    // a's own announcement coming back (every process hears every notification) leaves a's new answer alone
+    await a.set('tiers', users, (await a.get('tiers', users)).generation!, answer(3, 10));
+    a.announced(sent[0]);
+    expect((await a.get('tiers', users)).value).toBe(answer(3, 10));
+    // b hears it: its answer goes
+    expect((await b.get('tiers', users)).value).toBe(answer(2, 10));
+    b.announced(sent[0]);
+    expect((await b.get('tiers', users)).value).toBeUndefined();
   });
 });
