@@ -1,8 +1,8 @@
 /**
  * npm run bench:peers:cache [-- --rounds 3 --duration 10 --connections 10,50]
  *
- * Ours alone on the peers' database (creator_peers_l, dataset L; run `npm run bench:peers` once
- * first to create it): the dashboards' aggregate reads with the result cache on (the default) and
+ * Ours alone on the peers' database (creator_peers_l, dataset L, created and seeded here when it is
+ * missing, as `npm run bench:peers` does): the dashboards' aggregate reads with the result cache on (the default) and
  * off (CACHE_MAX_BYTES=1024: an answer over a tenth of the budget is never stored, so every request
  * computes), in interleaved autocannon rounds; req/s, p50, p99, server CPU per request and the load
  * average when each round started.
@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
+import { DATASETS, ensureDataset } from '../../scripts/bench/datasets';
 import { cpuMs, loadOne } from '../../scripts/bench/http-load';
 import { startServer } from '../../scripts/bench/server';
 import { ROOT } from './peers';
@@ -27,9 +28,14 @@ function arg(name: string, fallback: string): string {
 
 async function main() {
   const admin = process.env.DATABASE_URL;
-  if (!admin) throw new Error('DATABASE_URL must name the server that holds creator_peers_l');
-  const url = new URL(admin);
-  url.pathname = '/creator_peers_l';
+  if (!admin) throw new Error('DATABASE_URL must name a PostgreSQL server the benchmark may create creator_peers_l on');
+  const log = (m: string) => process.stderr.write(`[peers:cache] ${m}\n`);
+  const { url } = await ensureDataset(
+    admin,
+    DATASETS.find((d) => d.name === 'l')!,
+    log,
+    'creator_peers',
+  );
   const rounds = Number(arg('rounds', '3'));
   const seconds = Number(arg('duration', '10'));
   const connections = arg('connections', '10,50').split(',').map(Number);
@@ -42,7 +48,7 @@ async function main() {
   for (const v of variants) {
     const s = await startServer({
       root: ROOT,
-      databaseUrl: url.toString(),
+      databaseUrl: url,
       port: port++,
       logFile: path.join(ROOT, 'bench-results', `peers-cache-${v.name.replace(' ', '-')}.log`),
       env: { LOG_LEVEL: 'silent', QUERY_STATS: '1', ...v.env },
