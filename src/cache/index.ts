@@ -32,6 +32,16 @@ export async function createResultCache(config: Config, log: Logger, pool: Pool)
   return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
 }
 
+/**
+ * The computations in flight, per cache, by generation and key: a request that misses while the same
+ * answer of the same generation is being computed waits for it instead of computing it again (at the
+ * end of a TTL, or after a write, 50 dashboards asking at once make one computation, not 50). A
+ * write in between changes the generation, so no request ever joins a computation older than a write
+ * it knows of. A request that joined counts a hit (it ran no SQL); when the computation it joined
+ * fails, it computes on its own.
+ */
+const inFlight = new WeakMap<ResultCache, Map<string, Promise<string>>>();
+
 export async function cached<T>(ctx: Context, field: CachedField, args: unknown, compute: () => Promise<T>): Promise<T> {
   const key = cacheKey(field, args);
   const tables = READS[field];
@@ -39,6 +49,17 @@ export async function cached<T>(ctx: Context, field: CachedField, args: unknown,
   if (value !== undefined) {
     ctx.cache.hits += 1;
     return JSON.parse(value) as T;
+  }
+  let flights = inFlight.get(ctx.resultCache);
+  if (!flights) inFlight.set(ctx.resultCache, (flights = new Map()));
+  const flightKey = generation === null ? null : `${generation}\u0000${key}`;
+  const joined = flightKey === null ? undefined : flights.get(flightKey);
+  if (joined) {
+    const json = await joined.catch(() => null);
+    if (json !== null) {
+      ctx.cache.hits += 1;
+      return JSON.parse(json) as T;
+    }
   }
   const max = ctx.config.maxAggregatesPerRequest;
   if (ctx.cache.misses >= max) {
@@ -53,7 +74,16 @@ export async function cached<T>(ctx: Context, field: CachedField, args: unknown,
   ctx.cache.misses += 1;
   // On a read replica, stored only if the replica was not behind the last invalidation (Db.cacheCheck).
   const current = ctx.db.cacheCheck();
-  const json = JSON.stringify(await compute());
-  if (generation !== null && (await current)()) await ctx.resultCache.set(key, tables, generation, json);
-  return JSON.parse(json) as T;
+  const flight = (async () => {
+    const json = JSON.stringify(await compute());
+    if (generation !== null && (await current)()) await ctx.resultCache.set(key, tables, generation, json);
+    return json;
+  })();
+  if (flightKey !== null && !flights.has(flightKey)) {
+    // Until the answer is stored (or the computation failed): no gap in which a request finds neither.
+    flights.set(flightKey, flight);
+    const done = () => void (flights.get(flightKey) === flight && flights.delete(flightKey));
+    flight.then(done, done);
+  }
+  return JSON.parse(await flight) as T;
 }

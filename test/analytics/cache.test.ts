@@ -130,6 +130,17 @@ backends.each((server) => {
     expect(after.summary).toEqual(truth());
   });
 
+  test.each(FIELD_NAMES)('%s: requests that miss together make one computation, and all get its answer', async (field) => {
+    await touch(server); // a new generation: nothing stored for it yet
+    const results = await Promise.all(Array.from({ length: 8 }, () => read(server, field)));
+    expect(sum(results.map((r) => r.stats.cacheMisses))).toBe(1);
+    expect(sum(results.map((r) => r.stats.cacheHits))).toBe(7);
+    const computed = results.find((r) => r.stats.cacheMisses === 1)!;
+    expect(sum(results.map((r) => r.stats.sqlQueries))).toBe(computed.stats.sqlQueries); // the others ran no SQL
+    for (const r of results) expect(r.data).toEqual(computed.data);
+    expect(computed.summary).toEqual(truth());
+  });
+
   test('different arguments are different entries', async () => {
     await touch(server);
     const q = (tz: string) => `{ bestPostingTimes(timeZone: "${tz}", minPosts: 1) { posts } }`;
