@@ -49,7 +49,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   redisUrl: string | undefined;
   cacheTtlSeconds: number;
-  /** Byte budget of the in-memory result cache (without REDIS_URL). */
+  /** Byte budget of the in-memory result cache (without REDIS_URL); 0: no cache, every request computes. */
   cacheMaxBytes: number;
   /** Prefix of every Redis key of the result cache (instances that share answers share it). */
   cacheKeyPrefix: string;
@@ -111,6 +111,13 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+/** CACHE_MAX_BYTES: 0 keeps no answer in memory at all (every request computes), else at least 1024. */
+function cacheMaxBytes(env: NodeJS.ProcessEnv): number {
+  const n = int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024);
+  if (n !== 0 && n < 1024) throw new Error(`CACHE_MAX_BYTES must be 0 (no cache) or an integer >= 1024, got "${env.CACHE_MAX_BYTES}"`);
   return n;
 }
 
@@ -280,7 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0),
     redisUrl: env.REDIS_URL || undefined,
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 1),
-    cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
+    cacheMaxBytes: cacheMaxBytes(env),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'creator-analytics:cache:',
     logLevel: env.LOG_LEVEL ?? 'info',
     allowBatchingSwitch: bool(env, 'BENCH_ALLOW_UNBATCHED', false),

@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { CACHED_TABLES } from './dependencies';
 
 export interface CacheLookup {
-  /** The generations read with the value; null when the backend is unusable (then nothing is stored). */
+  /** The generations read with the value; null when the backend is unusable or off (then nothing is stored). */
   generation: string | null;
   /** The stored JSON text, or undefined on a miss. */
   value: string | undefined;
@@ -67,14 +67,17 @@ export class MemoryResultCache implements ResultCache {
   /** Tells this cache's own announcements from the others' (two servers may share a process: the tests). */
   private readonly id = randomUUID();
   private readonly announce: Announce | undefined;
+  /** A budget of 0 bytes (CACHE_MAX_BYTES=0): no answer is kept, and none is shared in flight (src/cache/index.ts). */
+  private readonly off: boolean;
   private readonly generations = new Map<string, number>();
   private readonly entries: LRUCache<string, Entry>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(opts: MemoryCacheOptions) {
     this.announce = opts.announce;
+    this.off = opts.maxBytes === 0;
     this.entries = new LRUCache<string, Entry>({
-      maxSize: opts.maxBytes,
+      maxSize: Math.max(1, opts.maxBytes),
       maxEntrySize: Math.max(1, Math.floor(opts.maxBytes / 10)),
       sizeCalculation: (entry, key) => Math.max(1, (key.length + entry.value.length) * 2),
       ttl: opts.ttlMs,
@@ -95,6 +98,7 @@ export class MemoryResultCache implements ResultCache {
   }
 
   async get(key: string, tables: readonly string[]): Promise<CacheLookup> {
+    if (this.off) return { generation: null, value: undefined };
     const generation = this.generationOf(tables);
     const entry = this.entries.get(key);
     if (entry && entry.generation !== generation) this.entries.delete(key); // read a table written since: its memory goes now

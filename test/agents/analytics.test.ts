@@ -7,10 +7,9 @@ import { ok } from '../support/server';
 import { useTestServer } from '../support/use-test-server';
 import { expectClose, mean, percentileCont, resetTables, runRows } from './helpers';
 
-// Rows are reset with SQL behind the API's back, which no cache can know of: this server's cache,
-// at the smallest CACHE_MAX_BYTES, keeps no answer (each is over a tenth of the budget), so every
-// agentPerformance here is computed from the rows.
-const { db, server } = useTestServer('agents_analytics', { CACHE_MAX_BYTES: '1024' });
+// Rows are reset with SQL behind the API's back, which no cache can know of: this server has no
+// result cache (CACHE_MAX_BYTES=0), so every agentPerformance here is computed from the rows.
+const { db, server } = useTestServer('agents_analytics', { CACHE_MAX_BYTES: '0' });
 beforeEach(async () => {
   await resetTables(db.pool);
 });

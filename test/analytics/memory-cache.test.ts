@@ -78,6 +78,18 @@ describe('byte budget', () => {
   });
 });
 
+describe('CACHE_MAX_BYTES=0', () => {
+  test('0 is no cache: nothing is kept, and no generation is given (so no computation is shared in flight); 1..1023 is refused', async () => {
+    expect(loadConfig({ CACHE_MAX_BYTES: '0' }).cacheMaxBytes).toBe(0);
+    expect(() => loadConfig({ CACHE_MAX_BYTES: '1023' })).toThrow('CACHE_MAX_BYTES must be 0 (no cache) or an integer >= 1024, got "1023"');
+    const cache = memoryCache({ ttlMs: 60_000, maxBytes: 0 });
+    expect(await cache.get('probe', T)).toEqual({ generation: null, value: undefined });
+    await cache.set('probe', T, '0', answer(0, 10));
+    expect(await cache.get('probe', T)).toEqual({ generation: null, value: undefined });
+    expect(cache.size).toBe(0);
+  });
+});
+
 describe('TTL', () => {
   test('an answer is served until its TTL and not after (clock moved by the test)', async () => {
     let now = 1_000_000;

@@ -12,9 +12,9 @@ import { useTestServer } from '../support/use-test-server';
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const DAY_MS = 86_400_000;
 
-// Rows change behind the API's back (TRUNCATE, factories): at the smallest CACHE_MAX_BYTES the result
-// cache keeps no answer, so every aggregate here is computed from the rows.
-const { db, server } = useTestServer('metric_bounds', { CACHE_MAX_BYTES: '1024' });
+// Rows change behind the API's back (TRUNCATE, factories): with no result cache (CACHE_MAX_BYTES=0)
+// every aggregate here is computed from the rows.
+const { db, server } = useTestServer('metric_bounds', { CACHE_MAX_BYTES: '0' });
 const f = () => factories(db.pool);
 /** Yesterday at 12:00 UTC: inside every window below, one DAY bucket. */
 const day = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS);
