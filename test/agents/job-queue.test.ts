@@ -128,7 +128,8 @@ describe('the ingest trigger is part of the write', () => {
       const ingest = server.gql(RECORD, { input: [{ userId: String(a), type: 'LIKE' }] });
       await until(
         'the ingest to wait for the lock',
-        async () => (await q(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory' AND query LIKE '%conversion_trigger%'`)).length === 1,
+        async () =>
+          (await q(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory' AND query LIKE '%conversion_trigger%'`)).length === 1,
       );
       expect(await pendingUsers()).toBe(0);
       await holder.query(`SELECT pg_advisory_unlock(${0x50454e44}, 1)`);
