@@ -32,7 +32,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { Pool } from 'pg';
-import { INCREMENTAL_SQL } from '../src/agents/conversion.agent';
+import { RECOMPUTE_SQL } from '../src/agents/conversion.agent';
 import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { cpuMs } from './bench/http-load';
 import { BENCH_KEY, BenchServer, onScratchServer } from './bench/server';
@@ -285,7 +285,7 @@ async function explain(pool: Pool, n: number): Promise<void> {
     await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
     const ids = [...new Set(Array.from({ length: n }, () => 1 + Math.floor(rnd() * USERS)))];
     const asOf = new Date();
-    const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${INCREMENTAL_SQL}`, [asOf, 30, null, TIER_RANKS, ids.sort((a, b) => a - b)]);
+    const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMPUTE_SQL}`, [asOf, 30, null, TIER_RANKS, ids]);
     console.log(`EXPLAIN ANALYZE, incremental statement over ${ids.length} users:\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}`);
   } finally {
     await client.query('ROLLBACK');

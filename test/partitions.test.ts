@@ -135,7 +135,7 @@ describe('reads and writes on the partitioned table', () => {
     );
     await db.pool.query('ANALYZE user_interactions');
     const asOf = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 12)); // the 1st: the window spans 2 months
-    const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${RECOMPUTE_SQL}`, [asOf, 7, null, TIER_RANKS]);
+    const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${RECOMPUTE_SQL}`, [asOf, 7, null, TIER_RANKS, null]);
     const scanned = new Set<string>();
     const walk = (node: unknown): void => {
       if (!node || typeof node !== 'object') return;

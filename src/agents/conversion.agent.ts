@@ -3,31 +3,6 @@ import { CHANNELS, notifyJoin } from '../db/notify';
 import { PENDING_LOCK } from '../db/sql/conversion-trigger';
 import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-user/tier-distribution';
 
-/** weight(type) * decay of the interaction `i` at asOf $1 with the half-life $3 (null: no decay). */
-const WEIGHTED = `CASE i.interaction_type
-               WHEN 'view' THEN 1 WHEN 'like' THEN 2 WHEN 'click' THEN 2 WHEN 'comment' THEN 4
-               WHEN 'follow' THEN 5 WHEN 'share' THEN 6 WHEN 'signup' THEN 10 WHEN 'purchase' THEN 20 END
-             * CASE WHEN $3::float8 IS NULL THEN 1::float8
-                    -- 0.5 ^ x underflows double precision past x = 1074 (an error in PostgreSQL): that weight is 0
-                    WHEN date_part('epoch', $1::timestamptz - i.timestamp) / 86400 > 1074 * $3::float8 THEN 0::float8
-                    ELSE power(0.5::float8, date_part('epoch', $1::timestamptz - i.timestamp) / 86400 / $3::float8) END`;
-/** The interaction `i` lies in the window of $2 days that ends at asOf $1. */
-const IN_WINDOW = `i.timestamp >= $1::timestamptz - $2::int * interval '24 hours' AND i.timestamp <= $1::timestamptz`;
-/** The tier of a score (a float8 expression). */
-const tierOf = (score: string): string =>
-  `CASE WHEN ${score} >= 200 THEN 'champion' WHEN ${score} >= 50 THEN 'advocate' WHEN ${score} >= 10 THEN 'engaged' ELSE 'newcomer' END`;
-/** What `changed` returns: the old and new tier ranks ($4) of a row of `target` t. */
-const RANKS = `array_position($4::text[], t.old_tier::text) AS old_rank, array_position($4::text[], t.tier) AS new_rank`;
-/** The closing counts from `changed`, `usersScored` being the expression given, and the tier notification. */
-const closingCounts = (usersScored: string): string => `counts AS (
-  SELECT ${usersScored}::int AS "usersScored",
-         count(*) FILTER (WHERE new_rank > old_rank)::int AS promoted,
-         count(*) FILTER (WHERE new_rank < old_rank)::int AS demoted,
-         count(*) FILTER (WHERE new_rank IS DISTINCT FROM old_rank) AS moved
-  FROM changed
-)
-SELECT c."usersScored", c.promoted, c.demoted FROM counts c ${notifyJoin(CHANNELS.tiers, "''", 'c.moved > 0')}`;
-
 /**
  * ConversionAgent (docs/agents.md): every community user's engagement score and tier, from the
  * interactions in the window `asOf - windowDays*24h <= timestamp <= asOf`.
@@ -64,62 +39,59 @@ SELECT c."usersScored", c.promoted, c.demoted FROM counts c ${notifyJoin(CHANNEL
  *
  * Statement 2 counts every tier after the update (all four, in rank order) and so totalUsers.
  *
- * $1 asOf, $2 windowDays, $3 halfLifeDays (null: no decay), $4 the tier ranks (TIER_RANKS).
+ * $5, the users: null for every user (the full run, whose plan PostgreSQL builds with the null
+ * folded away); an array for an incremental run (docs/agents.md "Automatic agents"), which scores
+ * only those users, as an index-only scan of idx_user_interactions_user_timestamp_type (user_id,
+ * timestamp, interaction_type), one short range per user (without it: the whole window of the
+ * timestamp index filtered, 0.73 s for 2,475 users at load 14; the contract index on (user_id,
+ * timestamp) needs a heap fetch per interaction for its type, 1.0 to 2.6 s), and writes each of them
+ * (score_updated_at = asOf even when the score did not change: their new interactions are
+ * accounted for as of asOf, which is what scoreUpdatedAt tells a client).
+ *
+ * Not a statement of its own that joins `unnest($5)` LATERALly to each user's index-only range
+ * (tried, BENCHMARKS.md "Automatic agents: freshness", branch `fresh`): its plan has one shape, but
+ * while ingest runs the current month's partition is not all-visible, and that form checks the heap
+ * for every recent interaction of every user, where this one's bitmap heap scan of that partition
+ * reads each heap page once. Its runs took about 40% longer per user in the freshness benchmark.
  */
 export const RECOMPUTE_SQL = `
 WITH scored AS (
-  SELECT i.user_id, sum(${WEIGHTED}) AS score
+  SELECT i.user_id,
+         sum(CASE i.interaction_type
+               WHEN 'view' THEN 1 WHEN 'like' THEN 2 WHEN 'click' THEN 2 WHEN 'comment' THEN 4
+               WHEN 'follow' THEN 5 WHEN 'share' THEN 6 WHEN 'signup' THEN 10 WHEN 'purchase' THEN 20 END
+             * CASE WHEN $3::float8 IS NULL THEN 1::float8
+                    -- 0.5 ^ x underflows double precision past x = 1074 (an error in PostgreSQL): that weight is 0
+                    WHEN date_part('epoch', $1::timestamptz - i.timestamp) / 86400 > 1074 * $3::float8 THEN 0::float8
+                    ELSE power(0.5::float8, date_part('epoch', $1::timestamptz - i.timestamp) / 86400 / $3::float8) END
+         ) AS score
   FROM user_interactions i
-  WHERE ${IN_WINDOW}
+  WHERE i.timestamp >= $1::timestamptz - $2::int * interval '24 hours' AND i.timestamp <= $1::timestamptz
+    AND ($5::int4[] IS NULL OR i.user_id = ANY($5::int4[]))
   GROUP BY i.user_id
 ), target AS (
   SELECT n.id, n.old_tier, n.score, n.tier
   FROM (SELECT u.id, u.tier AS old_tier, u.engagement_score AS old_score, coalesce(s.score, 0::float8) AS score,
-               ${tierOf('coalesce(s.score, 0)')} AS tier
-        FROM community_users u LEFT JOIN scored s ON s.user_id = u.id) n
-  WHERE n.score IS DISTINCT FROM n.old_score OR n.tier IS DISTINCT FROM n.old_tier
+               CASE WHEN coalesce(s.score, 0) >= 200 THEN 'champion' WHEN coalesce(s.score, 0) >= 50 THEN 'advocate'
+                    WHEN coalesce(s.score, 0) >= 10 THEN 'engaged' ELSE 'newcomer' END AS tier
+        FROM community_users u LEFT JOIN scored s ON s.user_id = u.id
+        WHERE $5::int4[] IS NULL OR u.id = ANY($5::int4[])) n
+  WHERE n.score IS DISTINCT FROM n.old_score OR n.tier IS DISTINCT FROM n.old_tier OR $5::int4[] IS NOT NULL
   ORDER BY n.id
 ), changed AS (
   UPDATE community_users c
   SET engagement_score = t.score, tier = t.tier, score_updated_at = $1::timestamptz
   FROM target t
-  WHERE c.id = t.id AND (c.engagement_score IS DISTINCT FROM t.score OR c.tier IS DISTINCT FROM t.tier)
-  RETURNING ${RANKS}
-), ${closingCounts('(SELECT count(*) FROM scored)')}`;
-
-/**
- * The incremental run's statement (docs/agents.md "Automatic agents"): the users $5 (distinct),
- * each scored by its own short index-only range scan of idx_user_interactions_user_timestamp_type
- * (user_id, timestamp, interaction_type), reached LATERALly from `unnest($5)`, and each written
- * (score_updated_at = asOf even when the score did not change: the user's new interactions are
- * accounted for as of asOf, which is what scoreUpdatedAt tells a client). Same parameters as
- * RECOMPUTE_SQL plus $5.
- *
- * Why not RECOMPUTE_SQL restricted by `user_id = ANY($5)` (what this replaced): the planner chose,
- * by estimates, between one index scan with a 5,000-key array over that index and a range scan of
- * the whole 30-day window of the timestamp index filtered by the array, and sometimes took the
- * second (whose cost is the window's size, not the users'); the `IS DISTINCT FROM` and catch-all
- * predicates also cost on every row. Here the plan has only one shape, a nested loop over the
- * users whose cost is proportional to them whatever the size of the table, and the freshness
- * benchmark's runs took less time (BENCHMARKS.md "Automatic agents: freshness").
- */
-export const INCREMENTAL_SQL = `
-WITH scored AS (
-  SELECT u.id, s.interactions, coalesce(s.score, 0::float8) AS score
-  FROM unnest($5::int4[]) AS u(id)
-  CROSS JOIN LATERAL (SELECT count(*) AS interactions, sum(${WEIGHTED}) AS score
-                      FROM user_interactions i WHERE i.user_id = u.id AND ${IN_WINDOW}) s
-), target AS (
-  SELECT c.id, c.tier AS old_tier, s.score, ${tierOf('s.score')} AS tier
-  FROM scored s JOIN community_users c ON c.id = s.id
-  ORDER BY c.id
-), changed AS (
-  UPDATE community_users c
-  SET engagement_score = t.score, tier = t.tier, score_updated_at = $1::timestamptz
-  FROM target t
-  WHERE c.id = t.id
-  RETURNING ${RANKS}
-), ${closingCounts('(SELECT count(*) FROM scored WHERE interactions > 0)')}`;
+  WHERE c.id = t.id AND (c.engagement_score IS DISTINCT FROM t.score OR c.tier IS DISTINCT FROM t.tier OR $5::int4[] IS NOT NULL)
+  RETURNING array_position($4::text[], t.old_tier::text) AS old_rank, array_position($4::text[], t.tier) AS new_rank
+), counts AS (
+  SELECT (SELECT count(*) FROM scored)::int AS "usersScored",
+         count(*) FILTER (WHERE new_rank > old_rank)::int AS promoted,
+         count(*) FILTER (WHERE new_rank < old_rank)::int AS demoted,
+         count(*) FILTER (WHERE new_rank IS DISTINCT FROM old_rank) AS moved
+  FROM changed
+)
+SELECT c."usersScored", c.promoted, c.demoted FROM counts c ${notifyJoin(CHANNELS.tiers, "''", 'c.moved > 0')}`;
 
 export interface ConversionParams {
   asOf: Date;
@@ -141,6 +113,7 @@ export async function conversionAgent(tx: Db, p: ConversionParams): Promise<Conv
     p.windowDays,
     p.halfLifeDays,
     TIER_RANKS,
+    null,
   ]);
   const tiers = await tx.query<TierCount>(TIER_COUNTS_SQL, [TIER_RANKS]);
   return { ...p, ...counts!, totalUsers: tiers.reduce((n, t) => n + t.users, 0), tiers };
@@ -183,7 +156,7 @@ export async function withPendingLocked<T>(conn: Db, fn: () => Promise<T>): Prom
 /**
  * The incremental ConversionAgent: takes every pending user (DELETE ... RETURNING, in the run's
  * transaction: a run that fails or dies gives them back), under PENDING_LOCK (withPendingLocked),
- * and scores exactly those with INCREMENTAL_SQL. asOf is the claim's statement time, rounded up to
+ * and scores exactly those with RECOMPUTE_SQL restricted to them. asOf is the claim's statement time, rounded up to
  * the millisecond: every interaction whose ingest committed before the claim (its default timestamp
  * is its transaction's start) lies at or before it.
  */
@@ -198,7 +171,7 @@ export async function conversionAgentIncremental(tx: Db): Promise<IncrementalRes
     users: ids.length,
   };
   if (!ids.length) return { ...base, usersScored: 0, promoted: 0, demoted: 0 }; // another run took them first
-  const counts = await tx.one<{ usersScored: number; promoted: number; demoted: number }>(INCREMENTAL_SQL, [
+  const counts = await tx.one<{ usersScored: number; promoted: number; demoted: number }>(RECOMPUTE_SQL, [
     claim!.asOf,
     INCREMENTAL_WINDOW_DAYS,
     null,

@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import type { QueryResultRow } from 'pg';
-import { INCREMENTAL_SQL, RECOMPUTE_SQL } from '../../src/agents/conversion.agent';
+import { RECOMPUTE_SQL } from '../../src/agents/conversion.agent';
 import { Db } from '../../src/db/db';
 import { ensureMonths } from '../../src/db/partitions';
 import { Tier } from '../../src/graphql/enums';
@@ -85,7 +85,7 @@ test.each([
 ])(
   'recompute aggregate (%s): only the partitions of the window, an index-only range scan of a partly covered one',
   async (_label, windowDays, halfLifeDays) => {
-    const nodes = await plan(RECOMPUTE_SQL, [asOf, windowDays, halfLifeDays, TIER_RANKS]);
+    const nodes = await plan(RECOMPUTE_SQL, [asOf, windowDays, halfLifeDays, TIER_RANKS, null]); // $5 null: every user (the full run)
     // Partitioned by month: only September's and October's partitions are read (asOf is October 1st
     // 00:00). A window that covers part of a month reads it with an index-only range scan of that
     // partition's index of idx_user_interactions_timestamp_user_type; one that covers a whole month
@@ -104,23 +104,20 @@ test.each([
 
 // 30 users against a 30-day window of about 10k entries: the proportion of 2,500 users against the
 // 810k entries of the benchmark's window (BENCHMARKS.md, "Automatic agents").
-test('incremental recompute over 30 users: per user, an index-only scan of its range, never the whole window', async () => {
+test('incremental recompute over 30 users: an index-only scan of their ranges, not of the whole window', async () => {
   const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM community_users ORDER BY id DESC LIMIT 30');
-  const nodes = await plan(INCREMENTAL_SQL, [asOf, 30, null, TIER_RANKS, rows.map((r) => r.id).sort((a, b) => a - b)]);
+  const nodes = await plan(RECOMPUTE_SQL, [asOf, 30, null, TIER_RANKS, rows.map((r) => r.id)]);
   // Only the window's partitions; September's (the one holding the window's rows) through its
-  // partition of idx_user_interactions_user_timestamp_type: an index-only scan of one user's range,
-  // run once per user (the nested loop from unnest($5)), never the whole window of the timestamp
-  // index. October's holds no row at asOf: PostgreSQL may read the empty partition any way it likes.
+  // partition of idx_user_interactions_user_timestamp_type, an index-only scan of those users' ranges.
+  // October's holds no row at asOf: PostgreSQL may read the empty partition any way it likes.
   const scans = nodes.filter((n) => n['Relation Name']?.startsWith('user_interactions'));
   for (const n of scans) expect(['user_interactions_p2026_09', 'user_interactions_p2026_10']).toContain(n['Relation Name']);
-  const september = scans.filter((n) => n['Relation Name'] === 'user_interactions_p2026_09');
-  expect(september).toHaveLength(1);
-  expect(september[0]['Node Type']).toBe('Index Only Scan');
+  const september = scans.find((n) => n['Relation Name'] === 'user_interactions_p2026_09')!;
+  expect(september['Node Type']).toBe('Index Only Scan');
   const { rows: root } = await db.pool.query(`SELECT pg_partition_root(to_regclass($1))::regclass::text AS root`, [
-    september[0]['Index Name'],
+    september['Index Name'],
   ]);
   expect(root[0].root).toBe('idx_user_interactions_user_timestamp_type');
-  expect(nodes.some((n) => n['Node Type'] === 'Nested Loop')).toBe(true);
 });
 
 test.each([Tier.CHAMPION, Tier.ADVOCATE, Tier.ENGAGED, Tier.NEWCOMER])(
