@@ -2,14 +2,16 @@ import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * The incremental ConversionAgent's trigger as one function, `conversion_trigger(users, debounce_ms,
- * max_attempts)` (docs/agents.md "Automatic agents", src/db/sql/conversion-trigger.ts), which every
+ * max_attempts, lock_class, lock_key, task, job_key)` (docs/agents.md "Automatic agents", src/db/sql/conversion-trigger.ts), which every
  * ingest statement calls: it records the users in `conversion_pending` and calls graphile-worker's
  * add_job only when no waiting incremental job is there to take them. Calling add_job from every
  * ingest made its one job row a hot row (each ingest held its lock, and the commit lock of its
- * NOTIFY, until commit) and kept the worker from picking that job up (get_job skips a locked row):
- * BENCHMARKS.md "Automatic agents: freshness". A function because its statements see what committed
+ * NOTIFY, until commit) and could keep the worker from picking that job up (get_job skips a locked
+ * row): BENCHMARKS.md "Automatic agents: freshness". A function because its statements see what committed
  * after the ingest statement began, once it holds the pending users' shared lock (the claim takes it
- * exclusively). Replaces nothing: the previous release's statements keep working.
+ * exclusively). Replaces nothing: the previous release's statements keep working. During a rolling
+ * upgrade a worker of the previous release claims without that lock, so a new ingest that saw its
+ * job waiting may leave its users pending until the next ingest adds a job.
  */
 export class ConversionTriggerFunction1796910000000 implements MigrationInterface {
     name = 'ConversionTriggerFunction1796910000000'

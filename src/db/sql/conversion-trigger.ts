@@ -12,10 +12,10 @@
  *   after its first trigger) every later trigger coalesces into it; a trigger that comes while it
  *   runs makes the next one. So there is at most one pending incremental job, plus a growing set of
  *   users.
- * Skipping add_job when a job waits is what keeps ingest and pickup fast: add_job on every ingest
+ * Skipping add_job while a job waits takes the ingests off one hot row: add_job on every ingest
  * locked the job's row until the ingest's commit (and serialised the commits through its NOTIFY),
- * so ingests queued on that one row and the worker's get_job, which skips locked rows, missed its
- * job poll after poll (BENCHMARKS.md "Automatic agents: freshness"). It is safe because the claim
+ * so ingests queued on that one row and the worker's get_job, which skips locked rows, could pass
+ * over its job (BENCHMARKS.md "Automatic agents: freshness", branch `fresh`). It is safe because the claim
  * takes PENDING_LOCK exclusively (conversion.agent.ts): a claim waits for every ingest that holds
  * the lock, and an ingest's check runs on a snapshot taken after it got the lock, so it sees the
  * job of any claim before it as running, and adds the next job.
