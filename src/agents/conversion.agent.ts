@@ -1,5 +1,6 @@
 import type { Db } from '../db/db';
 import { CHANNELS, notifyJoin } from '../db/notify';
+import { PENDING_LOCK } from '../db/sql/conversion-trigger';
 import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-user/tier-distribution';
 
 /**
@@ -46,6 +47,13 @@ import { TierCount, TIER_COUNTS_SQL, TIER_RANKS } from '../modules/community-use
  * timestamp) needs a heap fetch per interaction for its type, 1.0 to 2.6 s), and writes each of them
  * (score_updated_at = asOf even when the score did not change: their new interactions are
  * accounted for as of asOf, which is what scoreUpdatedAt tells a client).
+ *
+ * Not a statement of its own that joins `unnest($5)` LATERALly to each user's index-only range
+ * (tried, BENCHMARKS.md "Automatic agents: freshness", branch `fresh`): its plan has one shape, but
+ * while ingest runs the current month's partition is not all-visible, and that form checks the heap
+ * for every recent interaction of every user, where this one's bitmap heap scan of that partition
+ * reads each heap page once. In the freshness benchmark at 10,000/s its runs took 0.29 to 0.39 ms
+ * per user, against 0.27 to 0.29 ms for this statement in the same locked slots.
  */
 export const RECOMPUTE_SQL = `
 WITH scored AS (
@@ -127,21 +135,34 @@ export interface IncrementalResult {
   demoted: number;
 }
 
+/** The claim: every pending user, taken (rows of either shape, `user_ids` or the previous release's `user_id`). */
+const CLAIM_SQL = `WITH taken AS (DELETE FROM conversion_pending RETURNING user_id, user_ids)
+     SELECT coalesce(array_agg(DISTINCT u.id), '{}') AS ids,
+            date_trunc('milliseconds', statement_timestamp() + interval '999 microseconds') AS "asOf"
+     FROM taken, unnest(coalesce(taken.user_ids, ARRAY[taken.user_id])) AS u(id)`;
+
+/**
+ * Runs `fn` holding PENDING_LOCK exclusively (a session lock on `conn`'s connection, released after
+ * `fn`; a failure closes the connection, which releases it): it waits for the ingests that hold it
+ * shared to commit, and holds off the next ones, so that their pending users are in what `fn`
+ * reads, or their trigger sees this job running and adds the next (src/db/sql/conversion-trigger.ts).
+ */
+export async function withPendingLocked<T>(conn: Db, fn: () => Promise<T>): Promise<T> {
+  await conn.query('SELECT pg_advisory_lock($1, $2)', [...PENDING_LOCK]);
+  const result = await fn();
+  await conn.query('SELECT pg_advisory_unlock($1, $2)', [...PENDING_LOCK]);
+  return result;
+}
+
 /**
  * The incremental ConversionAgent: takes every pending user (DELETE ... RETURNING, in the run's
- * transaction: a run that fails or dies gives them back; rows of either shape, `user_ids` or the
- * previous release's `user_id`) and scores exactly those with
- * RECOMPUTE_SQL restricted to them. asOf is the claim's statement time, rounded up to the
- * millisecond: every interaction whose ingest committed before the claim (its default timestamp
+ * transaction: a run that fails or dies gives them back), under PENDING_LOCK (withPendingLocked),
+ * and scores exactly those with RECOMPUTE_SQL restricted to them. asOf is the claim's statement time, rounded up to
+ * the millisecond: every interaction whose ingest committed before the claim (its default timestamp
  * is its transaction's start) lies at or before it.
  */
 export async function conversionAgentIncremental(tx: Db): Promise<IncrementalResult> {
-  const claim = await tx.one<{ ids: number[]; asOf: Date }>(
-    `WITH taken AS (DELETE FROM conversion_pending RETURNING user_id, user_ids)
-     SELECT coalesce(array_agg(DISTINCT u.id), '{}') AS ids,
-            date_trunc('milliseconds', statement_timestamp() + interval '999 microseconds') AS "asOf"
-     FROM taken, unnest(coalesce(taken.user_ids, ARRAY[taken.user_id])) AS u(id)`,
-  );
+  const claim = await withPendingLocked(tx, () => tx.one<{ ids: number[]; asOf: Date }>(CLAIM_SQL));
   const ids = claim!.ids;
   const base = {
     mode: 'incremental' as const,

@@ -32,7 +32,7 @@ import type { Logger } from '../logger';
 import { AgentKind } from '../graphql/enums';
 import type { AgentName } from '../modules/agent-run/agent-run.type';
 import { AGENT_KINDS, AgentJobPayload, inputFromJson } from './agent-kinds';
-import { conversionAgentIncremental, INCREMENTAL_WINDOW_DAYS } from './conversion.agent';
+import { conversionAgentIncremental, INCREMENTAL_WINDOW_DAYS, withPendingLocked } from './conversion.agent';
 import { analyzeAgentPerformance, createPerformanceSnapshot, recomputeEngagementScores, tuneStrategy } from './agents.service';
 import { AgentSettings, failQueuedRun, QueuedAttempt, runAgent } from './run-agent';
 
@@ -117,7 +117,10 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
   const tasks: TaskList = {
     [INCREMENTAL_TASK]: async (_payload, helpers) =>
       alive(helpers, async () => {
-        const pending = await db.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM conversion_pending) AS any');
+        // Under PENDING_LOCK: an ingest that saw this job waiting, and so added no job, has committed.
+        const pending = await db.session((conn) =>
+          withPendingLocked(conn, () => conn.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM conversion_pending) AS any')),
+        );
         if (!pending?.any) return; // taken by a run that started before this job
         await runAgent(
           db,

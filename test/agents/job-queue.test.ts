@@ -99,6 +99,47 @@ describe('the ingest trigger is part of the write', () => {
     expect(queued[0].locked_at).toBeNull();
   });
 
+  test('an ingest while the job waits adds its users without touching the job; one while it runs adds the next job', async () => {
+    const [a, b] = await users(2);
+    const job = () =>
+      q<{ id: string; revision: number; key: string | null; locked_at: Date | null }>(
+        `SELECT id::text, revision, key, locked_at FROM graphile_worker._private_jobs ORDER BY id`,
+      );
+    ok(await server.gql(RECORD, { input: [{ userId: String(a), type: 'LIKE' }] }));
+    const [first] = await job();
+    ok(await server.gql(RECORD, { input: [{ userId: String(b), type: 'VIEW' }] }));
+    // The waiting job was not updated (add_job not called: no revision), and it takes both users.
+    expect(await job()).toEqual([first]);
+    expect(first.revision).toBe(0);
+    expect(await pendingUsers()).toBe(2);
+    // The job running (as get_job marks it): the next ingest adds the next job under the key.
+    await q(`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'test', attempts = 1`);
+    ok(await server.gql(RECORD, { input: [{ userId: String(a), type: 'SHARE' }] }));
+    const [running, next] = await job();
+    expect(running).toMatchObject({ id: first.id, key: null });
+    expect(next).toMatchObject({ key: 'conversion:incremental', locked_at: null });
+  });
+
+  test("a claim holds the trigger's lock exclusively: an ingest waits for it, then commits", async () => {
+    const [a] = await users(1);
+    const holder = await db.pool.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(${0x50454e44}, 1)`); // PENDING_LOCK, as conversionAgentIncremental's claim takes it
+      const ingest = server.gql(RECORD, { input: [{ userId: String(a), type: 'LIKE' }] });
+      await until(
+        'the ingest to wait for the lock',
+        async () =>
+          (await q(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'advisory' AND query LIKE '%conversion_trigger%'`)).length === 1,
+      );
+      expect(await pendingUsers()).toBe(0);
+      await holder.query(`SELECT pg_advisory_unlock(${0x50454e44}, 1)`);
+      expect(ok(await ingest).recordInteractions.inserted).toBe(1);
+      expect(await pendingUsers()).toBe(1);
+    } finally {
+      holder.release();
+    }
+  });
+
   test('a rolled-back write queues nothing: an operation whose second field fails, a batch with an unknown user', async () => {
     const [a] = await users(1);
     const res = await server.gql(
