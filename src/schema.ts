@@ -4,6 +4,7 @@ import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray, PubSub } from 'ty
 import { authChecker } from './graphql/auth';
 import { LiveHub, wrapSubscriptionFields } from './graphql/live-hub';
 import { wrapMutationFields } from './graphql/mutation-operation';
+import { directFieldResolvers } from './graphql/direct-resolvers';
 import { DateTimeScalar } from './graphql/scalars';
 import { validateArgs } from './graphql/validation';
 // type-graphql lists fields in the order their classes load: these imports set the order of schema.graphql.
@@ -84,5 +85,5 @@ export async function buildAppSchema(opts: { emitTo?: string; pubSub?: PubSub } 
   schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
   schema.getSubscriptionType()!.description = ROOT_DESCRIPTIONS.Subscription;
   if (opts.emitTo) await emitSchemaDefinitionFile(opts.emitTo, schema, { sortedSchema: false });
-  return wrapSubscriptionFields(wrapMutationFields(schema));
+  return wrapSubscriptionFields(wrapMutationFields(directFieldResolvers(schema)));
 }

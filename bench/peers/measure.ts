@@ -18,6 +18,11 @@ export interface CheckResult {
   control: number | null;
   /** Ours only: extensions.queryStats.sqlQueries, beside the counter's figure. */
   ownCount: number | null;
+  /**
+   * Statements per second the server sends with no request in flight (ours: the in-process job
+   * queue's polls), measured over an idle window; the connections that send them are not in `statements`.
+   */
+  backgroundPerSecond?: number | null;
 }
 
 export interface Round {
@@ -35,6 +40,8 @@ export interface Round {
 
 type Log = (m: string) => void;
 const PROBES = 20;
+/** The idle window after the probes: at least this long, and at least as long as the probes took. */
+const IDLE_MS = 2000;
 
 /**
  * Starts each server behind the counter, reads its rows and counts its statements over PROBES
@@ -60,24 +67,54 @@ export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: 
       try {
         for (let i = 0; i < 3; i++) await postQuery(server.url, peer.query); // plans, caches, connections
         counter.reset();
+        const probesStarted = performance.now();
         let last: any;
         for (let i = 0; i < PROBES; i++) {
           const r = await postQuery(server.url, peer.query);
           if (r.status !== 200 || r.body.errors) throw new Error(`${peer.key}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
           last = r.body;
         }
-        const { statements, control } = counter.counts();
+        const probesMs = performance.now() - probesStarted;
+        const sent = counter.counts();
+        // What the server sends on its own meanwhile (a job queue polling, a replica's lag check) is
+        // not the read's: the connections that send statements in an idle window after the probes
+        // are the background's, and theirs are not counted; their rate is shown beside the count.
+        counter.reset();
+        const idleMs = Math.max(IDLE_MS, probesMs);
+        await new Promise((r) => setTimeout(r, idleMs));
+        const idle = counter.counts();
+        const backgroundPerSecond = (1000 * idle.statements) / idleMs;
+        let statements = 0;
+        let control = 0;
+        let background = 0;
+        for (const [conn, c] of sent.byConnection) {
+          if (idle.byConnection.has(conn)) background += c.statements;
+          else {
+            statements += c.statements;
+            control += c.control;
+          }
+        }
         const rows = peer.rows(last);
         if (rows.length !== 50) throw new Error(`${peer.key}: ${rows.length} rows, expected 50`);
         if (!reference) reference = { key: peer.key, rows };
         const diff = diffValues(reference.rows, rows);
         if (diff) throw new Error(`${peer.key} returns other rows than ${reference.key}: ${diff}`);
         const ownCount = last.extensions?.queryStats?.sqlQueries ?? null;
-        results.push({ key: peer.key, failed: null, statements: statements / PROBES, control: control / PROBES, ownCount });
+        const perRequest = (n: number) => Math.round((100 * n) / PROBES) / 100;
+        results.push({
+          key: peer.key,
+          failed: null,
+          statements: perRequest(statements),
+          control: perRequest(control),
+          ownCount,
+          backgroundPerSecond: Math.round(backgroundPerSecond * 10) / 10,
+        });
         const same = reference.key === peer.key ? 'the reference rows' : `the same rows as ${reference.key}`;
         o.log(
-          `${peer.key}: 50 rows, ${same}; ${statements / PROBES} statements per request ` +
-            `(${control / PROBES} transaction control)${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`,
+          `${peer.key}: 50 rows, ${same}; ${perRequest(statements)} statements per request ` +
+            `(${perRequest(control)} transaction control; ${sent.statements} sent in ${probesMs.toFixed(0)} ms, ${background} of ` +
+            `them on connections that go on sending while idle, ${backgroundPerSecond.toFixed(1)}/s)` +
+            `${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`,
         );
       } finally {
         await server.stop();

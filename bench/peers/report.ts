@@ -34,7 +34,8 @@ function statements(c: CheckResult | undefined): string {
   const data = c.statements - (c.control ?? 0);
   const control = c.control ? ` + ${c.control} BEGIN/COMMIT/SET` : '';
   const own = c.ownCount === null ? '' : ` (its queryStats: ${c.ownCount})`;
-  return `${data}${control}${own}`;
+  const background = c.backgroundPerSecond ? `; + ${c.backgroundPerSecond}/s while idle` : '';
+  return `${Math.round(data * 100) / 100}${control}${own}${background}`;
 }
 
 /** The per-server table and the per-round table of one run. */

@@ -12,10 +12,18 @@ const GSS_REQUEST = 80877104;
 
 export interface StatementCounter {
   url(databaseUrl: string): string;
-  /** Statements since the last reset, and how many of them were transaction control (BEGIN, COMMIT, SET, ...). */
-  counts(): { statements: number; control: number };
+  /**
+   * Statements since the last reset, and how many of them were transaction control (BEGIN, COMMIT,
+   * SET, ...), in all and per client connection (by the order the connections were opened).
+   */
+  counts(): Counts & { byConnection: Map<number, Counts> };
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface Counts {
+  statements: number;
+  control: number;
 }
 
 const cstring = (buf: Buffer, at: number): [string, number] => {
@@ -26,14 +34,17 @@ const cstring = (buf: Buffer, at: number): [string, number] => {
 const CONTROL = /^\s*(begin|start transaction|commit|rollback|end|set|reset|savepoint|release|select\s+set_config)\b/i;
 
 export async function startStatementCounter(target: { host: string; port: number }): Promise<StatementCounter> {
-  let statements = 0;
-  let control = 0;
-  const count = (sql: string | undefined) => {
-    statements++;
-    if (sql !== undefined && CONTROL.test(sql)) control++;
-  };
+  let byConnection = new Map<number, Counts>();
+  let connections = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
+    const id = ++connections;
+    const count = (sql: string | undefined) => {
+      let c = byConnection.get(id);
+      if (!c) byConnection.set(id, (c = { statements: 0, control: 0 }));
+      c.statements++;
+      if (sql !== undefined && CONTROL.test(sql)) c.control++;
+    };
     const upstream = net.connect(target.port, target.host);
     sockets.add(client).add(upstream);
     for (const s of [client, upstream]) s.on('close', () => sockets.delete(s));
@@ -83,10 +94,17 @@ export async function startStatementCounter(target: { host: string; port: number
       u.port = String(port);
       return u.toString();
     },
-    counts: () => ({ statements, control }),
+    counts() {
+      let statements = 0;
+      let control = 0;
+      for (const c of byConnection.values()) {
+        statements += c.statements;
+        control += c.control;
+      }
+      return { statements, control, byConnection };
+    },
     reset() {
-      statements = 0;
-      control = 0;
+      byConnection = new Map();
     },
     async close() {
       for (const s of sockets) s.destroy();

@@ -1,4 +1,7 @@
-import { createParameterDecorator } from 'type-graphql';
+import { createParameterDecorator, ResolverData } from 'type-graphql';
+
+/** What `@Parent()` gives a resolver: the parent value itself (src/graphql/direct-resolvers.ts recognises it). */
+export const parentOf = ({ root }: ResolverData<object>): unknown => root;
 
 /**
  * The parent value of a field resolver (or a subscription's payload) as it is. type-graphql's
@@ -7,4 +10,4 @@ import { createParameterDecorator } from 'type-graphql';
  * Object.assign), once per row and relation: 100 copies for 50 contents and their plans. Rows are
  * plain objects with the fields the type reads; no resolver needs the class.
  */
-export const Parent = () => createParameterDecorator(({ root }) => root);
+export const Parent = () => createParameterDecorator(parentOf);
