@@ -23,6 +23,11 @@ const INSERT_AND_TRIGGER_SQL = `WITH inserted AS (${INSERT_SQL} RETURNING user_i
   ${triggerCtes('SELECT user_id FROM inserted', '$5', '$6')}
   SELECT job_id FROM recompute_job`;
 
+// The trigger alone, for users that earlier statements of the same transaction wrote (a long
+// POST /ingest/interactions body, written in several statements): the job row's lock is taken last.
+const TRIGGER_SQL = `WITH ${triggerCtes('SELECT unnest($1::int4[])', '$2', '$3')}
+  SELECT job_id FROM recompute_job`;
+
 // Only after a failed insert: which items refer to rows that do not exist, in item order. int8,
 // so ids beyond the int4 key range are simply not found.
 const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.c IS NOT NULL AND c.id IS NULL) AS "noContent",
@@ -83,6 +88,14 @@ export async function recordInteractions(
     throw err;
   }
   return { inserted: n };
+}
+
+/**
+ * The incremental ConversionAgent's trigger for these users (validated ids of rows that exist, as
+ * recordInteractions wrote them; repeats are fine), in `db`'s transaction after its inserts.
+ */
+export async function triggerRecompute(db: Db, userIds: string[], trigger: RecomputeTrigger): Promise<void> {
+  await db.query(TRIGGER_SQL, [`{${userIds.join(',')}}`, trigger.debounceMs, trigger.maxAttempts]);
 }
 
 /** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
