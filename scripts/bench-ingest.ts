@@ -1,6 +1,7 @@
 /**
  * Ingest benchmark into a fresh database, 1 and 4 clients each: recordInteractions with 5000 items
- * per call over HTTP, and recordInteractionColumns with the same items as parallel lists; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
+ * per call over HTTP, and recordInteractionColumns with the same items as parallel lists; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines
+ * (written while they arrive, in statements of 5000) and of BENCH_ITEMS lines (one statement after the parse); and
  * two floors, the same rows as a plain `INSERT ... SELECT FROM unnest` and as `COPY ... FROM STDIN`
  * straight from this process through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
  * and drops its own database there). The server runs as a child process (the build, `npm run build`),
@@ -497,7 +498,15 @@ async function main() {
         path: `recordInteractionColumns (${ITEMS} per call)`,
         ...(await scenario('columns', clients, graphqlItems().map(columnsJob), cpu)),
       });
-      table.push({ path: `/ingest/interactions NDJSON`, ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)) });
+      table.push({
+        path: `/ingest/interactions NDJSON (${Math.round(rowsPer / ingestCalls)} lines a body)`,
+        ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)),
+      });
+      // The same rows in bodies of one statement each: parsed first, then written (no overlap).
+      table.push({
+        path: `/ingest/interactions NDJSON (${ITEMS} lines a body)`,
+        ...(await scenario('ingest', clients, graphqlItems().map(ndjsonJob), cpu)),
+      });
     }
     console.table(table);
     console.log(`load: ${loadAverage()}`);
