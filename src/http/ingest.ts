@@ -239,7 +239,9 @@ class StreamWriter {
     this.writing = this.writing.then(async () => {
       if (this.failure) return;
       try {
-        this.inserted += (await recordInteractions(db, rows.items, null)).inserted;
+        // A failure rolls the whole transaction back: unknown ids are named outside it (no savepoint
+        // per statement: past 64 subtransactions every snapshot of the server gets slower).
+        this.inserted += (await recordInteractions(db, rows.items, null, undefined, new Db(this.pool))).inserted;
         if (this.trigger) for (const item of rows.items) this.users.push(item.userId);
       } catch (err) {
         this.failure = (err instanceof BadUserInputError && lineOfWriteError(err, rows.lines)) || err;

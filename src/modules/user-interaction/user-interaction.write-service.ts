@@ -57,6 +57,12 @@ export async function recordInteractions(
   trigger: RecomputeTrigger | null,
   /** How an error names item i's field (`input[3].userId` for the mutation's list of objects). */
   pathOf: ItemPath = (i, field) => `input[${i}].${field}`,
+  /**
+   * Where the query that names unknown ids runs after a failed insert. By default `db` itself, so in
+   * a transaction the insert runs under a SAVEPOINT (recoverable). A caller that rolls its
+   * transaction back on any failure passes another Db (the pool's): no savepoint, no subtransaction.
+   */
+  lookup: Db | null = null,
 ): Promise<{ inserted: number }> {
   const n = items.length;
   const users = new Array<string>(n);
@@ -75,16 +81,17 @@ export async function recordInteractions(
   }
   const userIds = `{${users.join(',')}}`;
   const contentIds = `{${contents.join(',')}}`;
-  if (outOfRange) throw await unknownRefs(db, userIds, contentIds, pathOf); // no int4 key can match
+  if (outOfRange) throw await unknownRefs(lookup ?? db, userIds, contentIds, pathOf); // no int4 key can match
+  // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
+  const run = (sql: string, params: unknown[]) => (lookup ? db.query(sql, params) : db.recoverable(sql, params));
   try {
-    // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
     const params = [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`];
-    if (trigger) await db.recoverable(INSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts]);
-    else await db.recoverable(INSERT_SQL, params);
+    if (trigger) await run(INSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts]);
+    else await run(INSERT_SQL, params);
   } catch (err) {
     const fk = violatedForeignKey(err);
     if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content')
-      throw await unknownRefs(db, userIds, contentIds, pathOf);
+      throw await unknownRefs(lookup ?? db, userIds, contentIds, pathOf);
     throw err;
   }
   return { inserted: n };
