@@ -9,15 +9,15 @@ import { factories } from './support/factories';
 import { useTestServer } from './support/use-test-server';
 
 const KEY = 'ingest-stream-writer-key';
-const { db, server } = useTestServer('ingest_stream', { API_KEYS: `writer:${KEY}` });
+const { db, server, startServer } = useTestServer('ingest_stream', { API_KEYS: `writer:${KEY}` });
 const f = factories(db.pool);
 let users: number[];
 let content: number;
 
 const endpoint = () => server.url.replace(/\/graphql$/, '/ingest/interactions');
 
-async function ingest(body: string) {
-  const res = await fetch(endpoint(), {
+async function ingest(body: string, url = endpoint()) {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${KEY}` },
     body,
@@ -83,9 +83,9 @@ test('a bad line after two chunks were written rolls them back', async () => {
   expect(await count()).toBe(before);
 });
 
-test('a client that goes away mid-body leaves no row and no open transaction', async () => {
-  const before = await count();
-  const url = new URL(endpoint());
+/** A body sent in parts by the test (chunked): write() more, then end() or destroy(). */
+function openUpload(target = endpoint()) {
+  const url = new URL(target);
   const req = http.request({
     host: url.hostname,
     port: url.port,
@@ -93,15 +93,30 @@ test('a client that goes away mid-body leaves no row and no open transaction', a
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${KEY}`, 'transfer-encoding': 'chunked' },
   });
-  req.on('error', () => {}); // the socket is destroyed below
+  const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+  });
+  answer.catch(() => {}); // a destroyed upload has no answer
+  return { req, answer };
+}
+
+const inTransaction = async () =>
+  (
+    await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    )
+  )[0].n;
+
+test('a client that goes away mid-body leaves no row and no open transaction', async () => {
+  const before = await count();
+  const { req } = openUpload();
   req.write(lines(8_000).join('\n') + '\n');
   // Wait until the first chunk is in the server's transaction, then go away.
-  const inTransaction = async () =>
-    (
-      await q<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-      )
-    )[0].n;
   for (let i = 0; i < 100 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await inTransaction()).toBe(1);
   req.destroy();
@@ -110,4 +125,27 @@ test('a client that goes away mid-body leaves no row and no open transaction', a
   expect(await count()).toBe(before);
   // The server goes on: the next body is written.
   expect(await ingest(lines(10).join('\n'))).toEqual({ status: 200, body: { inserted: 10 } });
+});
+
+test('past half the pool, a long body is kept and written at its end: slow uploads cannot take every connection', async () => {
+  const small = await startServer({ API_KEYS: `writer:${KEY}`, DB_POOL_MAX: '2' }); // one stream at a time
+  const url = small.url.replace(/\/graphql$/, '/ingest/interactions');
+  const before = await count();
+  const first = openUpload(url);
+  first.req.write(lines(6_000).join('\n') + '\n');
+  for (let i = 0; i < 100 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await inTransaction()).toBe(1);
+  // The one slot is taken: this body is parsed, kept and written in one statement at its end.
+  expect(await ingest(lines(12_001).join('\n'), url)).toEqual({ status: 200, body: { inserted: 12_001 } });
+  expect(await inTransaction()).toBe(1);
+  first.req.end(lines(10).join('\n'));
+  expect(await first.answer).toEqual({ status: 200, body: { inserted: 6_010 } });
+  expect(await count()).toBe(before + 12_001 + 6_010);
+  // The slot is free again: the next long body streams.
+  const next = openUpload(url);
+  next.req.write(lines(5_000).join('\n') + '\n');
+  for (let i = 0; i < 100 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await inTransaction()).toBe(1);
+  next.req.end();
+  expect(await next.answer).toEqual({ status: 200, body: { inserted: 5_000 } });
 });

@@ -209,33 +209,51 @@ function lineOfWriteError(err: BadUserInputError, lines: number[]): LineError | 
   return new LineError(lines[Number(m[1])], m[2], problem);
 }
 
+/** How many bodies may stream at once: each holds a pooled connection (and a transaction) until its end. */
+interface StreamSlots {
+  free: number;
+}
+
 /**
  * A long body's rows, written while it arrives: each chunk is one recordInteractions statement in a
  * transaction begun with the first; the statements run one after the other while the parser goes on.
  * The first failure stops the writing (an unknown id becomes the LineError of its line); nothing
  * commits before finish(), and abort() rolls back. The recompute trigger (AUTO_RECOMPUTE) runs once,
  * for every user of the body, as the last statement before COMMIT: the job row it locks is not held
- * while the body arrives. A body that never fills a chunk runs no transaction: finish() writes it as
- * one statement with its trigger, as the mutation does.
+ * while the body arrives. A body that never fills a chunk, or that finds no free stream slot (half
+ * the pool streams at most, so that slow uploads cannot take every connection), runs no
+ * transaction: finish() writes all its rows as one statement with its trigger, as the mutation does.
  */
 class StreamWriter {
   private tx: Transaction | null = null;
+  /** Rows kept for finish(): no slot was free when the first chunk was full. */
+  private held: Rows | null = null;
   private writing: Promise<void> = Promise.resolve();
   /** The first write that failed: a bad line, or any other error. */
   failure: unknown = null;
   private inserted = 0;
   /** The users of the rows written, for the trigger. */
   private readonly users: string[] = [];
+  private aborting: Promise<void> | null = null;
 
   constructor(
     private readonly pool: Pool,
     private readonly trigger: RecomputeTrigger | null,
+    private readonly slots: StreamSlots,
   ) {}
 
-  /** Queues one statement of these rows in the transaction. */
+  /** Queues one statement of these rows in the transaction (or keeps them, without a slot). */
   write(rows: Rows): void {
     if (!rows.items.length) return;
-    const db = (this.tx ??= new Db(this.pool).begin()).db;
+    if (!this.tx && (this.held || this.slots.free === 0)) {
+      this.held = this.held ? { items: this.held.items.concat(rows.items), lines: this.held.lines.concat(rows.lines) } : rows;
+      return;
+    }
+    if (!this.tx) {
+      this.slots.free -= 1;
+      this.tx = new Db(this.pool).begin();
+    }
+    const db = this.tx.db;
     this.writing = this.writing.then(async () => {
       if (this.failure) return;
       try {
@@ -249,27 +267,44 @@ class StreamWriter {
     });
   }
 
-  /** Writes the last rows and commits, or throws the first failure after rolling back. */
+  /** Writes the last rows and commits, or throws the first failure (a bad line: a LineError) after rolling back. */
   async finish(rest: Rows): Promise<number> {
-    if (!this.tx) return (await recordInteractions(new Db(this.pool), rest.items, this.trigger)).inserted;
+    if (!this.tx) {
+      const all = this.held ? { items: this.held.items.concat(rest.items), lines: this.held.lines.concat(rest.lines) } : rest;
+      try {
+        return (await recordInteractions(new Db(this.pool), all.items, this.trigger)).inserted;
+      } catch (err) {
+        throw (err instanceof BadUserInputError && lineOfWriteError(err, all.lines)) || err;
+      }
+    }
     this.write(rest);
     await this.writing;
     try {
       if (this.failure) throw this.failure;
       if (this.trigger) await triggerRecompute(this.tx.db, this.users, this.trigger);
     } catch (err) {
-      await this.tx.rollback();
+      await this.end(false);
       throw err;
     }
-    await this.tx.commit();
+    await this.end(true);
     return this.inserted;
   }
 
-  private aborting: Promise<void> | null = null;
-
   /** Rolls back whatever was written (a bad line, a body too large, a client gone); never throws, once. */
   abort(): Promise<void> {
-    return (this.aborting ??= this.writing.then(() => this.tx?.rollback()));
+    return (this.aborting ??= this.writing.then(() => this.end(false)));
+  }
+
+  /** COMMIT (which may throw) or ROLLBACK, then the slot is free again. */
+  private async end(commit: boolean): Promise<void> {
+    const tx = this.tx;
+    if (!tx) return;
+    this.tx = null;
+    try {
+      await (commit ? tx.commit() : tx.rollback());
+    } finally {
+      this.slots.free += 1;
+    }
   }
 }
 
@@ -284,6 +319,7 @@ export function ingestInteractions(deps: {
   resultCache: ResultCache;
 }): RequestHandler {
   const { config, pool, replicas, resultCache } = deps;
+  const slots: StreamSlots = { free: Math.max(1, Math.floor(config.poolMax / 2)) };
   return (req, res, next) => {
     const { role, sentKey } = resolveRole(config, req.headers.authorization);
     if (!role) {
@@ -308,7 +344,7 @@ export function ingestInteractions(deps: {
     };
     if (Number(req.headers['content-length'] ?? 0) > config.ingestMaxBytes) return tooLarge();
 
-    const writer = new StreamWriter(pool, recomputeTrigger(config));
+    const writer = new StreamWriter(pool, recomputeTrigger(config), slots);
     const parser = new Parser(format, (rows) => writer.write(rows));
     const decoder = new StringDecoder('utf8');
     let bytes = 0;
@@ -368,8 +404,7 @@ export function ingestInteractions(deps: {
         }
         inserted = await writer.finish(rest);
       } catch (err) {
-        const line = err instanceof LineError ? err : err instanceof BadUserInputError ? lineOfWriteError(err, rest.lines) : null;
-        if (line) return sendLineError(res, line);
+        if (err instanceof LineError) return sendLineError(res, err);
         throw err;
       }
       await resultCache.invalidate(tablesWrittenBy(['recordInteractions']));
