@@ -105,10 +105,15 @@ function openUpload(target = endpoint()) {
   return { req, answer };
 }
 
+/**
+ * Connections of the test database idle in a transaction after an INSERT: a streaming body between
+ * its statements (not the moment between BEGIN and its first INSERT). Polled up to 30 s.
+ */
 const inTransaction = async () =>
   (
     await q<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND query LIKE 'INSERT INTO user_interactions%'`,
     )
   )[0].n;
 
@@ -117,10 +122,10 @@ test('a client that goes away mid-body leaves no row and no open transaction', a
   const { req } = openUpload();
   req.write(lines(8_000).join('\n') + '\n');
   // Wait until the first chunk is in the server's transaction, then go away.
-  for (let i = 0; i < 100 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await inTransaction()).toBe(1);
   req.destroy();
-  for (let i = 0; i < 100 && (await inTransaction()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && (await inTransaction()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await inTransaction()).toBe(0);
   expect(await count()).toBe(before);
   // The server goes on: the next body is written.
@@ -133,7 +138,7 @@ test('past half the pool, a long body is kept and written at its end: slow uploa
   const before = await count();
   const first = openUpload(url);
   first.req.write(lines(6_000).join('\n') + '\n');
-  for (let i = 0; i < 100 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await inTransaction()).toBe(1);
   // The one slot is taken: this body is parsed, kept and written in one statement at its end.
   expect(await ingest(lines(12_001).join('\n'), url)).toEqual({ status: 200, body: { inserted: 12_001 } });
@@ -144,7 +149,7 @@ test('past half the pool, a long body is kept and written at its end: slow uploa
   // The slot is free again: the next long body streams.
   const next = openUpload(url);
   next.req.write(lines(5_000).join('\n') + '\n');
-  for (let i = 0; i < 100 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && (await inTransaction()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await inTransaction()).toBe(1);
   next.req.end();
   expect(await next.answer).toEqual({ status: 200, body: { inserted: 5_000 } });

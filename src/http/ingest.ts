@@ -244,7 +244,7 @@ class StreamWriter {
 
   /** Queues one statement of these rows in the transaction (or keeps them, without a slot). */
   write(rows: Rows): void {
-    if (!rows.items.length) return;
+    if (!rows.items.length || this.aborting) return;
     if (!this.tx && (this.held || this.slots.free === 0)) {
       this.held = this.held ? { items: this.held.items.concat(rows.items), lines: this.held.lines.concat(rows.lines) } : rows;
       return;
@@ -374,7 +374,9 @@ export function ingestInteractions(deps: {
     req.on('error', next);
     // A client that goes away before the end of its body: what was written is rolled back.
     req.on('close', () => {
-      if (!req.complete) void writer.abort();
+      if (req.complete) return;
+      over = true;
+      void writer.abort();
     });
     req.on('end', () => {
       if (over) return;
