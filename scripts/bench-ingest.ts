@@ -1,6 +1,7 @@
 /**
  * Ingest benchmark into a fresh database, 1 and 4 clients each: recordInteractions with 5000 items
- * per call over HTTP, and recordInteractionColumns with the same items as parallel lists; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines; and
+ * per call over HTTP, and recordInteractionColumns with the same items as parallel lists; POST /ingest/interactions with NDJSON bodies of BENCH_INGEST_ITEMS lines
+ * (written while they arrive, in statements of 5000) and of BENCH_ITEMS lines (one statement after the parse); and
  * two floors, the same rows as a plain `INSERT ... SELECT FROM unnest` and as `COPY ... FROM STDIN`
  * straight from this process through pg (no HTTP, no GraphQL, no validation). `npm run bench:ingest` (DATABASE_URL names the PostgreSQL server; this script creates
  * and drops its own database there). The server runs as a child process (the build, `npm run build`),
@@ -19,6 +20,9 @@
  * BENCH_QUEUE (on: each call also enqueues the incremental ConversionAgent and the server's worker
  * runs it, as deployed; trigger: the enqueue alone, WORKER=off; off: AUTO_RECOMPUTE=off and
  * WORKER=off, the ingest alone).
+ *
+ * BENCH_FLOORS=1: the floors table instead (floorsTable: COPY into user_interactions and into copies
+ * of it without its foreign keys, indexes, partitions or WAL).
  *
  * BENCH_QUEUE=off,trigger (two or more modes) compares them instead: one server per mode on the same
  * database (ports BENCH_PORT, BENCH_PORT+1, ...), BENCH_ROUNDS rounds (4) of recordInteractions at
@@ -48,6 +52,7 @@ const MODES = (process.env.BENCH_QUEUE ?? 'on').split(',').map((m) => m.trim());
 for (const m of MODES) if (!['on', 'trigger', 'off'].includes(m)) throw new Error(`BENCH_QUEUE must list on, trigger or off, got "${m}"`);
 const QUEUE = MODES[0];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const FLOORS = process.env.BENCH_FLOORS === '1';
 const KEY = BENCH_KEY;
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
@@ -130,21 +135,21 @@ const floorJob =
     return { ms: performance.now() - t0, sqlMs: NaN, inserted: items.length };
   };
 
-const COPY_SQL = 'COPY user_interactions (user_id, content_id, interaction_type, timestamp) FROM STDIN';
+const copySql = (table: string) => `COPY ${table} (user_id, content_id, interaction_type, timestamp) FROM STDIN`;
 
 /**
  * The COPY floor: the same rows in COPY's text format (a left-out timestamp is this process's now,
  * since COPY fills no default for a column it is given).
  */
 const copyJob =
-  (pool: Pool, items: Item[]): Job =>
+  (pool: Pool, items: Item[], table = 'user_interactions'): Job =>
   async () => {
     const t0 = performance.now();
     const now = new Date().toISOString();
     const text = items.map((i) => `${i.userId}\t${i.contentId ?? '\\N'}\t${i.type.toLowerCase()}\t${i.timestamp ?? now}\n`).join('');
     const client = await pool.connect();
     try {
-      await pipeline(Readable.from([text]), client.query(copyFrom(COPY_SQL)));
+      await pipeline(Readable.from([text]), client.query(copyFrom(copySql(table))));
     } finally {
       client.release();
     }
@@ -262,6 +267,82 @@ async function scenario(name: string, clients: number, jobs: Job[], cpu: CpuMete
   };
 }
 
+/**
+ * BENCH_FLOORS=1: what PostgreSQL itself can take on this machine. The same COPY of the same rows
+ * into user_interactions and into tables built like it with parts left out (foreign keys, indexes,
+ * partitions, WAL), 1 and 4 clients: the gap between two rows is what the part left out costs.
+ */
+const FLOOR_TABLES: { table: string; what: string; ddl: string[] }[] = (() => {
+  const like = (t: string, indexes: boolean) => [
+    `CREATE TABLE ${t} (LIKE user_interactions INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY${indexes ? ' INCLUDING INDEXES' : ''}) PARTITION BY RANGE ("timestamp")`,
+    `CREATE TABLE ${t}_default PARTITION OF ${t} DEFAULT`,
+    `CREATE TABLE ${t}_now PARTITION OF ${t} FOR VALUES FROM (date_trunc('month', now())) TO (date_trunc('month', now()) + interval '1 month')`,
+  ];
+  const fks = (t: string) => [
+    `ALTER TABLE ${t} ADD FOREIGN KEY (user_id) REFERENCES community_users (id) ON DELETE CASCADE`,
+    `ALTER TABLE ${t} ADD FOREIGN KEY (content_id) REFERENCES published_content (id) ON DELETE SET NULL`,
+  ];
+  return [
+    { table: 'user_interactions', what: 'user_interactions: 2 FKs, PK + 4 indexes, partitioned', ddl: [] },
+    {
+      table: 'floor_fk_3idx',
+      what: 'the same without (user_id, timestamp, interaction_type)',
+      ddl: [...like('floor_fk_3idx', true), ...fks('floor_fk_3idx'), 'DROP INDEX floor_fk_3idx_user_id_timestamp_interaction_type_idx'],
+    },
+    { table: 'floor_nofk', what: 'no FKs; PK + 4 indexes, partitioned', ddl: like('floor_nofk', true) },
+    {
+      table: 'floor_fk_noidx',
+      what: '2 FKs; no index, partitioned',
+      ddl: [...like('floor_fk_noidx', false), ...fks('floor_fk_noidx')],
+    },
+    {
+      table: 'floor_nofk_2idx',
+      what: 'no FKs; PK + the contract index, partitioned',
+      ddl: [
+        ...like('floor_nofk_2idx', false),
+        'ALTER TABLE floor_nofk_2idx ADD PRIMARY KEY (id, "timestamp")',
+        'CREATE INDEX ON floor_nofk_2idx (user_id, "timestamp")',
+      ],
+    },
+    { table: 'floor_heap', what: 'no FKs, no index, partitioned', ddl: like('floor_heap', false) },
+    {
+      table: 'floor_unlogged',
+      what: 'no FKs, no index, one UNLOGGED table (no WAL)',
+      ddl: ['CREATE UNLOGGED TABLE floor_unlogged (LIKE user_interactions INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)'],
+    },
+  ];
+})();
+
+async function floorsTable(pg: Client, dbUrl: string, cpu: CpuMeter, make: () => Item[][]) {
+  for (const f of FLOOR_TABLES) for (const sql of f.ddl) await pg.query(sql);
+  const pool = new Pool({ connectionString: dbUrl, max: 4 });
+  for (const f of FLOOR_TABLES) for (const items of make().slice(0, 1)) await copyJob(pool, items, f.table)(); // warm-up
+  const table = [];
+  for (const clients of [1, 4]) {
+    for (const f of FLOOR_TABLES) {
+      const r = await scenario(
+        'copy',
+        clients,
+        make().map((i) => copyJob(pool, i, f.table)),
+        cpu,
+      );
+      table.push({
+        'COPY into': f.what,
+        clients,
+        'rows/s': r['rows/s'],
+        'pg cpu µs/row': r['pg cpu µs/row'],
+        'rows/s per 2 cpu': r['rows/s per 2 cpu'],
+        load: r.load,
+      });
+    }
+  }
+  await pool.end();
+  console.table(table);
+  console.log(`load: ${loadAverage()}`);
+  for (const f of FLOOR_TABLES) if (f.ddl.length) await pg.query(`DROP TABLE ${f.table}`);
+  return 2 * CALLS * ITEMS + ITEMS; // the rows it wrote into user_interactions (warm-up, 1 and 4 clients)
+}
+
 /** The environment of the server for one queue mode. */
 const modeEnv = (mode: string) => ({ AUTO_RECOMPUTE: String(mode !== 'off'), WORKER: String(mode === 'on') });
 
@@ -352,6 +433,15 @@ async function main() {
     const ingestCalls = Math.max(1, Math.round(rowsPer / INGEST_ITEMS));
     const graphqlItems = () => makeItems(CALLS, ITEMS, userIds, contentIds);
     const ingestItems = () => makeItems(ingestCalls, Math.round(rowsPer / ingestCalls), userIds, contentIds);
+    if (FLOORS) {
+      console.log(`floors: per row ${rowsPer} rows, COPY in statements of ${ITEMS} rows (text format), the same rows every time`);
+      const expected = await floorsTable(pg, dbUrl, new CpuMeter(pg, server.pid), graphqlItems);
+      const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);
+      console.log(`user_interactions rows: ${stored} (expected ${expected})`);
+      await pg.end();
+      if (stored !== expected) process.exitCode = 1;
+      return;
+    }
     if (MODES.length > 1) {
       console.log(
         `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${MODES.join(' vs ')}, ${ROUNDS} interleaved rounds; seeded ${userIds.length} users, ` +
@@ -408,7 +498,15 @@ async function main() {
         path: `recordInteractionColumns (${ITEMS} per call)`,
         ...(await scenario('columns', clients, graphqlItems().map(columnsJob), cpu)),
       });
-      table.push({ path: `/ingest/interactions NDJSON`, ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)) });
+      table.push({
+        path: `/ingest/interactions NDJSON (${Math.round(rowsPer / ingestCalls)} lines a body)`,
+        ...(await scenario('ingest', clients, ingestItems().map(ndjsonJob), cpu)),
+      });
+      // The same rows in bodies of one statement each: parsed first, then written (no overlap).
+      table.push({
+        path: `/ingest/interactions NDJSON (${ITEMS} lines a body)`,
+        ...(await scenario('ingest', clients, graphqlItems().map(ndjsonJob), cpu)),
+      });
     }
     console.table(table);
     console.log(`load: ${loadAverage()}`);

@@ -310,6 +310,11 @@ function cases(): Case[] {
     'yesterday',
     '',
     '2026-02-30T00:00:00Z',
+    // Plain UTC texts (the DateTime scalar's fast path) that name no instant or an unstorable one.
+    '2026-02-29T00:00:00.000Z',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T23:59:60.000Z',
+    '0000-01-01T00:00:00.000Z',
     '2026-13-01T00:00:00Z',
     '2026-01-01T25:00:00Z',
     '2026-01-01T00:60:00Z',

@@ -3,8 +3,11 @@
  * object per line) or CSV (a header line naming the columns, then one row per line), for the writer
  * role with the same API keys as /graphql. Every row is coerced as GraphQL coerces a
  * RecordInteractionInput (ID, the InteractionType names, DateTime) and checked by that class's own
- * rules (validateArgs' checker); then all rows go through recordInteractions, the one write path of
- * the mutation too: one statement, all or nothing, and the same cache invalidation afterwards.
+ * rules (validateArgs' checker); the rows go through recordInteractions, the one write path of the
+ * mutation too, and the same cache invalidation afterwards. A body of up to CHUNK_ROWS rows is one
+ * statement; a longer one is written while it arrives: every CHUNK_ROWS parsed rows go to
+ * PostgreSQL as one statement of a transaction that commits after the last row, so that parsing
+ * and the database's work overlap (BENCHMARKS.md "bench:ingest") and the request stays all or nothing.
  * The first bad line stops the request (HTTP 400 naming its line, field and problem; nothing is
  * written); a body over INGEST_MAX_BYTES is 413.
  */
@@ -14,20 +17,22 @@ import type { Pool } from 'pg';
 import { tablesWrittenBy } from '../cache/dependencies';
 import type { ResultCache } from '../cache/result-cache';
 import type { Config } from '../config';
-import { Db } from '../db/db';
+import { Db, type Transaction } from '../db/db';
 import { formatLsn, type Replicas } from '../db/replicas';
-import { recomputeTrigger } from '../db/sql/conversion-trigger';
+import { recomputeTrigger, type RecomputeTrigger } from '../db/sql/conversion-trigger';
 import { BadUserInputError } from '../errors';
 import { RANK } from '../graphql/auth';
 import { InteractionType } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 import { inputProblems, quote } from '../graphql/validation';
-import { RecordInteractionInput } from '../modules/user-interaction/user-interaction.inputs';
-import { recordInteractions } from '../modules/user-interaction/user-interaction.write-service';
+import { MAX_INTERACTIONS_PER_CALL, RecordInteractionInput } from '../modules/user-interaction/user-interaction.inputs';
+import { recordInteractions, triggerRecompute } from '../modules/user-interaction/user-interaction.write-service';
 import { resolveRole } from './auth';
 import { sendGraphQLError } from './body';
 
 const FIELDS = ['userId', 'type', 'contentId', 'timestamp'] as const;
+/** Rows per statement while a long body streams in: a recordInteractions call's worth. */
+const CHUNK_ROWS = MAX_INTERACTIONS_PER_CALL;
 type FieldName = (typeof FIELDS)[number];
 const REQUIRED: FieldName[] = ['userId', 'type'];
 const TYPES = new Set<string>(Object.values(InteractionType));
@@ -131,16 +136,25 @@ function csvRow(text: string, header: FieldName[], line: number): RecordInteract
   return toItem(fields, line);
 }
 
-/** Rows as they arrive, line by line; the first bad line throws. */
+/** Parsed rows, each with its line number (blank lines are skipped). */
+interface Rows {
+  items: RecordInteractionInput[];
+  lines: number[];
+}
+
+/** Rows as they arrive, line by line, handed to `full` every CHUNK_ROWS rows; the first bad line throws. */
 class Parser {
-  readonly items: RecordInteractionInput[] = [];
-  /** The line number of each item (blank lines are skipped). */
-  readonly lines: number[] = [];
+  /** The rows parsed and not yet handed over. */
+  private rows: Rows = { items: [], lines: [] };
+  private count = 0;
   private rest = '';
   private line = 0;
   private header: FieldName[] | null = null;
 
-  constructor(private readonly format: Format) {}
+  constructor(
+    private readonly format: Format,
+    private readonly full: (rows: Rows) => void,
+  ) {}
 
   push(text: string): void {
     const parts = (this.rest + text).split('\n');
@@ -151,7 +165,7 @@ class Parser {
   end(): void {
     if (this.rest) this.take(this.rest);
     this.rest = '';
-    if (!this.items.length) {
+    if (!this.count) {
       throw new LineError(
         Math.max(this.line, 1),
         null,
@@ -169,9 +183,18 @@ class Parser {
     else this.add(csvRow(text, this.header, this.line));
   }
 
+  /** The rows parsed since the last call. */
+  drain(): Rows {
+    const out = this.rows;
+    this.rows = { items: [], lines: [] };
+    return out;
+  }
+
   private add(item: RecordInteractionInput): void {
-    this.items.push(item);
-    this.lines.push(this.line);
+    this.rows.items.push(item);
+    this.rows.lines.push(this.line);
+    this.count += 1;
+    if (this.rows.items.length === CHUNK_ROWS) this.full(this.drain());
   }
 }
 
@@ -186,6 +209,105 @@ function lineOfWriteError(err: BadUserInputError, lines: number[]): LineError | 
   return new LineError(lines[Number(m[1])], m[2], problem);
 }
 
+/** How many bodies may stream at once: each holds a pooled connection (and a transaction) until its end. */
+interface StreamSlots {
+  free: number;
+}
+
+/**
+ * A long body's rows, written while it arrives: each chunk is one recordInteractions statement in a
+ * transaction begun with the first; the statements run one after the other while the parser goes on.
+ * The first failure stops the writing (an unknown id becomes the LineError of its line); nothing
+ * commits before finish(), and abort() rolls back. The recompute trigger (AUTO_RECOMPUTE) runs once,
+ * for every user of the body, as the last statement before COMMIT: the job row it locks is not held
+ * while the body arrives. A body that never fills a chunk, or that finds no free stream slot (half
+ * the pool streams at most, so that slow uploads cannot take every connection), runs no
+ * transaction: finish() writes all its rows as one statement with its trigger, as the mutation does.
+ */
+class StreamWriter {
+  private tx: Transaction | null = null;
+  /** Rows kept for finish(): no slot was free when the first chunk was full. */
+  private held: Rows | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  /** The first write that failed: a bad line, or any other error. */
+  failure: unknown = null;
+  private inserted = 0;
+  /** The users of the rows written, for the trigger. */
+  private readonly users: string[] = [];
+  private aborting: Promise<void> | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly trigger: RecomputeTrigger | null,
+    private readonly slots: StreamSlots,
+  ) {}
+
+  /** Queues one statement of these rows in the transaction (or keeps them, without a slot). */
+  write(rows: Rows): void {
+    if (!rows.items.length || this.aborting) return;
+    if (!this.tx && (this.held || this.slots.free === 0)) {
+      this.held = this.held ? { items: this.held.items.concat(rows.items), lines: this.held.lines.concat(rows.lines) } : rows;
+      return;
+    }
+    if (!this.tx) {
+      this.slots.free -= 1;
+      this.tx = new Db(this.pool).begin();
+    }
+    const db = this.tx.db;
+    this.writing = this.writing.then(async () => {
+      if (this.failure) return;
+      try {
+        // A failure rolls the whole transaction back: unknown ids are named outside it (no savepoint
+        // per statement: past 64 subtransactions every snapshot of the server gets slower).
+        this.inserted += (await recordInteractions(db, rows.items, null, undefined, new Db(this.pool))).inserted;
+        if (this.trigger) for (const item of rows.items) this.users.push(item.userId);
+      } catch (err) {
+        this.failure = (err instanceof BadUserInputError && lineOfWriteError(err, rows.lines)) || err;
+      }
+    });
+  }
+
+  /** Writes the last rows and commits, or throws the first failure (a bad line: a LineError) after rolling back. */
+  async finish(rest: Rows): Promise<number> {
+    if (!this.tx) {
+      const all = this.held ? { items: this.held.items.concat(rest.items), lines: this.held.lines.concat(rest.lines) } : rest;
+      try {
+        return (await recordInteractions(new Db(this.pool), all.items, this.trigger)).inserted;
+      } catch (err) {
+        throw (err instanceof BadUserInputError && lineOfWriteError(err, all.lines)) || err;
+      }
+    }
+    this.write(rest);
+    await this.writing;
+    try {
+      if (this.failure) throw this.failure;
+      if (this.trigger) await triggerRecompute(this.tx.db, this.users, this.trigger);
+    } catch (err) {
+      await this.end(false);
+      throw err;
+    }
+    await this.end(true);
+    return this.inserted;
+  }
+
+  /** Rolls back whatever was written (a bad line, a body too large, a client gone); never throws, once. */
+  abort(): Promise<void> {
+    return (this.aborting ??= this.writing.then(() => this.end(false)));
+  }
+
+  /** COMMIT (which may throw) or ROLLBACK, then the slot is free again. */
+  private async end(commit: boolean): Promise<void> {
+    const tx = this.tx;
+    if (!tx) return;
+    this.tx = null;
+    try {
+      await (commit ? tx.commit() : tx.rollback());
+    } finally {
+      this.slots.free += 1;
+    }
+  }
+}
+
 function sendLineError(res: Response, e: LineError): void {
   sendGraphQLError(res, 400, `Invalid input: ${e.message}; nothing was recorded`, { code: 'BAD_USER_INPUT', line: e.line, field: e.field });
 }
@@ -197,6 +319,7 @@ export function ingestInteractions(deps: {
   resultCache: ResultCache;
 }): RequestHandler {
   const { config, pool, replicas, resultCache } = deps;
+  const slots: StreamSlots = { free: Math.max(1, Math.floor(config.poolMax / 2)) };
   return (req, res, next) => {
     const { role, sentKey } = resolveRole(config, req.headers.authorization);
     if (!role) {
@@ -221,7 +344,8 @@ export function ingestInteractions(deps: {
     };
     if (Number(req.headers['content-length'] ?? 0) > config.ingestMaxBytes) return tooLarge();
 
-    const parser = new Parser(format);
+    const writer = new StreamWriter(pool, recomputeTrigger(config), slots);
+    const parser = new Parser(format, (rows) => writer.write(rows));
     const decoder = new StringDecoder('utf8');
     let bytes = 0;
     let failed: LineError | null = null;
@@ -231,21 +355,29 @@ export function ingestInteractions(deps: {
       bytes += chunk.length;
       if (bytes > config.ingestMaxBytes) {
         over = true;
+        void writer.abort();
         tooLarge();
         return;
       }
-      if (failed) return; // read on to the end, then answer
+      if (failed || writer.failure) return; // read on to the end, then answer
       try {
         parser.push(decoder.write(chunk));
       } catch (err) {
         if (!(err instanceof LineError)) {
           over = true; // answered by the error handler; the rest of the body is ignored
+          void writer.abort();
           return next(err);
         }
         failed = err;
       }
     });
     req.on('error', next);
+    // A client that goes away before the end of its body: what was written is rolled back.
+    req.on('close', () => {
+      if (req.complete) return;
+      over = true;
+      void writer.abort();
+    });
     req.on('end', () => {
       if (over) return;
       try {
@@ -254,26 +386,34 @@ export function ingestInteractions(deps: {
           parser.end();
         }
       } catch (err) {
-        if (!(err instanceof LineError)) return next(err);
+        if (!(err instanceof LineError)) {
+          void writer.abort();
+          return next(err);
+        }
         failed = err;
       }
-      if (failed) return sendLineError(res, failed);
-      write(parser).catch(next);
+      finish(failed).catch(next);
     });
 
-    const write = async (p: Parser) => {
+    const finish = async (bad: LineError | null) => {
+      const rest = parser.drain();
+      let inserted: number;
       try {
-        const { inserted } = await recordInteractions(new Db(pool), p.items, recomputeTrigger(config));
-        await resultCache.invalidate(tablesWrittenBy(['recordInteractions']));
-        // Read-your-writes with read replicas, as a mutation's answer (docs/api.md "Bulk ingest").
-        const lsn = replicas ? await replicas.primaryLsn().catch(() => null) : null;
-        if (lsn !== null) res.setHeader('x-min-lsn', formatLsn(lsn));
-        res.status(200).json(lsn === null ? { inserted } : { inserted, minLsn: formatLsn(lsn) });
+        if (bad) {
+          // A chunk written before the bad line may have failed on an earlier line: that one is first.
+          await writer.abort();
+          throw writer.failure ?? bad;
+        }
+        inserted = await writer.finish(rest);
       } catch (err) {
-        const line = err instanceof BadUserInputError ? lineOfWriteError(err, p.lines) : null;
-        if (line) return sendLineError(res, line);
+        if (err instanceof LineError) return sendLineError(res, err);
         throw err;
       }
+      await resultCache.invalidate(tablesWrittenBy(['recordInteractions']));
+      // Read-your-writes with read replicas, as a mutation's answer (docs/api.md "Bulk ingest").
+      const lsn = replicas ? await replicas.primaryLsn().catch(() => null) : null;
+      if (lsn !== null) res.setHeader('x-min-lsn', formatLsn(lsn));
+      res.status(200).json(lsn === null ? { inserted } : { inserted, minLsn: formatLsn(lsn) });
     };
   };
 }

@@ -23,6 +23,11 @@ const INSERT_AND_TRIGGER_SQL = `WITH inserted AS (${INSERT_SQL} RETURNING user_i
   ${triggerCtes('SELECT user_id FROM inserted', '$5', '$6')}
   SELECT job_id FROM recompute_job`;
 
+// The trigger alone, for users that earlier statements of the same transaction wrote (a long
+// POST /ingest/interactions body, written in several statements): the job row's lock is taken last.
+const TRIGGER_SQL = `WITH ${triggerCtes('SELECT unnest($1::int4[])', '$2', '$3')}
+  SELECT job_id FROM recompute_job`;
+
 // Only after a failed insert: which items refer to rows that do not exist, in item order. int8,
 // so ids beyond the int4 key range are simply not found.
 const MISSING_SQL = `SELECT i.n::int - 1 AS idx, (u.id IS NULL) AS "noUser", (i.c IS NOT NULL AND c.id IS NULL) AS "noContent",
@@ -52,6 +57,12 @@ export async function recordInteractions(
   trigger: RecomputeTrigger | null,
   /** How an error names item i's field (`input[3].userId` for the mutation's list of objects). */
   pathOf: ItemPath = (i, field) => `input[${i}].${field}`,
+  /**
+   * Where the query that names unknown ids runs after a failed insert. By default `db` itself, so in
+   * a transaction the insert runs under a SAVEPOINT (recoverable). A caller that rolls its
+   * transaction back on any failure passes another Db (the pool's): no savepoint, no subtransaction.
+   */
+  lookup: Db | null = null,
 ): Promise<{ inserted: number }> {
   const n = items.length;
   const users = new Array<string>(n);
@@ -70,19 +81,28 @@ export async function recordInteractions(
   }
   const userIds = `{${users.join(',')}}`;
   const contentIds = `{${contents.join(',')}}`;
-  if (outOfRange) throw await unknownRefs(db, userIds, contentIds, pathOf); // no int4 key can match
+  if (outOfRange) throw await unknownRefs(lookup ?? db, userIds, contentIds, pathOf); // no int4 key can match
+  // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
+  const run = (sql: string, params: unknown[]) => (lookup ? db.query(sql, params) : db.recoverable(sql, params));
   try {
-    // Recoverable: in a mutation operation's transaction, the query that names the unknown ids still runs.
     const params = [userIds, contentIds, `{${types.join(',')}}`, `{${times.join(',')}}`];
-    if (trigger) await db.recoverable(INSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts]);
-    else await db.recoverable(INSERT_SQL, params);
+    if (trigger) await run(INSERT_AND_TRIGGER_SQL, [...params, trigger.debounceMs, trigger.maxAttempts]);
+    else await run(INSERT_SQL, params);
   } catch (err) {
     const fk = violatedForeignKey(err);
     if (fk === 'fk_user_interactions_user' || fk === 'fk_user_interactions_content')
-      throw await unknownRefs(db, userIds, contentIds, pathOf);
+      throw await unknownRefs(lookup ?? db, userIds, contentIds, pathOf);
     throw err;
   }
   return { inserted: n };
+}
+
+/**
+ * The incremental ConversionAgent's trigger for these users (validated ids of rows that exist, as
+ * recordInteractions wrote them; repeats are fine), in `db`'s transaction after its inserts.
+ */
+export async function triggerRecompute(db: Db, userIds: string[], trigger: RecomputeTrigger): Promise<void> {
+  await db.query(TRIGGER_SQL, [`{${userIds.join(',')}}`, trigger.debounceMs, trigger.maxAttempts]);
 }
 
 /** userIds, contentIds: int8[] literals (ids beyond int4 included: they are simply not found). */
