@@ -29,6 +29,19 @@ export default tseslint.config(
       // type-graphql and class-validator type classes as `Function` (buildSchema's resolver list,
       // validateFn's type, metadata targets): code that hands classes to them must say so too.
       '@typescript-eslint/no-unsafe-function-type': 'off',
+      // class-validator's index loads ~320 modules per process: its values come from src/graphql/class-validator.ts.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              message: 'import its values from src/graphql/class-validator.ts (one file each), its types with `import type`',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
       // A leading underscore marks a value dropped on purpose (`const { __k: _k, ...row } = r`).
       '@typescript-eslint/no-unused-vars': [
         'error',

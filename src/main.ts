@@ -7,11 +7,10 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { Pool } from 'pg';
 import type { DestinationStream } from 'pino';
-import { JobWorker, startJobWorker } from './agents/job-queue';
+import type { JobWorker } from './agents/job-queue';
 import { startRunSweep } from './agents/run-sweep';
 import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
-import { runMigrations } from './db/data-source';
 import { Db } from './db/db';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { createPool } from './db/pool';
@@ -62,6 +61,9 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     undo.push(() => pool.end());
     try {
       if (config.migrationsRun) {
+        // Loaded when used, as the job-queue worker below: TypeORM is ~300 modules a server without
+        // migrations never needs (docs/architecture.md "Start-up cost").
+        const { runMigrations } = await import('./db/data-source');
         const ran = await runMigrations(url, undefined, (message) => log.warn({}, message));
         if (ran.length) log.info({ migrations: ran }, 'migrations applied');
       }
@@ -95,7 +97,7 @@ export async function start(config: Config = loadConfig(), opts: StartOptions = 
     await live.start();
     undo.push(() => live.stop());
     // The in-process job-queue worker (WORKER=off leaves the jobs to other processes, `npm run worker`).
-    const worker = config.worker ? await startJobWorker({ config, log, url, resultCache }) : null;
+    const worker = config.worker ? await (await import('./agents/job-queue')).startJobWorker({ config, log, url, resultCache }) : null;
     if (worker) undo.push(() => worker.stop());
     const observability = new Observability({ log, pool, poolMax: config.poolMax, replicas });
     const schema = await buildAppSchema({ pubSub: live.hub });

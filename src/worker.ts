@@ -11,7 +11,6 @@ import { startJobWorker } from './agents/job-queue';
 import { startRunSweep } from './agents/run-sweep';
 import { createResultCache } from './cache';
 import { Config, loadConfig } from './config';
-import { runMigrations } from './db/data-source';
 import { Db } from './db/db';
 import { EMBEDDED_DATABASE, startEmbeddedPostgres } from './db/embedded';
 import { createPool } from './db/pool';
@@ -38,7 +37,7 @@ export async function startWorker(config: Config = loadConfig(), opts: StartOpti
     const pool = createPool(url, config, log);
     undo.push(() => pool.end());
     try {
-      if (config.migrationsRun) await runMigrations(url);
+      if (config.migrationsRun) await (await import('./db/data-source')).runMigrations(url); // TypeORM when used (docs/architecture.md "Start-up cost")
       await pool.query('SELECT 1');
     } catch (err) {
       throw databaseStartupError(err, url, 'check DATABASE_URL, or unset it to use the embedded PostgreSQL');

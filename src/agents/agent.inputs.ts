@@ -3,7 +3,7 @@
  * is BAD_USER_INPUT naming the field, and no run is recorded. An explicit null means "not given"
  * (the default applies), as for an omitted field or input.
  */
-import { IsPositive, Max, Min, ValidateNested } from 'class-validator';
+import { IsPositive, Max, Min, ValidateNested } from '../graphql/class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { AgentKind, Platform } from '../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';

@@ -21,7 +21,7 @@
  * back by the recovery sweep below, so another worker runs it.
  */
 import { Pool, PoolClient } from 'pg';
-import { JobHelpers, Logger as WorkerLogger, parseCronItems, run, Runner, Task, TaskList } from 'graphile-worker';
+import type { JobHelpers, Logger as WorkerLogger, Runner, Task, TaskList } from 'graphile-worker';
 import type { ResultCache } from '../cache/result-cache';
 import { AGENT_WRITES } from '../cache/dependencies';
 import type { Config } from '../config';
@@ -69,6 +69,8 @@ export interface JobWorker {
 }
 
 export async function startJobWorker({ config, log, url, resultCache }: WorkerDeps): Promise<JobWorker> {
+  // graphile-worker (and its config loader) loaded by the processes that run a worker only (docs/architecture.md "Start-up cost").
+  const { Logger: WorkerLogger, parseCronItems, run } = await import('graphile-worker');
   // Its own pool: a job holds two connections (its run's session and its sign of life), and the
   // worker one more to LISTEN; none of them is taken from the requests' pool.
   const pool = new Pool({
@@ -214,7 +216,7 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
       noHandleSignals: true,
       taskList: tasks,
       parsedCronItems: cronItems,
-      logger: workerLogger(log),
+      logger: workerLogger(WorkerLogger, log),
     });
   } catch (err) {
     await pool.end();
@@ -292,8 +294,8 @@ function startRecovery(db: Db, intervalMs: number, log: Logger): NodeJS.Timeout 
 }
 
 /** graphile-worker's log lines into ours: warnings and errors (its debug and info lines are dropped). */
-function workerLogger(log: Logger): WorkerLogger {
-  return new WorkerLogger(() => (level, message, meta) => {
+function workerLogger(LoggerClass: typeof WorkerLogger, log: Logger): WorkerLogger {
+  return new LoggerClass(() => (level, message, meta) => {
     if (level === 'error') log.error({ ...meta }, `job queue: ${message}`);
     else if (level === 'warning') log.warn({ ...meta }, `job queue: ${message}`);
   });

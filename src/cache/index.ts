@@ -14,7 +14,6 @@ import type { Logger } from '../logger';
 import { announceOn } from './announce';
 import { cacheKey } from './cache-key';
 import { CachedField, READS } from './dependencies';
-import { RedisResultCache } from './redis-result-cache';
 import { MemoryResultCache, ResultCache } from './result-cache';
 
 export { cacheKey, canonicalJson } from './cache-key';
@@ -29,6 +28,8 @@ export async function createResultCache(config: Config, log: Logger, pool: Pool)
     return new MemoryResultCache({ ttlMs: config.cacheTtlSeconds * 1000, maxBytes: config.cacheMaxBytes, announce: announceOn(pool, log) });
   }
   log.info({ prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds }, 'result cache: Redis (shared by instances)');
+  // ioredis loaded only when REDIS_URL asks for it (docs/architecture.md "Start-up cost").
+  const { RedisResultCache } = await import('./redis-result-cache');
   return RedisResultCache.connect({ url: config.redisUrl, prefix: config.cacheKeyPrefix, ttlSeconds: config.cacheTtlSeconds, log });
 }
 

@@ -18,7 +18,8 @@
  * class-validator's metadata that calls each constraint's validate function directly, so that the
  * 5,000 items of recordInteractions cost about what a hand-written loop over them costs.
  */
-import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
+import { getMetadataStorage, ValidationTypes } from './class-validator';
+import type { ValidationArguments } from 'class-validator';
 import { GraphQLResolveInfo, Kind } from 'graphql';
 import { getMetadataStorage as graphqlMetadata, ValidatorFn } from 'type-graphql';
 import { BadUserInputError } from '../errors';

@@ -6,7 +6,8 @@
  * validateArgs checks it for every value given, before these rules.
  * Validation is synchronous: a rule that needs the database runs after validation, through invalidArgs.
  */
-import { IsDefined, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsDefined, registerDecorator } from './class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
 import { decodeCursor } from '../db/sql/keyset';
 import { isKnownTimeZone } from '../db/time-zones';
 import { fromGlobalId } from './node';

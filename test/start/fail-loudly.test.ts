@@ -100,7 +100,7 @@ test('a port taken on every address (0.0.0.0) is skipped too', async () => {
   const blocker = net.createServer().listen(port, '0.0.0.0');
   await new Promise((r) => blocker.once('listening', r));
   try {
-    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'a'), port, database: 'x' });
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'a'), port, database: 'x', throwaway: true });
     try {
       expect(db.port).not.toBe(port);
       const c = new Client({ connectionString: db.url });

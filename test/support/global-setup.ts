@@ -3,8 +3,9 @@
  * postgresql://postgres@127.0.0.1:5432/postgres) when it answers, else an embedded PostgreSQL 15
  * (src/db/embedded.ts) that this setup starts on a free port in a temporary folder and global
  * teardown stops. The real migrations run once into a template database; each test file clones it
- * (CREATE DATABASE ... TEMPLATE), so files never share rows. The other services are probed once
- * here (services.ts); skip-summary.js reports at the end what ran on what, and what was skipped.
+ * (CREATE DATABASE ... TEMPLATE), so files never share rows; global teardown drops them all. The
+ * other services are probed once here (services.ts); skip-summary.js reports at the end what ran
+ * on what, and what was skipped.
  * dist/ is built first when a source changed (child-server.ts runs it).
  */
 import 'reflect-metadata';
@@ -87,7 +88,9 @@ export default async function globalSetup(): Promise<void> {
   // Probed while the migrations run.
   const services = probeServices();
 
-  const template = `creator_tpl_${process.pid}_${Date.now().toString(36)}`;
+  // The run's name: in its template's and in every file's database's (test-db.ts), which teardown drops.
+  const run = `${process.pid}_${Date.now().toString(36)}`;
+  const template = `creator_tpl_${run}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${template}"`);
@@ -107,4 +110,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_POSTGRES = postgres;
   process.env.TEST_ADMIN_URL = adminUrl;
   process.env.TEST_TEMPLATE_DB = template;
+  process.env.TEST_RUN = run;
 }

@@ -1,7 +1,11 @@
 /**
  * A fresh database for one test file, cloned from the migrated template (global-setup.ts). Its name,
  * URL and pool exist at once (the pool connects on first use); create() makes the database and
- * drop() removes it: only databases this helper created are ever dropped.
+ * close() ends the pool and waits until each of its connections is closed. The database itself is
+ * dropped at the end of the run, with every other one of the run (global-teardown.ts): a DROP
+ * DATABASE makes PostgreSQL write a checkpoint of everything, 1-3 s that a file would wait for
+ * (README.md "Tests"). Only databases of this run are ever dropped: their names start with
+ * `runDatabasePrefix()`.
  */
 import { Client, Pool } from 'pg';
 import { withDatabase } from '../../src/db/url';
@@ -13,10 +17,13 @@ export interface TestDb {
   pool: Pool;
 }
 
-export function testDb(label: string): TestDb & { create(): Promise<void>; drop(): Promise<void> } {
+/** The start of the name of every database the files of this run clone (TEST_RUN: set by global setup). */
+export const runDatabasePrefix = (run = process.env.TEST_RUN!): string => `creator_t_${run}_`;
+
+export function testDb(label: string): TestDb & { create(): Promise<void>; close(): Promise<void> } {
   const adminUrl = process.env.TEST_ADMIN_URL!;
   const template = process.env.TEST_TEMPLATE_DB!;
-  const name = `creator_t_${label.replace(/\W/g, '_').slice(0, 20)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const name = `${runDatabasePrefix()}${label.replace(/\W/g, '_').slice(0, 20)}_${Math.random().toString(36).slice(2, 8)}`;
   const url = withDatabase(adminUrl, name);
   const pool = new Pool({ connectionString: url, max: 4 });
   return {
@@ -34,10 +41,7 @@ export function testDb(label: string): TestDb & { create(): Promise<void>; drop(
         }
       }
     },
-    async drop() {
-      await endPool(pool);
-      await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
+    close: () => endPool(pool),
   };
 }
 
@@ -53,8 +57,8 @@ async function admin(adminUrl: string, sql: string): Promise<void> {
 
 /**
  * pool.end() resolves once the pool has let go of its clients, before their connections have
- * closed; a DROP ... WITH (FORCE) then would terminate them mid-goodbye (57P01, an 'error' on the
- * pool). This waits for every connection to be closed.
+ * closed; the DROP ... WITH (FORCE) of the run's end would terminate one still there mid-goodbye
+ * (57P01, an 'error' on the pool). This waits for every connection to be closed.
  */
 async function endPool(pool: Pool): Promise<void> {
   let open = pool.totalCount;

@@ -2,8 +2,8 @@
  * The test environment of a file (or of a describe): useTestServer(name, env) registers the hooks
  * that create its database (cloned from the migrated template) and start the real server on it over
  * real HTTP, and tear them down in a fixed order: what cleanup() was given (last first), every
- * server, the test's pool, then DROP DATABASE. Dropping last matters: a DROP ... WITH (FORCE) under
- * a live server or pool cuts its connections (57P01).
+ * server, then the test's pool, each connection closed. The database is dropped at the end of the
+ * run (global-teardown.ts), with nothing of the file connected to it any more.
  *
  *   const { db, server } = useTestServer('reads');              // db.pool, server.gql(...)
  *   const { db, serve } = useTestServer('matrix', null);        // no server of its own
@@ -49,7 +49,7 @@ export function useTestServer(name: string, env: ServerEnv | null = {}): TestEnv
         .then(close)
         .catch((err) => failures.push(err));
     }
-    await db.drop();
+    await db.close();
     if (failures.length) throw failures[0];
   });
   return { db, server: env ? serve(env) : lateServer(name).server, serve, startServer, cleanup };

@@ -1,4 +1,4 @@
-import { IsIn, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsIn, Max, Min, ValidateIf, ValidateNested } from '../../graphql/class-validator';
 import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { RunStatus } from '../../graphql/enums';

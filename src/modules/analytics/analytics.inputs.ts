@@ -1,4 +1,4 @@
-import { ValidateNested } from 'class-validator';
+import { ValidateNested } from '../../graphql/class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { MAX_FIRST } from '../../graphql/connection';
 import { ContentFormat, Platform, TimeBucket } from '../../graphql/enums';

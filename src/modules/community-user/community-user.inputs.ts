@@ -1,4 +1,4 @@
-import { ValidateNested } from 'class-validator';
+import { ValidateNested } from '../../graphql/class-validator';
 import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { CommunityUserOrderField, Platform, SortDirection, Tier } from '../../graphql/enums';

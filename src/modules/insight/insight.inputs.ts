@@ -1,4 +1,4 @@
-import { Max, Min, ValidateNested } from 'class-validator';
+import { Max, Min, ValidateNested } from '../../graphql/class-validator';
 import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { TrimmedText } from '../../graphql/validators';

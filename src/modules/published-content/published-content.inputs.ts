@@ -1,4 +1,4 @@
-import { Max, Min, ValidateNested } from 'class-validator';
+import { Max, Min, ValidateNested } from '../../graphql/class-validator';
 import { ArgsType, Field, Float, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/args';
 import { ContentFormat, ContentOrderField, Platform, SortDirection } from '../../graphql/enums';

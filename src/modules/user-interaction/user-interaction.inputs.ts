@@ -1,4 +1,4 @@
-import { ValidateNested } from 'class-validator';
+import { ValidateNested } from '../../graphql/class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { InteractionType } from '../../graphql/enums';
 import { DateTimeScalar } from '../../graphql/scalars';
