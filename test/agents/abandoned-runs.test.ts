@@ -56,9 +56,12 @@ function post(server: ChildServer, query: string): Promise<{ data?: any; errors?
 async function runWaitingOnLock(server: ChildServer): Promise<{ id: string; ownerPid: number; pending: Promise<unknown> }> {
   await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [AGENT_LOCK_CLASS, 'ConversionAgent']);
   const pending = post(server, RECOMPUTE).catch((err: unknown) => err);
+  // The run's own wait, on the agent's advisory lock: any lock wait was counted before, and once, at
+  // load 6-9, a wait of some other backend was seen before the run's row existed.
   await until('the run to wait on the lock', async () => {
     const r = await holder.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%pg_advisory_xact_lock%'`,
     );
     return r.rows[0].n === 1;
   });
