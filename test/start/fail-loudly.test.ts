@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { loadConfig } from '../../src/config';
 import { start } from '../../src/main';
 import { describeError, startupMessage, StartupError } from '../../src/startup-error';
+import { initialisedDataDir } from '../support/initdb-once';
 import { freePort } from '../support/net';
 import { App, cleanUp, firstAnswer, launch, processesOf, tempDir } from './helpers';
 
@@ -34,6 +35,8 @@ test('two checkouts on the same EMBEDDED_PG_PORT both start; a taken PORT exits 
   const [portA, portB] = [await freePort(), await freePort()];
   const dataA = path.join(dir, 'a');
   const dataB = path.join(dir, 'b');
+  // Initialised already (initdb once per run): what is under test here is the port, not a first start.
+  await Promise.all([initialisedDataDir(dataA), initialisedDataDir(dataB)]);
   const a = launch('node', { PORT: String(portA), DATA_DIR: dataA, EMBEDDED_PG_PORT: String(pgPort) });
   const b = launch('node', { PORT: String(portB), DATA_DIR: dataB, EMBEDDED_PG_PORT: String(pgPort) });
   try {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { EMBEDDED_DATABASE, EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded';
+import { initialisedDataDir } from '../support/initdb-once';
 import { freePort } from '../support/net';
 import { readmeQuery } from '../support/readme';
 import { startTestServer } from '../support/server';
@@ -25,6 +26,8 @@ let embedded: EmbeddedDatabase | null = null;
 let pool: Pool;
 beforeAll(async () => {
   env.EMBEDDED_PG_PORT = String(await freePort());
+  // Initialised already (initdb once per run, npm-start.test.ts has a first start): the seed migrates it.
+  await initialisedDataDir(env.DATA_DIR);
 });
 afterAll(async () => {
   await pool?.end();

@@ -3,9 +3,9 @@
  * postgresql://postgres@127.0.0.1:5432/postgres) when it answers, else an embedded PostgreSQL 15
  * (src/db/embedded.ts) that this setup starts on a free port in a temporary folder and global
  * teardown stops. The real migrations run once into a template database; each test file clones it
- * (CREATE DATABASE ... TEMPLATE), so files never share rows; global teardown drops them all. The
- * other services are probed once here (services.ts); skip-summary.js reports at the end what ran
- * on what, and what was skipped.
+ * (CREATE DATABASE ... TEMPLATE, a few made ahead in the background: test-db.ts), so files never
+ * share rows; global teardown drops them all. The other services are probed once here
+ * (services.ts); skip-summary.js reports at the end what ran on what, and what was skipped.
  * dist/ is built first when a source changed (child-server.ts runs it).
  */
 import 'reflect-metadata';
@@ -20,9 +20,11 @@ import { installJobQueue } from '../../src/db/job-queue';
 import { withDatabase } from '../../src/db/url';
 import { freePort } from './net';
 import { probeServices } from './services';
+import { startSpareClones } from './test-db';
 
 declare global {
   var __TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
+  var __TEST_SPARES__: { stop(): Promise<void> } | undefined;
 }
 
 const LOCAL_POSTGRES = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -61,7 +63,7 @@ async function noServerAt(url: string, named: boolean): Promise<string | null> {
   }
 }
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
   // The child-process servers (child-server.ts) run dist/, as `npm start` does: compiled now if a source changed.
   const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], {
     cwd: path.join(__dirname, '..', '..'),
@@ -102,6 +104,8 @@ export default async function globalSetup(): Promise<void> {
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   await installJobQueue(withDatabase(adminUrl, template));
+  // Clones ready before the files ask (test-db.ts): one per file running at a time.
+  globalThis.__TEST_SPARES__ = startSpareClones(adminUrl, template, run, globalConfig.maxWorkers);
 
   const found = await services;
   const missing = Object.values(found).flatMap((s) => ('missing' in s ? [`${s.missing} (${s.fix})`] : []));
