@@ -103,6 +103,24 @@ async function pgCpu(pool: Pool): Promise<Record<string, number>> {
   return kinds;
 }
 
+/**
+ * What the worker's active backends are doing, sampled every 100 ms until `done()`: on CPU (no wait
+ * event) or waiting (wait_event_type:wait_event, e.g. Lock:advisory for PENDING_LOCK, IO:DataFileRead).
+ * One small query per sample; the counts are per backend and sample.
+ */
+async function sampleWorker(pool: Pool, done: () => boolean): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  while (!done()) {
+    const r = await pool.query<{ w: string }>(
+      `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'creator-analytics-worker' AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
+    for (const { w } of r.rows) counts.set(w, (counts.get(w) ?? 0) + 1);
+    await sleep(100);
+  }
+  return counts;
+}
+
 const pct = (xs: number[], p: number): number => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -261,6 +279,7 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
   const cpu0 = { client: process.cpuUsage(), server: cpuMs(server.pid), machine: machine(), pg: await pgCpu(pool) };
   const t0 = performance.now();
   const watcher = watch(pool, commits, samples, () => !sending, lags);
+  const waits = sampleWorker(pool, () => !sending);
   const full = fullAtMs === undefined ? null : sleep(fullAtMs).then(() => fullRecompute(server));
   await Promise.all(
     agents.map(async (agent, c) => {
@@ -295,6 +314,8 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
   const loadAfterSend = load();
   for (const a of agents) a.destroy();
   const missed = await watcher;
+  const waited = await waits;
+  const sampled = [...waited.values()].reduce((a, b) => a + b, 0);
   const fullResult = await full;
   const runs = (
     await pool.query<{ n: number; users: number; p50: number; p95: number; max: number }>(
@@ -327,6 +348,11 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
       'pg cpu ingest/worker/watcher %': (['ingest', 'worker', 'watcher'] as const)
         .map((k) => Math.round(((cpu1.pg[k] - cpu0.pg[k]) / 1000 / elapsed) * 100))
         .join('/'),
+      'worker backends: top states %': [...waited.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([w, n]) => `${w} ${Math.round((n / Math.max(1, sampled)) * 100)}`)
+        .join(', '),
       load: loadAfterSend,
     },
     full: fullResult,
