@@ -267,7 +267,10 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
   const batches = Math.ceil((rate / BATCH) * seconds);
   const bodies = prebuild(Math.min(batches, 3000));
   const gapMs = 1000 / (rate / BATCH / CLIENTS);
-  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: INFLIGHT }));
+  // fifo: every kept-alive socket takes its turn. With Node's default (lifo) the sockets a burst
+  // opened can sit idle past the server's keepAliveTimeout (5 s) and be closed by it as a request
+  // picks one: the likely cause of the ECONNRESETs that ended some rounds under load (BENCHMARKS.md).
+  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: INFLIGHT, scheduling: 'fifo' }));
   const samples = new Set<Sample>();
   const lags: number[] = [];
   const answers: number[] = [];
