@@ -11,8 +11,9 @@
  * The clients send open-loop, as a fixed rate means: each batch leaves at its due time whether or
  * not the earlier ones were answered (up to BENCH_INFLIGHT per client on keep-alive connections of
  * node:http), from bodies built before the round (only the timestamp is spliced in). One loop
- * watches every sampled batch with one query per pass, so the measurement adds one small query
- * every 20 ms rather than one per sample.
+ * watches every sampled batch with one query each time an agent run commits (its agentRunUpdated
+ * notification, see watch), so the measurement adds one small query per run rather than a poll
+ * (a query every 20 ms cost PostgreSQL 15% of a core at 10,000/s, BENCHMARKS.md).
  *
  * Also measured: the full ConversionAgent (recomputeEngagementScores) idle and while the workers
  * are busy (a round at BENCH_BUSY_RATE during which it runs once), and, per round, what the
@@ -37,6 +38,9 @@ import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { cpuMs } from './bench/http-load';
 import { BENCH_KEY, BenchServer, onScratchServer } from './bench/server';
 import { ensureMonths } from '../src/db/partitions';
+import { NotificationListener } from '../src/db/listener';
+import { CHANNELS } from '../src/db/notify';
+import { createLogger } from '../src/logger';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4202);
 const RATES = (process.env.BENCH_RATES ?? '2000,10000,30000').split(',').map(Number);
@@ -50,10 +54,12 @@ const EXPLAIN_USERS = Number(process.env.BENCH_EXPLAIN_USERS ?? 2500);
 const KEEP = process.env.BENCH_DATABASE || undefined;
 const BATCH = 100;
 const CLIENTS = 4;
-const POLL_MS = 20;
+/** The watcher's query without a commit notification (watch). */
+const FALLBACK_MS = 1000;
 const FRESH_LIMIT_MS = 60_000;
 const TYPES = ['VIEW', 'LIKE', 'COMMENT', 'SHARE', 'CLICK', 'FOLLOW', 'SIGNUP', 'PURCHASE'];
 const MUTATION = 'mutation Ingest($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { inserted } }';
+const BENCH_APP = 'bench-freshness';
 const FULL = 'mutation { recomputeEngagementScores { usersScored run { executionTime } } }';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,14 +72,68 @@ const machine = () => {
   return { busy: total - idle, total };
 };
 
+/**
+ * CPU (ms) of the bench database's PostgreSQL backends by kind of connection: the API's requests
+ * (ingest), the worker's (incremental runs), the bench's own (the watcher); a backend counts while
+ * it lives, so the pools' long-lived connections are what this sees.
+ */
+async function pgCpu(pool: Pool): Promise<Record<string, number>> {
+  const rows = (
+    await pool.query<{ pid: number; app: string }>(
+      `SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database()`,
+    )
+  ).rows;
+  const kinds: Record<string, number> = { ingest: 0, worker: 0, watcher: 0 };
+  for (const r of rows) {
+    const kind =
+      r.app === 'creator-analytics-api'
+        ? 'ingest'
+        : r.app === 'creator-analytics-worker'
+          ? 'worker'
+          : r.app === BENCH_APP
+            ? 'watcher'
+            : null;
+    if (!kind) continue;
+    try {
+      kinds[kind] += cpuMs(r.pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kinds;
+}
+
+/**
+ * What the worker's active backends are doing, sampled every 100 ms until `done()`: on CPU (no wait
+ * event) or waiting (wait_event_type:wait_event, e.g. Lock:advisory for PENDING_LOCK, IO:DataFileRead).
+ * One small query per sample; the counts are per backend and sample.
+ */
+async function sampleWorker(pool: Pool, done: () => boolean): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  while (!done()) {
+    const r = await pool.query<{ w: string }>(
+      `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'creator-analytics-worker' AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
+    for (const { w } of r.rows) counts.set(w, (counts.get(w) ?? 0) + 1);
+    await sleep(100);
+  }
+  return counts;
+}
+
 const pct = (xs: number[], p: number): number => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+/**
+ * A 31-bit linear congruential generator, so that runs draw the same users. Math.imul keeps the
+ * product exact: `seed * 1103515245` in doubles loses its low bits past 2^53, and that generator fell
+ * into a short cycle that drew only 7,600 to 9,900 distinct users of the 100,000 (BENCHMARKS.md).
+ */
 let seed = 42;
-const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 2 ** 31;
 
 /** A batch built before the round: its users and its body cut where the timestamp goes. */
 interface Prebuilt {
@@ -119,31 +179,74 @@ interface Sample {
   answered: number;
 }
 
-/** Watches the sampled batches, all of them with one query per pass, until `done()` and none is left. */
-async function watch(pool: Pool, samples: Set<Sample>, done: () => boolean, lags: number[]): Promise<number> {
+/**
+ * Watches the sampled batches until `done()` and none is left: one query over all of them each
+ * time a run commits, not a poll. A run's status change to `success` is notified by its own
+ * transaction (src/agents/run-agent.ts writeRunRows), so it reaches `listener` only once the run's
+ * writes are visible; a sample that the query then finds fresh is recorded as fresh at the arrival
+ * of that notification (or at its own answer, if that came later). A query also runs every
+ * FALLBACK_MS without a notification (a sample found fresh that way is recorded at the query's
+ * answer, later than it was), so a lost notification cannot hide a fresh sample.
+ */
+async function watch(pool: Pool, commits: CommitWatch, samples: Set<Sample>, done: () => boolean, lags: number[]): Promise<number> {
   let missed = 0;
   while (!done() || samples.size) {
-    if (samples.size) {
-      const ids = [...new Set([...samples].flatMap((s) => s.users))];
-      const r = await pool.query<{ id: number; at: string }>(
-        `SELECT id, (extract(epoch FROM score_updated_at) * 1000)::float8 AS at FROM community_users WHERE id = ANY($1::int4[])`,
-        [ids],
-      );
-      const seen = performance.now();
-      const at = new Map(r.rows.map((x) => [x.id, x.at === null ? -Infinity : Number(x.at)]));
-      for (const s of samples) {
-        if (s.users.every((u) => (at.get(u) ?? -Infinity) >= s.ts)) {
-          lags.push(seen - s.answered);
-          samples.delete(s);
-        } else if (seen > s.answered + FRESH_LIMIT_MS) {
-          missed += 1;
-          samples.delete(s);
-        }
+    const committedAt = await commits.next(FALLBACK_MS);
+    if (!samples.size) continue;
+    const ids = [...new Set([...samples].flatMap((s) => s.users))];
+    const r = await pool.query<{ id: number; at: string }>(
+      `SELECT id, (extract(epoch FROM score_updated_at) * 1000)::float8 AS at FROM community_users WHERE id = ANY($1::int4[])`,
+      [ids],
+    );
+    const seen = committedAt ?? performance.now();
+    const at = new Map(r.rows.map((x) => [x.id, x.at === null ? -Infinity : Number(x.at)]));
+    for (const s of samples) {
+      if (s.users.every((u) => (at.get(u) ?? -Infinity) >= s.ts)) {
+        lags.push(Math.max(seen, s.answered) - s.answered);
+        samples.delete(s);
+      } else if (performance.now() > s.answered + FRESH_LIMIT_MS) {
+        missed += 1;
+        samples.delete(s);
       }
     }
-    await sleep(POLL_MS);
   }
   return missed;
+}
+
+/** The commits of agent runs, from their agentRunUpdated notifications (src/db/listener.ts). */
+class CommitWatch {
+  /** Arrival of the first `success` notification not yet handed out by next(). */
+  private first: number | null = null;
+  private wake: (() => void) | null = null;
+  readonly listener: NotificationListener;
+
+  constructor(url: string) {
+    this.listener = new NotificationListener({
+      url,
+      log: createLogger({ logLevel: 'warn' }),
+      onNotification: (channel, payload) => {
+        if (channel !== CHANNELS.agentRun || (JSON.parse(payload) as { status: string }).status !== 'success') return;
+        this.first ??= performance.now();
+        this.wake?.();
+      },
+    });
+  }
+
+  /** The arrival of the next commit's notification (at once if one came meanwhile), or null after `timeoutMs` without one. */
+  async next(timeoutMs: number): Promise<number | null> {
+    if (this.first === null) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timer);
+      this.wake = null;
+    }
+    const at = this.first;
+    this.first = null;
+    return at;
+  }
 }
 
 async function fullRecompute(server: BenchServer): Promise<{ wallMs: number; executionMs: number }> {
@@ -160,11 +263,14 @@ interface RoundOptions {
   fullAtMs?: number;
 }
 
-async function round(server: BenchServer, pool: Pool, { rate, seconds, fullAtMs }: RoundOptions) {
+async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { rate, seconds, fullAtMs }: RoundOptions) {
   const batches = Math.ceil((rate / BATCH) * seconds);
   const bodies = prebuild(Math.min(batches, 3000));
   const gapMs = 1000 / (rate / BATCH / CLIENTS);
-  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: INFLIGHT }));
+  // fifo: every kept-alive socket takes its turn. With Node's default (lifo) the sockets a burst
+  // opened can sit idle past the server's keepAliveTimeout (5 s) and be closed by it as a request
+  // picks one: the likely cause of the ECONNRESETs that ended some rounds under load (BENCHMARKS.md).
+  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: INFLIGHT, scheduling: 'fifo' }));
   const samples = new Set<Sample>();
   const lags: number[] = [];
   const answers: number[] = [];
@@ -173,9 +279,10 @@ async function round(server: BenchServer, pool: Pool, { rate, seconds, fullAtMs 
   let sent = 0;
   let next = 0;
   const startedAt = new Date();
-  const cpu0 = { client: process.cpuUsage(), server: cpuMs(server.pid), machine: machine() };
+  const cpu0 = { client: process.cpuUsage(), server: cpuMs(server.pid), machine: machine(), pg: await pgCpu(pool) };
   const t0 = performance.now();
-  const watcher = watch(pool, samples, () => !sending, lags);
+  const watcher = watch(pool, commits, samples, () => !sending, lags);
+  const waits = sampleWorker(pool, () => !sending);
   const full = fullAtMs === undefined ? null : sleep(fullAtMs).then(() => fullRecompute(server));
   await Promise.all(
     agents.map(async (agent, c) => {
@@ -206,10 +313,12 @@ async function round(server: BenchServer, pool: Pool, { rate, seconds, fullAtMs 
   const elapsed = (performance.now() - t0) / 1000;
   sending = false;
   if (failure) throw failure;
-  const cpu1 = { client: process.cpuUsage(cpu0.client), server: cpuMs(server.pid), machine: machine() };
+  const cpu1 = { client: process.cpuUsage(cpu0.client), server: cpuMs(server.pid), machine: machine(), pg: await pgCpu(pool) };
   const loadAfterSend = load();
   for (const a of agents) a.destroy();
   const missed = await watcher;
+  const waited = await waits;
+  const sampled = [...waited.values()].reduce((a, b) => a + b, 0);
   const fullResult = await full;
   const runs = (
     await pool.query<{ n: number; users: number; p50: number; p95: number; max: number }>(
@@ -239,6 +348,14 @@ async function round(server: BenchServer, pool: Pool, { rate, seconds, fullAtMs 
         Math.round(((cpu1.server - cpu0.server) / 1000 / elapsed) * 100),
         Math.round(busy * 100 * os.cpus().length),
       ].join('/'),
+      'pg cpu ingest/worker/watcher %': (['ingest', 'worker', 'watcher'] as const)
+        .map((k) => Math.round(((cpu1.pg[k] - cpu0.pg[k]) / 1000 / elapsed) * 100))
+        .join('/'),
+      'worker backends: top states %': [...waited.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([w, n]) => `${w} ${Math.round((n / Math.max(1, sampled)) * 100)}`)
+        .join(', '),
       load: loadAfterSend,
     },
     full: fullResult,
@@ -297,23 +414,26 @@ async function main() {
   // The built server with its in-process worker; the schedules off, so only the ingest triggers run.
   const env = { LOG_LEVEL: 'warn', WORKER: 'on', SCHEDULE_CONVERSION: 'off', SCHEDULE_SNAPSHOT: 'off', SCHEDULE_ANALYTICS: 'off' };
   await onScratchServer('creator_bench_fresh', { port: PORT, env, keep: KEEP }, async (server, dbUrl, fresh) => {
-    const pool = new Pool({ connectionString: dbUrl, max: 4 });
+    const pool = new Pool({ connectionString: dbUrl, max: 4, application_name: BENCH_APP });
+    const commits = new CommitWatch(dbUrl);
+    await commits.listener.start();
     await prepare(pool, fresh);
     if (process.env.BENCH_EXPLAIN === '1') await explain(pool, EXPLAIN_USERS);
     const idle = [await fullRecompute(server), await fullRecompute(server)];
     console.log(`full recompute, idle: ${idle.map((f) => `${f.executionMs} ms (wall ${f.wallMs} ms)`).join(', then ')}; load ${load()}`);
     const table = [];
     for (const rate of RATES) {
-      table.push((await round(server, pool, { rate, seconds: SECONDS })).row);
+      table.push((await round(server, pool, commits, { rate, seconds: SECONDS })).row);
       console.table(table);
     }
     if (BUSY_RATE > 0) {
-      const busy = await round(server, pool, { rate: BUSY_RATE, seconds: 30, fullAtMs: 10_000 });
+      const busy = await round(server, pool, commits, { rate: BUSY_RATE, seconds: 30, fullAtMs: 10_000 });
       console.table([{ ...busy.row, 'asked /s': `${BUSY_RATE} + full` }]);
       console.log(
         `full recompute: idle ${idle[1].executionMs} ms; with the workers busy at ${BUSY_RATE}/s ${busy.full!.executionMs} ms (wall ${busy.full!.wallMs} ms)`,
       );
     }
+    await commits.listener.stop();
     await pool.end();
   });
 }
