@@ -210,7 +210,8 @@ test('invariant after a randomized ingest: every scored user holds the formula a
   await withWorker({ RECOMPUTE_DEBOUNCE_MS: '50' }, async () => {
     const types = ['VIEW', 'LIKE', 'CLICK', 'COMMENT', 'FOLLOW', 'SHARE', 'SIGNUP', 'PURCHASE'];
     let seed = 12345;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    // Exact in 32-bit integers (a float product loses bits and cycles early: scripts/bench-freshness.ts).
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 2 ** 31;
     const now = Date.now();
     const batch = () =>
       Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => {
