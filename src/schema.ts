@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLInterfaceType, GraphQLSchema } from 'graphql';
 import { buildSchema, emitSchemaDefinitionFile, NonEmptyArray, PubSub } from 'type-graphql';
 import { authChecker } from './graphql/auth';
 import { LiveHub, wrapSubscriptionFields } from './graphql/live-hub';
 import { wrapMutationFields } from './graphql/mutation-operation';
+import { resolveTotalCounts } from './graphql/connection';
 import { directFieldResolvers } from './graphql/direct-resolvers';
+import { nodeTypeOf } from './graphql/node';
 import { DateTimeScalar } from './graphql/scalars';
 import { validateArgs } from './graphql/validation';
 // type-graphql lists fields in the order their classes load: these imports set the order of schema.graphql.
@@ -85,5 +87,8 @@ export async function buildAppSchema(opts: { emitTo?: string; pubSub?: PubSub } 
   schema.getMutationType()!.description = ROOT_DESCRIPTIONS.Mutation;
   schema.getSubscriptionType()!.description = ROOT_DESCRIPTIONS.Subscription;
   if (opts.emitTo) await emitSchemaDefinitionFile(opts.emitTo, schema, { sortedSchema: false });
-  return wrapSubscriptionFields(wrapMutationFields(directFieldResolvers(schema)));
+  // type-graphql wraps every resolveType in an async function; graphql-jit (src/graphql/compiled-execution.ts)
+  // needs the type's name at once, which the function itself gives.
+  (schema.getType('Node') as GraphQLInterfaceType).resolveType = nodeTypeOf;
+  return wrapSubscriptionFields(wrapMutationFields(resolveTotalCounts(directFieldResolvers(schema))));
 }

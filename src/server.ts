@@ -5,6 +5,7 @@ import { cacheInvalidationPlugin } from './cache/invalidation-plugin';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
 import type { Context } from './context';
+import { compiledExecution } from './graphql/compiled-execution';
 import { makeFormatError } from './graphql/format-error';
 import { introspectionPlugin } from './graphql/introspection';
 import { jsonStatusPlugin } from './graphql/json-status';
@@ -86,12 +87,21 @@ export function appFormatError(config: Config, log: Logger): ReturnType<typeof m
   });
 }
 
+/**
+ * Compiled operations kept (src/graphql/compiled-execution.ts): a client sends a handful of
+ * distinct documents, so this is room for many clients' at a few tens of KB each.
+ */
+const COMPILED_OPERATIONS = 1000;
+
 export function createApolloServer(deps: ServerDeps): ApolloServer<Context> {
-  const { config, log, schema } = deps;
+  const { config, log, schema, observability } = deps;
   const development = config.nodeEnv === 'development';
   const formatError = appFormatError(config, log);
+  const { gateway, stats } = compiledExecution(schema, COMPILED_OPERATIONS);
+  observability.watchCompiledOperations(stats);
   return new ApolloServer<Context>({
-    schema,
+    // The schema comes from the gateway, with the executor that runs queries and mutations.
+    gateway,
     // Who may introspect is INTROSPECTION's business (src/graphql/introspection.ts), per caller.
     introspection: true,
     // Apollo's CSRF check refuses a GET that lacks a preflight-forcing header, which is every GET of

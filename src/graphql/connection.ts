@@ -2,7 +2,9 @@
  * Relay-style connections (edges, nodes, pageInfo, totalCount) for every list of the contract;
  * their data is a Page (src/db/sql/pages.ts).
  */
+import { GraphQLSchema, isObjectType } from 'graphql';
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import type { Page } from '../db/sql/pages';
 
 /** `first` is 0..100 on every list: outside that range it is refused, never clamped. */
 export const MAX_FIRST = 100;
@@ -28,7 +30,26 @@ export class PageInfo {
   startCursor!: string | null;
 }
 
+/** The names of the connection types (`<name>Connection`), for resolveTotalCounts. */
+const CONNECTION_TYPES: string[] = [];
+
+/**
+ * Every connection's totalCount resolves by calling its page's thunk (src/db/sql/pages.ts), which
+ * runs the count only when selected. graphql-js's default resolver would call it too; graphql-jit
+ * (src/graphql/compiled-execution.ts) reads a field without resolver as a plain value and awaits
+ * only what a resolver returns, so the field has one.
+ */
+export function resolveTotalCounts(schema: GraphQLSchema): GraphQLSchema {
+  for (const name of CONNECTION_TYPES) {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) continue;
+    type.getFields().totalCount.resolve = (page: Page<unknown>) => page.totalCount();
+  }
+  return schema;
+}
+
 export function connectionType<T extends object>(name: string, node: ClassType<T>) {
+  CONNECTION_TYPES.push(`${name}Connection`);
   @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class EdgeType {
     @Field({

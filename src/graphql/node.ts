@@ -44,9 +44,12 @@ export function fromGlobalId(raw: string): GlobalId | null {
 /** A row as Query.node answers it: tagged with its type, so that the interface resolves it. */
 export type TaggedNode = Record<string, unknown> & { __typename: NodeType };
 
+/** The Node interface's resolveType; src/schema.ts sets it again, unwrapped (see there). */
+export const nodeTypeOf = (value: TaggedNode): NodeType => value.__typename;
+
 @InterfaceType('Node', {
   description: 'An object with a globally unique id (Relay object identification): fetch any of them again with Query.node(id: nodeId).',
-  resolveType: (value: TaggedNode) => value.__typename,
+  resolveType: nodeTypeOf,
 })
 export abstract class Node {
   @Field(() => ID, {

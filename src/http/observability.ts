@@ -10,6 +10,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Context } from '../context';
+import type { CompiledOperations } from '../graphql/compiled-execution';
 import type { Replica, Replicas } from '../db/replicas';
 import type { Logger } from '../logger';
 
@@ -151,6 +152,28 @@ export class Observability {
     gauge('graphql_ws_connections', 'Open WebSocket connections (graphql-ws) on /graphql', read.connections);
     gauge('graphql_ws_subscriptions', 'Active subscriptions over every WebSocket connection', read.subscriptions);
     gauge('live_updates_listening', '1 while the connection that LISTENs for live updates is up, else 0', () => (read.listening() ? 1 : 0));
+  }
+
+  /** The compiled operations' LRU (src/graphql/compiled-execution.ts), read at each scrape. */
+  watchCompiledOperations(read: CompiledOperations): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'graphql_compiled_operations',
+      help: 'Compiled GraphQL operations held (document and operation name; bounded LRU)',
+      registers,
+      collect() {
+        this.set(read.size());
+      },
+    });
+    new Counter({
+      name: 'graphql_operation_compilations_total',
+      help: 'GraphQL operations compiled since start (a steady rise under a steady mix: the LRU is too small)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read.compilations());
+      },
+    });
   }
 
   /** Links the express response to the GraphQL context that Apollo's plugin will annotate. */
