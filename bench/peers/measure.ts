@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { cpuMs, loadOne } from '../../scripts/bench/http-load';
 import { diffValues } from '../../scripts/bench/state';
 import { Peer, postQuery, ReadRow, ROOT, RunningPeer } from './peers';
@@ -33,6 +34,8 @@ export interface Round {
   p50Ms: number;
   p99Ms: number;
   cpuMsPerRequest: number;
+  /** CPU of the database's PostgreSQL backends (all servers' connections) over the round, per request. */
+  pgCpuMsPerRequest?: number;
   errors: number;
   /** os.loadavg() when the round started. */
   load: number[];
@@ -129,35 +132,61 @@ export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: 
 /** Interleaved rounds (server A, B, C, D, A, B, ...) after a warm-up of each, at each connection count. */
 export async function runRounds(
   servers: { peer: Peer; server: RunningPeer }[],
-  o: { rounds: number; seconds: number; warmupSeconds: number; connections: number; log: Log },
+  o: { rounds: number; seconds: number; warmupSeconds: number; connections: number; log: Log; databaseUrl: string },
 ): Promise<Round[]> {
   const out: Round[] = [];
-  // The JIT and the pools settle before round 1 (a slow server gets few requests in a short warm-up).
-  for (const { peer, server } of servers) await loadOne(server.url, peer.query, {}, o.connections, o.warmupSeconds);
-  for (let round = 1; round <= o.rounds; round++) {
-    for (const { peer, server } of servers) {
-      const load = os.loadavg();
-      const cpu0 = cpuMs(server.pid);
-      const r = await loadOne(server.url, peer.query, {}, o.connections, o.seconds);
-      const cpu = cpuMs(server.pid) - cpu0;
-      const row: Round = {
-        key: peer.key,
-        connections: o.connections,
-        round,
-        reqPerSec: r.requests.average,
-        p50Ms: r.latency.p50,
-        p99Ms: r.latency.p99,
-        cpuMsPerRequest: cpu / Math.max(1, r.requests.total),
-        errors: r.errors + r.non2xx + r.timeouts,
-        load,
-      };
-      out.push(row);
-      o.log(
-        `c${o.connections} round ${round} ${peer.key.padEnd(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  ` +
-          `p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
-          `${row.cpuMsPerRequest.toFixed(2)} ms CPU/req  ${row.errors} errors  load ${load.map((x) => x.toFixed(2)).join(' ')}`,
-      );
+  const pg = new Client({ connectionString: o.databaseUrl });
+  await pg.connect();
+  // The backends of the benchmark's database; idle ones add nothing, so the round's server is what moves.
+  const backendsCpu = async (): Promise<Map<number, number>> => {
+    const { rows } = await pg.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    const m = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        m.set(pid, cpuMs(pid));
+      } catch {
+        // the backend ended
+      }
     }
+    return m;
+  };
+  try {
+    // The JIT and the pools settle before round 1 (a slow server gets few requests in a short warm-up).
+    for (const { peer, server } of servers) await loadOne(server.url, peer.query, {}, o.connections, o.warmupSeconds);
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const { peer, server } of servers) {
+        const load = os.loadavg();
+        const pg0 = await backendsCpu();
+        const cpu0 = cpuMs(server.pid);
+        const r = await loadOne(server.url, peer.query, {}, o.connections, o.seconds);
+        const cpu = cpuMs(server.pid) - cpu0;
+        const pg1 = await backendsCpu();
+        let pgCpu = 0;
+        for (const [pid, ms] of pg1) pgCpu += ms - (pg0.get(pid) ?? 0);
+        const row: Round = {
+          key: peer.key,
+          connections: o.connections,
+          round,
+          reqPerSec: r.requests.average,
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          cpuMsPerRequest: cpu / Math.max(1, r.requests.total),
+          pgCpuMsPerRequest: pgCpu / Math.max(1, r.requests.total),
+          errors: r.errors + r.non2xx + r.timeouts,
+          load,
+        };
+        out.push(row);
+        o.log(
+          `c${o.connections} round ${round} ${peer.key.padEnd(5)} ${row.reqPerSec.toFixed(0).padStart(6)} req/s  ` +
+            `p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  ` +
+            `${row.cpuMsPerRequest.toFixed(2)} ms CPU/req  pg ${row.pgCpuMsPerRequest!.toFixed(2)} ms/req  ${row.errors} errors  load ${load.map((x) => x.toFixed(2)).join(' ')}`,
+        );
+      }
+    }
+  } finally {
+    await pg.end();
   }
   return out;
 }

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { DATASETS, ensureDataset } from '../../scripts/bench/datasets';
 import { machine } from '../../scripts/bench/report';
+import { BENCH_KEY } from '../../scripts/bench/server';
 import { checkPeers, runRounds } from './measure';
 import { Peer, PEERS, PEERS_DIR, PeerKey, ROOT, RunningPeer } from './peers';
 import { PeersRun, runTables, writeReport } from './report';
@@ -91,10 +92,20 @@ async function main() {
       const logFile = path.join(OUT, `peers-${peer.key}.log`);
       running.push({ peer, server: await peer.start({ databaseUrl: url, port: args.port + 1 + i, logFile, check: false }) });
     }
+    // What each answer looks like on the wire (status line aside): its headers and its body's size.
+    for (const { peer, server } of running) {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+        body: JSON.stringify({ query: peer.query }),
+      });
+      const body = await res.text();
+      log(`${peer.key}: ${body.length} bytes; ${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+    }
     const command = `npm run bench:peers${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
     for (const connections of args.connections) {
       const { rounds: count, seconds, warmupSeconds } = args;
-      const rounds = await runRounds(running, { rounds: count, seconds, warmupSeconds, connections, log });
+      const rounds = await runRounds(running, { rounds: count, seconds, warmupSeconds, connections, log, databaseUrl: url });
       const at = new Date().toISOString();
       const run: PeersRun = { command, at, machine: machine(), pgVersion, connections, seconds: args.seconds, labels, checks, rounds };
       runs.push(run);

@@ -124,7 +124,11 @@ export async function rootPage<T>(
     probe = probeSql(spec.from, other, order, args.backward);
     conds.push(boundSql(order, args.cursor, args.backward ? 'before' : 'after', p.add));
   }
-  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} LIMIT ${p.add(args.size + 1)}`;
+  // The LIMIT is written into the text, not bound: with `LIMIT $n` PostgreSQL costs the prepared
+  // statement's generic plan for a tenth of the table, never prefers it to a custom plan, and so plans
+  // the statement again on every execution (docs/architecture.md, "Loaders"). size is an integer 0..100.
+  if (!Number.isInteger(args.size) || args.size < 0) throw new Error(`page size must be a non-negative integer, got ${args.size}`);
+  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} LIMIT ${args.size + 1}`;
   const page = (select: string) =>
     `SELECT b.beyond AS __beyond, r.* FROM (SELECT ${probe} AS beyond) b LEFT JOIN LATERAL (${select}) r ON true`;
   let beyond: boolean;
