@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { factories } from './support/factories';
 import { accepts, ChildServer, spawnServer } from './support/child-server';
+import { initialisedDataDir } from './support/initdb-once';
 import { freePort } from './support/net';
 import { useTestServer } from './support/use-test-server';
 import { sleep, until } from './support/wait';
@@ -66,10 +67,14 @@ test('SIGTERM: refuses new connections, finishes the in-flight request, exits 0'
 });
 
 test('SIGTERM with the embedded PostgreSQL: it is stopped too, and the process exits 0', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creator-shutdown-embedded-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'creator-shutdown-embedded-'));
+  fs.chmodSync(dir, 0o755); // as root the data belongs to postgres, which must reach it (test/start/root-private.test.ts)
+  const dataDir = path.join(dir, 'data');
   const pgPort = await freePort();
   let server: ChildServer | undefined;
   try {
+    // Initialised already (initdb once per run): the subject is the stop, not a first start (test/start/npm-start.test.ts).
+    await initialisedDataDir(dataDir);
     server = await spawnServer({ DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MIGRATIONS_RUN: 'true' });
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
@@ -86,6 +91,6 @@ test('SIGTERM with the embedded PostgreSQL: it is stopped too, and the process e
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   } finally {
     await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
