@@ -56,6 +56,9 @@ export const PARTITIONS_TASK = 'maintain_partitions';
  */
 const INCREMENTAL_CHAIN_MS = 10_000;
 
+/** Whether any user waits for an incremental run (the job's check before its first run and between chained runs). */
+const ANY_PENDING_SQL = 'SELECT EXISTS (SELECT 1 FROM conversion_pending) AS any';
+
 /** First key of the advisory locks that a job holds while it runs: the recovery sweep's sign of life. */
 const JOB_LOCK_CLASS = 0x4a4f4253; // 'JOBS'
 /** Second key: the job id modulo 2^31 (jobs 2^31 apart share a key, which only delays a recovery). */
@@ -129,9 +132,7 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
     [INCREMENTAL_TASK]: async (_payload, helpers) =>
       alive(helpers, async () => {
         // Under PENDING_LOCK: an ingest that saw this job waiting, and so added no job, has committed.
-        const pending = await db.session((conn) =>
-          withPendingLocked(conn, () => conn.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM conversion_pending) AS any')),
-        );
+        const pending = await db.session((conn) => withPendingLocked(conn, () => conn.one<{ any: boolean }>(ANY_PENDING_SQL)));
         if (!pending?.any) return; // taken by a run that started before this job
         // Chained runs: while users are pending when a run commits, the next run starts at once
         // (they came during the run, whose job was not waiting, so their trigger also added the
@@ -150,11 +151,7 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
             attempt(helpers, 'incremental'),
           );
           await invalidate(['ConversionAgent']);
-        } while (
-          !stopping &&
-          Date.now() < until &&
-          (await db.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM conversion_pending) AS any'))?.any
-        );
+        } while (!stopping && Date.now() < until && (await db.one<{ any: boolean }>(ANY_PENDING_SQL))?.any);
       }),
   };
   for (const kind of Object.values(AgentKind)) {

@@ -125,8 +125,9 @@ export async function rootPage<T>(
     conds.push(boundSql(order, args.cursor, args.backward ? 'before' : 'after', p.add));
   }
   // The LIMIT is written into the text, not bound: with `LIMIT $n` PostgreSQL costs the prepared
-  // statement's generic plan for a tenth of the table, never prefers it to a custom plan, and so plans
-  // the statement again on every execution (docs/architecture.md, "Loaders", the prepared statements). size is an integer 0..100.
+  // statement's generic plan for a tenth of the table, never prefers it to a custom plan, and so
+  // plans the statement again on every execution (docs/architecture.md, "Loaders", the prepared
+  // statements). size is an integer 0..100; the check keeps anything else out of the text.
   if (!Number.isInteger(args.size) || args.size < 0) throw new Error(`page size must be a non-negative integer, got ${args.size}`);
   const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} LIMIT ${args.size + 1}`;
   const page = (select: string) =>
