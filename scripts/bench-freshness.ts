@@ -24,6 +24,7 @@
  * Env: BENCH_RATES (interactions/s, comma-separated; 2000,10000,30000), BENCH_SECONDS (per rate, 60),
  * BENCH_USERS (100000), BENCH_INTERACTIONS (loaded before, 5000000), BENCH_SAMPLE (every Nth batch, 10),
  * BENCH_PORT (4202), BENCH_INFLIGHT (per client, 16), BENCH_BUSY_RATE (10000; 0: no busy round),
+ * BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
  * BENCH_DATABASE (keep the data in that database between runs: loaded once, the interactions a run
  * adds deleted by the next; default: a scratch database, dropped at the end).
  * A rate the machine does not sustain shows as fewer sent than asked (the in-flight limit is reached).
@@ -33,7 +34,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { Pool } from 'pg';
-import { RECOMPUTE_SQL } from '../src/agents/conversion.agent';
+import { RECOMPUTE_SQL, windowStart } from '../src/agents/conversion.agent';
 import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { cpuMs } from './bench/http-load';
 import { BENCH_KEY, BenchServer, onScratchServer } from './bench/server';
@@ -413,7 +414,7 @@ async function explain(pool: Pool, n: number): Promise<void> {
     await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
     const ids = [...new Set(Array.from({ length: n }, () => 1 + Math.floor(rnd() * USERS)))];
     const asOf = new Date();
-    const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMPUTE_SQL}`, [asOf, 30, null, TIER_RANKS, ids]);
+    const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMPUTE_SQL}`, [asOf, windowStart(asOf, 30), null, TIER_RANKS, ids]);
     console.log(`EXPLAIN ANALYZE, incremental statement over ${ids.length} users:\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}`);
   } finally {
     await client.query('ROLLBACK');
@@ -424,7 +425,8 @@ async function explain(pool: Pool, n: number): Promise<void> {
 async function main() {
   // The built server with its in-process worker; the schedules off, so only the ingest triggers run.
   const env = { LOG_LEVEL: 'warn', WORKER: 'on', SCHEDULE_CONVERSION: 'off', SCHEDULE_SNAPSHOT: 'off', SCHEDULE_ANALYTICS: 'off' };
-  await onScratchServer('creator_bench_fresh', { port: PORT, env, keep: KEEP }, async (server, dbUrl, fresh) => {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  await onScratchServer('creator_bench_fresh', { port: PORT, nodeArgs, env, keep: KEEP }, async (server, dbUrl, fresh) => {
     const pool = new Pool({ connectionString: dbUrl, max: 4, application_name: BENCH_APP });
     const commits = new CommitWatch(dbUrl);
     await commits.listener.start();

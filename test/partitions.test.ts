@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { RECOMPUTE_SQL } from '../src/agents/conversion.agent';
+import { RECOMPUTE_SQL, windowStart } from '../src/agents/conversion.agent';
 import { createDataSource } from '../src/db/data-source';
 import { createIndexOnline, dropIndexOnline } from '../src/db/online-ddl';
 import {
@@ -135,7 +135,7 @@ describe('reads and writes on the partitioned table', () => {
     );
     await db.pool.query('ANALYZE user_interactions');
     const asOf = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 12)); // the 1st: the window spans 2 months
-    const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${RECOMPUTE_SQL}`, [asOf, 7, null, TIER_RANKS, null]);
+    const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${RECOMPUTE_SQL}`, [asOf, windowStart(asOf, 7), null, TIER_RANKS, null]);
     const scanned = new Set<string>();
     const walk = (node: unknown): void => {
       if (!node || typeof node !== 'object') return;

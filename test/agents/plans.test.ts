@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import type { QueryResultRow } from 'pg';
-import { RECOMPUTE_SQL } from '../../src/agents/conversion.agent';
+import { RECOMPUTE_SQL, windowStart } from '../../src/agents/conversion.agent';
 import { Db } from '../../src/db/db';
 import { ensureMonths } from '../../src/db/partitions';
 import { Tier } from '../../src/graphql/enums';
@@ -85,7 +85,7 @@ test.each([
 ])(
   'recompute aggregate (%s): only the partitions of the window, an index-only range scan of a partly covered one',
   async (_label, windowDays, halfLifeDays) => {
-    const nodes = await plan(RECOMPUTE_SQL, [asOf, windowDays, halfLifeDays, TIER_RANKS, null]); // $5 null: every user (the full run)
+    const nodes = await plan(RECOMPUTE_SQL, [asOf, windowStart(asOf, windowDays), halfLifeDays, TIER_RANKS, null]); // $5 null: every user (the full run)
     // Partitioned by month: only September's and October's partitions are read (asOf is October 1st
     // 00:00). A window that covers part of a month reads it with an index-only range scan of that
     // partition's index of idx_user_interactions_timestamp_user_type; one that covers a whole month
@@ -106,7 +106,7 @@ test.each([
 // 810k entries of the benchmark's window (BENCHMARKS.md, "Automatic agents").
 test('incremental recompute over 30 users: an index-only scan of their ranges, not of the whole window', async () => {
   const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM community_users ORDER BY id DESC LIMIT 30');
-  const nodes = await plan(RECOMPUTE_SQL, [asOf, 30, null, TIER_RANKS, rows.map((r) => r.id)]);
+  const nodes = await plan(RECOMPUTE_SQL, [asOf, windowStart(asOf, 30), null, TIER_RANKS, rows.map((r) => r.id)]);
   // Only the window's partitions; September's (the one holding the window's rows) through its
   // partition of idx_user_interactions_user_timestamp_type, an index-only scan of those users' ranges.
   // October's holds no row at asOf: PostgreSQL may read the empty partition any way it likes.
