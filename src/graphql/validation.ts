@@ -3,7 +3,8 @@
  * The one validation path for arguments. Every field takes its arguments as one @ArgsType class;
  * the rules are class-validator decorators (built-ins and ./validators.ts) on that class and on its
  * @InputType classes (nested ones through @ValidateNested). `validateArgs`, the schema's only
- * validateFn, checks them before the resolver runs. Checks that can only run later (an id the
+ * validateFn, checks them before the resolver runs (a field with plain arguments calls it itself,
+ * src/graphql/direct-resolvers.ts). Checks that can only run later (an id the
  * database does not know, a cursor from another order, a bucket count computed in SQL) throw
  * through `invalidArgs` too, so that every argument error has one shape:
  *
