@@ -163,7 +163,7 @@ function directRootHandlers(schema: GraphQLSchema, resolvers: readonly Function[
         const data = { root, args, context, info };
         // As type-graphql's AuthMiddleware (authMode "error"); the app's checker throws its own errors.
         if (roles && !(await checkRoles(data, roles))) throw roles.length ? new AuthorizationError() : new AuthenticationError();
-        validateArgs(args, argsClass, data);
+        await validateArgs(args, argsClass, data);
         return method.apply(
           self,
           (getters as ParamGetter[]).map((g) => g(args, context, info)),
