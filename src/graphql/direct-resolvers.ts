@@ -12,8 +12,8 @@
  * A Query or Mutation method marked `@PlainArgs()` is called directly too, with its `@Args()` object
  * as GraphQL coerced it (docs/architecture.md "Plain arguments"): type-graphql would copy every
  * input object into an instance of its class first, looking each field's type up again per object
- * (recordInteractions' 5,000 items: ~1.7 µs and a third of the garbage per item). The direct
- * resolver does what the wrapper does, in the same order: the role check (src/graphql/auth.ts),
+ * (recordInteractions' 5,000 items: ~1.5 µs of server CPU per item, BENCHMARKS.md "bench:ingest").
+ * The direct resolver does what the wrapper does, in the same order: the role check (auth.ts),
  * then validateArgs with the argument class's rules (input objects checked by the class their
  * field declares), then the method. So the marked method's argument classes must carry no
  * behaviour of their own (no methods, no field initialisers: nothing an instance has that the
