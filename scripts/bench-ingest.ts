@@ -24,13 +24,9 @@
  * BENCH_FLOORS=1: the floors table instead (floorsTable: COPY into user_interactions and into copies
  * of it without its foreign keys, indexes, partitions or WAL).
  *
- * BENCH_QUEUE=off,trigger (two or more modes) compares them instead: one server per mode on the same
- * database (ports BENCH_PORT, BENCH_PORT+1, ...), BENCH_ROUNDS rounds (4) of recordInteractions at
- * 1 and 4 clients, the modes interleaved within each round and in reverse order every other round
- * (off, trigger | trigger, off | ...), so that both see the same table size and the same drift of
- * the shared machine; it prints every round with its load average, then each round's rows/s ratio
- * of every mode to the first and their median. (With `on` in the list its worker also runs during
- * the other modes' rounds: compare off and trigger.)
+ * BENCH_QUEUE=off,trigger (two or more modes) compares them instead, and BENCH_BASELINE=<root of
+ * another checkout, built> compares this build with that one (in the first queue mode):
+ * compareServers, BENCH_ROUNDS rounds (4) of recordInteractions and the unnest floor, interleaved.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -351,46 +347,92 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** One server of a comparison: a queue mode of this build, or BENCH_BASELINE's build. */
+interface Variant {
+  name: string;
+  root: string;
+  mode: string;
+}
+
 /**
- * BENCH_QUEUE with two or more modes: one server per mode, recordInteractions rounds interleaved
- * (the order reversed every other round), the per-round ratios of rows/s to the first mode.
+ * The servers a comparison runs: BENCH_BASELINE (the root of another checkout with its own dist/)
+ * compares this build with that one in the first queue mode; else two or more BENCH_QUEUE modes
+ * compare the modes of this build. Null: no comparison.
  */
-async function compareModes(pg: Client, first: BenchServer, dbUrl: string, nodeArgs: string[], make: () => Item[][]) {
-  const servers = new Map<string, BenchServer>([[MODES[0], first]]);
-  const ports = new Map<string, number>([[MODES[0], PORT]]);
+function comparedVariants(): Variant[] | null {
+  const here = path.resolve(__dirname, '..');
+  const baseline = process.env.BENCH_BASELINE;
+  if (baseline) {
+    if (!fs.existsSync(path.join(baseline, 'dist/src/main.js')))
+      throw new Error(`BENCH_BASELINE: no build at ${baseline}/dist (npm run build there)`);
+    return [
+      { name: 'this build', root: here, mode: QUEUE },
+      { name: 'baseline', root: path.resolve(baseline), mode: QUEUE },
+    ];
+  }
+  return MODES.length > 1 ? MODES.map((mode) => ({ name: mode, root: here, mode })) : null;
+}
+
+const FLOOR = 'floor (unnest)';
+
+/**
+ * A comparison: one server per variant on the same database (ports BENCH_PORT, BENCH_PORT+1, ...),
+ * BENCH_ROUNDS rounds of recordInteractions at 1 and 4 clients, the variants and the unnest floor
+ * interleaved within each round and in reverse order every other round (floor, a, b | b, a, floor
+ * | ...), so that all see the same table size and the same drift of the shared machine. It prints
+ * every round with its load average, then each round's rows/s ratio of every variant to the first
+ * and to the floor, and their medians. (With queue mode `on` among the variants its worker also
+ * runs during the others' rounds: compare off and trigger.)
+ */
+async function compareServers(
+  pg: Client,
+  first: BenchServer,
+  dbUrl: string,
+  nodeArgs: string[],
+  variants: Variant[],
+  make: () => Item[][],
+) {
+  const servers = new Map<string, BenchServer>([[variants[0].name, first]]);
+  const ports = new Map<string, number>([[variants[0].name, PORT]]);
+  const floorPool = new Pool({ connectionString: dbUrl, max: 4 });
   try {
-    for (const [i, mode] of MODES.entries()) {
+    for (const [i, v] of variants.entries()) {
       if (i === 0) continue;
-      ports.set(mode, PORT + i);
+      ports.set(v.name, PORT + i);
       servers.set(
-        mode,
+        v.name,
         await startServer({
-          root: path.resolve(__dirname, '..'),
+          root: v.root,
           databaseUrl: dbUrl,
           port: PORT + i,
-          logFile: path.join(os.tmpdir(), `creator_bench_ingest-${mode}-server.log`),
+          logFile: path.join(os.tmpdir(), `creator_bench_ingest-${i}-server.log`),
           nodeArgs,
-          env: { NODE_ENV, LOG_LEVEL: 'silent', ...modeEnv(mode) },
+          env: { NODE_ENV, LOG_LEVEL: 'silent', ...modeEnv(v.mode) },
         }),
       );
     }
-    for (const mode of MODES) for (const items of make().slice(0, 2)) await graphqlJob(ports.get(mode))(items)(); // warm-up
+    const warm = make().slice(0, 2);
+    for (const v of variants) for (const items of warm) await graphqlJob(ports.get(v.name))(items)(); // warm-up
+    for (const items of warm) await floorJob(floorPool, items)();
+    const names = [FLOOR, ...variants.map((v) => v.name)];
     const table = [];
-    const ratios = new Map<string, number[]>(); // `${mode} / ${MODES[0]}, ${clients} clients` -> per round
+    const ratios = new Map<string, number[]>(); // `${variant} / ${other}, ${clients} clients` -> per round
+    const addRatio = (key: string, x: number) => ratios.set(key, [...(ratios.get(key) ?? []), x]);
     for (let round = 1; round <= ROUNDS; round++) {
-      const order = round % 2 ? MODES : [...MODES].reverse();
+      const order = round % 2 ? names : [...names].reverse();
       for (const clients of [1, 4]) {
         const rate = new Map<string, number>();
-        for (const mode of order) {
-          const cpu = new CpuMeter(pg, servers.get(mode)!.pid);
-          const r = await scenario('graphql', clients, make().map(graphqlJob(ports.get(mode))), cpu);
-          rate.set(mode, r['rows/s']);
-          table.push({ round, queue: mode, ...r });
+        for (const name of order) {
+          const server = servers.get(name) ?? first; // the floor's node column: the first server idling
+          const jobs = name === FLOOR ? make().map((i) => floorJob(floorPool, i)) : make().map(graphqlJob(ports.get(name)));
+          const r = await scenario(name === FLOOR ? 'floor' : 'graphql', clients, jobs, new CpuMeter(pg, server.pid));
+          rate.set(name, r['rows/s']);
+          table.push({ round, path: name, ...r });
         }
-        for (const mode of MODES.slice(1)) {
-          const key = `${mode} / ${MODES[0]}, ${clients} client${clients > 1 ? 's' : ''}`;
-          ratios.set(key, [...(ratios.get(key) ?? []), rate.get(mode)! / rate.get(MODES[0])!]);
-        }
+        const c = `${clients} client${clients > 1 ? 's' : ''}`;
+        for (const v of variants.slice(1))
+          addRatio(`${v.name} / ${variants[0].name}, ${c}`, rate.get(v.name)! / rate.get(variants[0].name)!);
+        for (const v of variants) addRatio(`${v.name} / ${FLOOR}, ${c}`, rate.get(v.name)! / rate.get(FLOOR)!);
       }
     }
     console.table(table.map(({ scenario: _s, 'p50 sql ms': _q, ...row }) => row));
@@ -401,9 +443,10 @@ async function compareModes(pg: Client, first: BenchServer, dbUrl: string, nodeA
         median: Number(median(xs).toFixed(3)),
       })),
     );
-    return table.reduce((n, r) => n + r.rows, 0) + MODES.length * 2 * ITEMS;
+    return table.reduce((n, r) => n + r.rows, 0) + (variants.length + 1) * 2 * ITEMS;
   } finally {
-    for (const [mode, server] of servers) if (mode !== MODES[0]) await server.stop();
+    await floorPool.end();
+    for (const [name, server] of servers) if (name !== variants[0].name) await server.stop();
   }
 }
 
@@ -442,12 +485,14 @@ async function main() {
       if (stored !== expected) process.exitCode = 1;
       return;
     }
-    if (MODES.length > 1) {
+    const variants = comparedVariants();
+    if (variants) {
       console.log(
-        `NODE_ENV=${NODE_ENV || '(unset)'}; queue ${MODES.join(' vs ')}, ${ROUNDS} interleaved rounds; seeded ${userIds.length} users, ` +
-          `${contentIds.length} contents; per round and mode ${rowsPer} rows at 1 and at 4 clients: ${CALLS} recordInteractions calls of ${ITEMS} items`,
+        `NODE_ENV=${NODE_ENV || '(unset)'}; ${variants.map((v) => `${v.name} (${v.root}, queue ${v.mode})`).join(' vs ')}, ${ROUNDS} ` +
+          `interleaved rounds with the unnest floor; seeded ${userIds.length} users, ${contentIds.length} contents; per round and ` +
+          `server ${rowsPer} rows at 1 and at 4 clients: ${CALLS} recordInteractions calls of ${ITEMS} items`,
       );
-      const expected = await compareModes(pg, server, dbUrl, nodeArgs, graphqlItems);
+      const expected = await compareServers(pg, server, dbUrl, nodeArgs, variants, graphqlItems);
       const stored = Number((await pg.query('SELECT count(*) AS n FROM user_interactions')).rows[0].n);
       console.log(`load: ${loadAverage()}; user_interactions rows: ${stored} (expected ${expected})`);
       await pg.end();

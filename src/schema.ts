@@ -90,5 +90,5 @@ export async function buildAppSchema(opts: { emitTo?: string; pubSub?: PubSub } 
   // type-graphql wraps every resolveType in an async function; graphql-jit (src/graphql/compiled-execution.ts)
   // needs the type's name at once, which the function itself gives.
   (schema.getType('Node') as GraphQLInterfaceType).resolveType = nodeTypeOf;
-  return wrapSubscriptionFields(wrapMutationFields(resolveTotalCounts(directFieldResolvers(schema))));
+  return wrapSubscriptionFields(wrapMutationFields(resolveTotalCounts(directFieldResolvers(schema, RESOLVERS))));
 }

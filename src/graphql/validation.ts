@@ -3,7 +3,8 @@
  * The one validation path for arguments. Every field takes its arguments as one @ArgsType class;
  * the rules are class-validator decorators (built-ins and ./validators.ts) on that class and on its
  * @InputType classes (nested ones through @ValidateNested). `validateArgs`, the schema's only
- * validateFn, checks them before the resolver runs. Checks that can only run later (an id the
+ * validateFn, checks them before the resolver runs (a field with plain arguments calls it itself,
+ * src/graphql/direct-resolvers.ts). Checks that can only run later (an id the
  * database does not know, a cursor from another order, a bucket count computed in SQL) throw
  * through `invalidArgs` too, so that every argument error has one shape:
  *
@@ -104,7 +105,8 @@ interface PropertyRules {
   /** IsOptional / ValidateIf conditions: all must hold for the rules to apply. */
   conditions: ((object: object, value: unknown) => boolean)[];
   constraints: Constraint[];
-  nested: boolean;
+  /** ValidateNested: the rules of the property's input class (its GraphQL type), for its object or each item. */
+  nested: ClassRules | null;
 }
 
 interface ClassRules {
@@ -134,7 +136,7 @@ function checkObject(object: Record<string, unknown>, forClass: ClassRules, base
         value.forEach((item, i) => item != null && check(c, object, item, base, index, rule.property, i, out));
       else check(c, object, value, base, index, rule.property, -1, out);
     }
-    if (rule.nested) checkNested(value, pathOf(base, index, rule.property), out);
+    if (rule.nested) checkNested(value, rule.nested, pathOf(base, index, rule.property), out);
   }
   for (const property of forClass.unruled) {
     const value = object[property];
@@ -211,43 +213,45 @@ function check(
   if (!c.validate(value, args)) out.push({ path: pathOf(base, index, property, item), problem: c.message(args) });
 }
 
+/** Compiled once per class; entered before its properties are, so an input type nested in itself is compiled once. */
 function rulesOf(type: Function): ClassRules {
   let rules = compiled.get(type);
-  if (!rules) compiled.set(type, (rules = compile(type)));
+  if (!rules) {
+    compiled.set(type, (rules = { rules: [], unruled: [] }));
+    try {
+      compile(type, rules);
+    } catch (err) {
+      compiled.delete(type); // never an empty rule set in place of one that failed to compile
+      throw err;
+    }
+  }
   return rules;
 }
 
 /**
- * type-graphql made each input object an instance of its class; items of a list get their index in
- * the path. The items of a list share one class: its rules are looked up when the prototype
- * changes, not per item (type-graphql's instances are in dictionary mode, where even reading
- * `constructor` is slow).
+ * An input object, or each item of a list of them, checked with the rules of the class its field
+ * declares: the same for an instance of that class (type-graphql's conversion) and for the object
+ * as GraphQL coerced it (a field resolved with plain arguments, src/graphql/direct-resolvers.ts).
+ * Items of a list get their index in the path.
  */
-function checkNested(value: unknown, path: string, out: Problem[]): void {
+function checkNested(value: unknown, rules: ClassRules, path: string, out: Problem[]): void {
   if (!Array.isArray(value)) {
-    if (typeof value === 'object') checkObject(value as Record<string, unknown>, rulesOf((value as object).constructor), path, -1, out);
+    if (typeof value === 'object') checkObject(value as Record<string, unknown>, rules, path, -1, out);
     return;
   }
-  let proto: object | null = null;
-  let rules: ClassRules = { rules: [], unruled: [] };
   for (let i = 0; i < value.length; i++) {
     const item = value[i];
-    if (item === null || typeof item !== 'object') continue;
-    if (Object.getPrototypeOf(item) !== proto) {
-      proto = Object.getPrototypeOf(item);
-      rules = rulesOf(item.constructor);
-    }
-    checkObject(item, rules, path, i, out);
+    if (item !== null && typeof item === 'object') checkObject(item, rules, path, i, out);
   }
 }
 
-function compile(type: Function): ClassRules {
+function compile(type: Function, into: ClassRules): void {
   const storage = getMetadataStorage();
   const byProperty = storage.groupByPropertyName(storage.getTargetValidationMetadatas(type, '', false, false));
   const rules = Object.entries(byProperty).map(([property, metadatas]) => {
-    const rules: PropertyRules = { property, defined: [], conditions: [], constraints: [], nested: false };
+    const rules: PropertyRules = { property, defined: [], conditions: [], constraints: [], nested: null };
     for (const m of metadatas) {
-      if (m.type === ValidationTypes.NESTED_VALIDATION) rules.nested = true;
+      if (m.type === ValidationTypes.NESTED_VALIDATION) rules.nested = rulesOf(inputClassOf(type, property));
       else if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) rules.conditions.push(m.constraints[0]);
       else if (m.type === ValidationTypes.CUSTOM_VALIDATION || m.type === ValidationTypes.IS_DEFINED) {
         for (const cm of storage.getTargetValidatorConstraints(m.constraintCls)) {
@@ -267,17 +271,32 @@ function compile(type: Function): ClassRules {
     return rules;
   });
   const ruled = new Set(rules.map((r) => r.property));
-  return { rules, unruled: fieldNames(type).filter((name) => !ruled.has(name)) };
+  into.rules = rules;
+  into.unruled = fieldNames(type).filter((name) => !ruled.has(name));
 }
 
 /** The GraphQL fields of an input or args class, its parents' included (ConnectionArgs' first, after). */
-function fieldNames(type: Function): string[] {
+function fieldsOf(type: Function) {
   const fields = graphqlMetadata().fields;
-  const names = new Set<string>();
+  const own = [];
   for (let t = type; t && t !== Function.prototype; t = Object.getPrototypeOf(t)) {
-    for (const f of fields) if (f.target === t) names.add(f.name);
+    for (const f of fields) if (f.target === t) own.push(f);
   }
-  return [...names];
+  return own;
+}
+
+function fieldNames(type: Function): string[] {
+  return [...new Set(fieldsOf(type).map((f) => f.name))];
+}
+
+/** The @InputType class of a ValidateNested property (its GraphQL type, the item type of a list). */
+function inputClassOf(type: Function, property: string): Function {
+  const declared = fieldsOf(type)
+    .find((f) => f.name === property)
+    ?.getType();
+  if (typeof declared !== 'function' || !graphqlMetadata().inputTypes.some((t) => t.target === declared))
+    throw new Error(`${type.name}.${property}: ValidateNested needs a GraphQL field of an @InputType class`);
+  return declared;
 }
 
 type Message = string | ((args: ValidationArguments) => string) | undefined;

@@ -7,9 +7,10 @@ import { IsEntityId, ListLength, SameLength } from '../../graphql/validators';
 export const MAX_INTERACTIONS_PER_CALL = 5000;
 
 /**
- * One item of recordInteractions. Its fields are `declare`d (no class field definitions): type-graphql
- * deletes an instance's undefined own fields that the input left out, which turns thousands of
- * items into slow dictionary-mode objects; without own fields it has nothing to delete.
+ * One item of recordInteractions. The resolver gets the items as GraphQL coerced them, plain objects
+ * (@PlainArgs, docs/architecture.md "Plain arguments"); this class gives their GraphQL type and
+ * their rules, never an instance. Its fields are `declare`d (no class field definitions), so an
+ * instance would have nothing the plain object lacks.
  */
 @InputType({ description: 'One interaction to record.' })
 export class RecordInteractionInput {

@@ -1,6 +1,7 @@
 import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { recomputeTrigger } from '../../db/sql/conversion-trigger';
 import type { Context } from '../../context';
+import { PlainArgs } from '../../graphql/direct-resolvers';
 import { RecordInteractionColumnsArgs, RecordInteractionInput, RecordInteractionsArgs } from './user-interaction.inputs';
 import { RecordInteractionsResult } from './user-interaction.results';
 import { recordInteractions } from './user-interaction.write-service';
@@ -9,6 +10,8 @@ import { recordInteractions } from './user-interaction.write-service';
 export class UserInteractionMutations {
   @Authorized('writer')
   @Mutation(() => RecordInteractionsResult, { description: 'Records 1..5000 interactions in one statement: all or none.' })
+  // The 5,000 items as GraphQL coerced them, not copied into RecordInteractionInput instances (src/graphql/direct-resolvers.ts).
+  @PlainArgs()
   recordInteractions(@Args() { input }: RecordInteractionsArgs, @Ctx() ctx: Context): Promise<RecordInteractionsResult> {
     return recordInteractions(ctx.db, input, recomputeTrigger(ctx.config));
   }

@@ -3,6 +3,7 @@ import { RecomputeTrigger, triggerCtes } from '../../db/sql/conversion-trigger';
 import { violatedForeignKey } from '../../db/pg-errors';
 import { INT4_MAX } from '../../db/sql/params';
 import { InteractionType, toDb } from '../../graphql/enums';
+import { utcText } from '../../graphql/scalars';
 import { invalidArgs, Problem, REPORTED_PROBLEMS } from '../../graphql/validation';
 import type { RecordInteractionInput } from './user-interaction.inputs';
 
@@ -77,7 +78,7 @@ export async function recordInteractions(
     users[i] = it.userId;
     contents[i] = c ?? 'NULL';
     types[i] = STORED_TYPE[it.type];
-    times[i] = it.timestamp ? it.timestamp.toISOString() : 'NULL';
+    times[i] = it.timestamp ? utcText(it.timestamp) : 'NULL';
   }
   const userIds = `{${users.join(',')}}`;
   const contentIds = `{${contents.join(',')}}`;
