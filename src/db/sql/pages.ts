@@ -58,6 +58,18 @@ export type KeyedRow = Record<string, unknown> & { id: string; __k: string | nul
 const whereSql = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
 
 /**
+ * A page's `LIMIT size + 1`, written into the text, not bound: with `LIMIT $n` PostgreSQL costs the
+ * prepared statement's generic plan as if the LIMIT kept a tenth of the rows it limits, and when
+ * that is more than size + 1 it never prefers that plan to a custom one, so it plans the statement
+ * again on every execution (docs/architecture.md, "Loaders", the prepared statements). size is an
+ * integer 0..100 (src/graphql/args.ts); the check keeps anything else out of the text.
+ */
+function limitSql(size: number): string {
+  if (!Number.isInteger(size) || size < 0) throw new Error(`page size must be a non-negative integer, got ${size}`);
+  return `LIMIT ${size + 1}`;
+}
+
+/**
  * A page from up to size + 1 rows read in the window's direction (the extra row only says that more
  * rows lie that way), returned in the field's order. `beyond`: whether a row exists on the other side
  * of the cursor (the cursor's own row included), which gives the other flag of pageInfo; false
@@ -124,12 +136,7 @@ export async function rootPage<T>(
     probe = probeSql(spec.from, other, order, args.backward);
     conds.push(boundSql(order, args.cursor, args.backward ? 'before' : 'after', p.add));
   }
-  // The LIMIT is written into the text, not bound: with `LIMIT $n` PostgreSQL costs the prepared
-  // statement's generic plan for a tenth of the table, never prefers it to a custom plan, and so
-  // plans the statement again on every execution (docs/architecture.md, "Loaders", the prepared
-  // statements). size is an integer 0..100; the check keeps anything else out of the text.
-  if (!Number.isInteger(args.size) || args.size < 0) throw new Error(`page size must be a non-negative integer, got ${args.size}`);
-  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} LIMIT ${args.size + 1}`;
+  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} ${limitSql(args.size)}`;
   const page = (select: string) =>
     `SELECT b.beyond AS __beyond, r.* FROM (SELECT ${probe} AS beyond) b LEFT JOIN LATERAL (${select}) r ON true`;
   let beyond: boolean;
@@ -252,7 +259,7 @@ export async function childPageRows(db: Db, spec: ChildSpec, group: ChildPageKey
      LEFT JOIN LATERAL (
        SELECT ${spec.columns}, ${keyTextSql(order)} AS __k FROM ${spec.from}
        WHERE ${conds.join(' AND ')}
-       ORDER BY ${orderBySql(order, backward)} LIMIT ${p.add(size + 1)}
+       ORDER BY ${orderBySql(order, backward)} ${limitSql(size)}
      ) c ON true`,
     p.values,
     { prepare: true },
