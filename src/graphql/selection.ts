@@ -3,7 +3,13 @@ import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 /** The fields a selection asks for, by name (aliases merged), each with its own sub-selection. */
 export type SelectionTree = Map<string, SelectionTree>;
 
-const trees = new WeakMap<FieldNode, SelectionTree>();
+/** A connection field's selection: its own fields (`top`) and its rows' (`nodes`). */
+interface ConnectionSelection {
+  top: SelectionTree;
+  nodes: SelectionTree;
+}
+
+const trees = new WeakMap<FieldNode, ConnectionSelection>();
 
 /**
  * What a connection field asks of its rows: the fields under `nodes` and `edges { node }`, merged,
@@ -12,16 +18,32 @@ const trees = new WeakMap<FieldNode, SelectionTree>();
  * the answer is kept per field node.
  */
 export function connectionNodeFields(info: GraphQLResolveInfo): SelectionTree {
+  return connectionSelection(info).nodes;
+}
+
+/**
+ * Whether a connection field's selection reads a cursor (`edges { cursor }`, `pageInfo {
+ * startCursor endCursor }`): without one, its page need not select the rows' sort keys
+ * (src/db/sql/pages.ts `rootPage`). Read as connectionNodeFields reads the rows' fields.
+ */
+export function readsCursors(info: GraphQLResolveInfo): boolean {
+  const { top } = connectionSelection(info);
+  const pageInfo = top.get('pageInfo');
+  return Boolean(top.get('edges')?.has('cursor') || pageInfo?.has('startCursor') || pageInfo?.has('endCursor'));
+}
+
+function connectionSelection(info: GraphQLResolveInfo): ConnectionSelection {
   const single = info.fieldNodes.length === 1 ? info.fieldNodes[0] : null;
   const known = single && trees.get(single);
   if (known) return known;
   const top = new Map() as SelectionTree;
   for (const node of info.fieldNodes) if (node.selectionSet) collect(node.selectionSet, info, top);
-  const out = new Map() as SelectionTree;
-  merge(out, top.get('nodes'));
-  merge(out, top.get('edges')?.get('node'));
-  if (single) trees.set(single, out);
-  return out;
+  const nodes = new Map() as SelectionTree;
+  merge(nodes, top.get('nodes'));
+  merge(nodes, top.get('edges')?.get('node'));
+  const selection = { top, nodes };
+  if (single) trees.set(single, selection);
+  return selection;
 }
 
 function collect(set: SelectionSetNode, info: GraphQLResolveInfo, into: SelectionTree): void {

@@ -15,8 +15,8 @@ export function allColumnsSql(map: ColumnMap): string {
     .join(', ');
 }
 
-/** The SELECT lists made for each selection tree, per map (a map always comes with the same keys). */
-const lists = new WeakMap<SelectionTree, Map<ColumnMap, string>>();
+/** The SELECT lists made for each selection tree, per map and keys (each a module's constant). */
+const lists = new WeakMap<SelectionTree, Map<ColumnMap, Map<readonly string[], string>>>();
 
 /**
  * Only the columns a selection asks for, plus `keys` (ids and the keys relations resolve by, always
@@ -28,15 +28,17 @@ const lists = new WeakMap<SelectionTree, Map<ColumnMap, string>>();
 export function selectedColumnsSql(map: ColumnMap, fields: SelectionTree | undefined, keys: readonly string[]): string {
   if (!fields) return allColumnsSql(map);
   // A selection's tree is kept per document (src/graphql/selection.ts): so is its SELECT list.
-  let known = lists.get(fields);
-  if (!known) lists.set(fields, (known = new Map()));
-  let sql = known.get(map);
+  let byMap = lists.get(fields);
+  if (!byMap) lists.set(fields, (byMap = new Map()));
+  let byKeys = byMap.get(map);
+  if (!byKeys) byMap.set(map, (byKeys = new Map()));
+  let sql = byKeys.get(keys);
   if (sql === undefined) {
     sql = Object.keys(map)
       .filter((name) => keys.includes(name) || fields.has(name))
       .map((name) => item(map, name))
       .join(', ');
-    known.set(map, sql);
+    byKeys.set(keys, sql);
   }
   return sql;
 }

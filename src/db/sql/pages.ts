@@ -58,6 +58,18 @@ export type KeyedRow = Record<string, unknown> & { id: string; __k: string | nul
 const whereSql = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
 
 /**
+ * A page's `LIMIT size + 1`, written into the text, not bound: with `LIMIT $n` PostgreSQL costs the
+ * prepared statement's generic plan as if the LIMIT kept a tenth of the rows it limits, and when
+ * that is more than size + 1 it never prefers that plan to a custom one, so it plans the statement
+ * again on every execution (docs/architecture.md, "Loaders", the prepared statements). size is an
+ * integer 0..100 (src/graphql/args.ts); the check keeps anything else out of the text.
+ */
+function limitSql(size: number): string {
+  if (!Number.isInteger(size) || size < 0) throw new Error(`page size must be a non-negative integer, got ${size}`);
+  return `LIMIT ${size + 1}`;
+}
+
+/**
  * A page from up to size + 1 rows read in the window's direction (the extra row only says that more
  * rows lie that way), returned in the field's order. `beyond`: whether a row exists on the other side
  * of the cursor (the cursor's own row included), which gives the other flag of pageInfo; false
@@ -69,7 +81,11 @@ export function pageOf<T>(rows: KeyedRow[], w: PageWindow, beyond: boolean, tota
   const more = rows.length > w.size;
   const kept = more ? rows.slice(0, w.size) : rows;
   if (w.backward) kept.reverse();
-  const cursorOf = (r: KeyedRow) => encodeCursor(r.__k, r.id);
+  const cursorOf = (r: KeyedRow) => {
+    // A page read with `cursors: false` (rootPage) has no sort keys: its selection reads no cursor.
+    if (r.__k === undefined) throw new Error('a cursor of a page read without its sort keys');
+    return encodeCursor(r.__k, r.id);
+  };
   let edges: Edge<T>[] | undefined;
   return {
     get edges() {
@@ -108,12 +124,14 @@ function probeSql(from: string, conds: string[], order: KeysetOrder, backward: b
  * A root connection: `filter(p)` returns the filter conditions (binding values through p); `joins`
  * the to-one relations the selection asks for, folded in. One statement: with a cursor, a one-row
  * probe of the other side of it rides along (LEFT JOIN LATERAL on a one-row subquery), so both
- * pageInfo flags are exact without a second round trip.
+ * pageInfo flags are exact without a second round trip; without one, nothing lies behind the page
+ * and the statement is the page's SELECT alone. `cursors: false` (the selection reads no cursor,
+ * src/graphql/selection.ts `readsCursors`): the rows come without their sort key's text.
  */
 export async function rootPage<T>(
   db: Db,
   spec: ListSpec,
-  args: PageWindow & { filter: (p: Params) => string[]; joins?: ToOneJoin[] },
+  args: PageWindow & { filter: (p: Params) => string[]; joins?: ToOneJoin[]; cursors?: boolean },
 ): Promise<Page<T>> {
   const { order } = spec;
   const p = new Params();
@@ -124,43 +142,40 @@ export async function rootPage<T>(
     probe = probeSql(spec.from, other, order, args.backward);
     conds.push(boundSql(order, args.cursor, args.backward ? 'before' : 'after', p.add));
   }
-  // The LIMIT is written into the text, not bound: with `LIMIT $n` PostgreSQL costs the prepared
-  // statement's generic plan for a tenth of the table, never prefers it to a custom plan, and so
-  // plans the statement again on every execution (docs/architecture.md, "Loaders", the prepared
-  // statements). size is an integer 0..100; the check keeps anything else out of the text.
-  if (!Number.isInteger(args.size) || args.size < 0) throw new Error(`page size must be a non-negative integer, got ${args.size}`);
-  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} LIMIT ${args.size + 1}`;
+  const tail = `${whereSql(conds)} ORDER BY ${orderBySql(order, args.backward)} ${limitSql(args.size)}`;
   const page = (select: string) =>
-    `SELECT b.beyond AS __beyond, r.* FROM (SELECT ${probe} AS beyond) b LEFT JOIN LATERAL (${select}) r ON true`;
-  let beyond: boolean;
+    args.cursor ? `SELECT b.beyond AS __beyond, r.* FROM (SELECT ${probe} AS beyond) b LEFT JOIN LATERAL (${select}) r ON true` : select;
+  const select = `SELECT ${spec.columns}${args.cursors === false ? '' : `, ${keyTextSql(order)} AS __k`}`;
+  let beyond = false;
   let found: KeyedRow[];
   if (args.joins?.length) {
-    ({ beyond, rows: found } = await joinedRows(db, spec, args.joins, tail, p.values, page));
+    ({ beyond, rows: found } = await joinedRows(db, spec, args.joins, select, tail, p.values, page, args.cursor !== null));
   } else {
-    const rows = await db.query<KeyedRow & { __beyond: boolean }>(
-      page(`SELECT ${spec.columns}, ${keyTextSql(order)} AS __k FROM ${spec.from} ${tail}`),
-      p.values,
-      { prepare: true },
-    );
-    beyond = rows[0]?.__beyond === true;
-    found = rows.filter((r) => r.id !== null).map(({ __beyond: _b, ...r }) => r as KeyedRow);
+    const rows = await db.query<KeyedRow & { __beyond?: boolean }>(page(`${select} FROM ${spec.from} ${tail}`), p.values, { prepare: true });
+    if (args.cursor) {
+      beyond = rows[0]?.__beyond === true;
+      found = rows.filter((r) => r.id !== null).map(({ __beyond: _b, ...r }) => r as KeyedRow);
+    } else found = rows;
   }
   return pageOf<T>(found, args, beyond, () => countRows(db, spec.from, args.filter));
 }
 
 /**
  * The page's rows with each join's row on its parent. The joins repeat column names (every row has
- * an `id`), so the rows come as arrays and are cut at the `__j<n>` marker columns.
+ * an `id`), so the rows come as arrays and are cut at the `__j<n>` marker columns. `probed`: the
+ * statement is the probe's (column 0 is __beyond, and an empty page one row of NULLs after it).
  */
 async function joinedRows(
   db: Db,
   spec: ListSpec,
   joins: ToOneJoin[],
+  rootSelect: string,
   tail: string,
   values: unknown[],
   page: (select: string) => string,
+  probed: boolean,
 ): Promise<{ beyond: boolean; rows: KeyedRow[] }> {
-  let select = `SELECT ${spec.columns}, ${keyTextSql(spec.order)} AS __k`;
+  let select = rootSelect;
   let from = `${spec.from} CROSS JOIN LATERAL (SELECT ${joins[0].parentKey} AS k) j_key`;
   joins.forEach((j, i) => {
     select += `, NULL AS __j${i}, j${i}.*`;
@@ -168,16 +183,16 @@ async function joinedRows(
     from += ` LEFT JOIN LATERAL (SELECT ${j.columns} FROM ${j.from} WHERE t.id = ${parentKey}) j${i} ON true`;
   });
   const { names, rows } = await db.queryArrays(page(`${select} FROM ${from} ${tail}`), values, { prepare: true });
-  // Column 0 is the probe's __beyond; an empty page is one row of NULLs after it.
-  const beyond = rows[0]?.[0] === true;
-  const rootId = names.indexOf('id', 1);
+  const first = probed ? 1 : 0;
+  const beyond = probed && rows[0]?.[0] === true;
+  const rootId = names.indexOf('id', first);
   const cuts = joins.map((_, i) => names.indexOf(`__j${i}`));
   const segments = cuts.map((start, i) => ({ start: start + 1, end: i + 1 < cuts.length ? cuts[i + 1] : names.length }));
   const idAt = segments.map((s) => names.indexOf('id', s.start));
   const found = rows
     .filter((values) => values[rootId] !== null)
     .map((values) => {
-      const root = objectOf(names, values, 1, cuts[0]) as KeyedRow;
+      const root = objectOf(names, values, first, cuts[0]) as KeyedRow;
       let parent: Record<string, unknown> = root;
       for (let i = 0; i < joins.length; i++) {
         const row = values[idAt[i]] === null ? null : objectOf(names, values, segments[i].start, segments[i].end);
@@ -252,7 +267,7 @@ export async function childPageRows(db: Db, spec: ChildSpec, group: ChildPageKey
      LEFT JOIN LATERAL (
        SELECT ${spec.columns}, ${keyTextSql(order)} AS __k FROM ${spec.from}
        WHERE ${conds.join(' AND ')}
-       ORDER BY ${orderBySql(order, backward)} LIMIT ${p.add(size + 1)}
+       ORDER BY ${orderBySql(order, backward)} ${limitSql(size)}
      ) c ON true`,
     p.values,
     { prepare: true },

@@ -4,7 +4,7 @@ import { Parent } from '../../graphql/parent';
 import type { Context } from '../../context';
 import type { Page } from '../../db/sql/pages';
 import { ConnectionArgs, IdArgs, pageArgs } from '../../graphql/args';
-import { connectionNodeFields } from '../../graphql/selection';
+import { connectionNodeFields, readsCursors } from '../../graphql/selection';
 import { entityId } from '../../graphql/validators';
 import { joinedOrLoad } from '../../loaders';
 import { CHILD_SPECS } from '../../loaders/specs';
@@ -27,7 +27,7 @@ export class PublishedContentResolver {
   contents(@Args() args: ContentsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Page<PublishedContent>> {
     // Only the columns asked for; the plan and its insight, when selected, come with the page's
     // statement (one statement, not three).
-    return listContents(ctx.db, args, { nodes: connectionNodeFields(info), join: ctx.loaders.batch });
+    return listContents(ctx.db, args, { nodes: connectionNodeFields(info), join: ctx.loaders.batch, cursors: readsCursors(info) });
   }
 
   @FieldResolver(() => ContentPlan, { description: 'The content plan this content was published from.' })

@@ -58,6 +58,8 @@ export const JOINED_INSIGHT = '__insight';
 export interface ContentSelection {
   nodes?: SelectionTree;
   join?: boolean;
+  /** Whether a cursor is read (src/graphql/selection.ts `readsCursors`); false: the rows come without their sort key. */
+  cursors?: boolean;
 }
 
 /** The page's to-one joins for the selection: the plan, and its insight, each with only the columns asked of it. */
@@ -84,14 +86,18 @@ function contentJoins(nodes: SelectionTree | undefined): ToOneJoin[] {
   return joins;
 }
 
+/** A content's keys when its plan comes joined: the plan key is then read by no resolver (the plan rides on the row). */
+const KEYS_PLAN_JOINED: readonly string[] = PUBLISHED_CONTENT_KEYS.filter((k) => k !== 'contentPlanId');
+
 /** A page of contents with the columns the selection asks for, and the to-one relations it asks for folded in. */
 export function listContents(db: Db, args: ContentsArgs, select: ContentSelection = {}): Promise<Page<PublishedContent>> {
   const order = contentOrder(args.orderBy);
   const { from, conds } = contentFilter(contentScope(args.filter));
-  const joins = select.join ? contentJoins(select.nodes) : undefined;
+  const joins = select.join ? contentJoins(select.nodes) : [];
+  const keys = joins.length ? KEYS_PLAN_JOINED : PUBLISHED_CONTENT_KEYS;
   return rootPage<PublishedContent>(
     db,
-    { from, columns: selectedColumnsSql(PUBLISHED_CONTENT_FIELDS, select.nodes, PUBLISHED_CONTENT_KEYS), order },
-    { ...pageArgs(args, order), filter: conds, joins },
+    { from, columns: selectedColumnsSql(PUBLISHED_CONTENT_FIELDS, select.nodes, keys), order },
+    { ...pageArgs(args, order), filter: conds, joins, cursors: select.cursors },
   );
 }
