@@ -24,7 +24,9 @@ let users: number[];
 beforeAll(async () => {
   await ensureMonths(async (text, params) => (await db.pool.query(text, params)).rows, at, at);
   users = (
-    await db.pool.query<{ id: number }>(`INSERT INTO community_users (handle, platform) SELECT 'p' || g, 'x' FROM generate_series(1, 500) g RETURNING id`)
+    await db.pool.query<{ id: number }>(
+      `INSERT INTO community_users (handle, platform) SELECT 'p' || g, 'x' FROM generate_series(1, 500) g RETURNING id`,
+    )
   ).rows.map((r) => r.id);
   // The first ten users: 200 interactions each, one a minute.
   await db.pool.query(

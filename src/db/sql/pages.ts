@@ -151,7 +151,9 @@ export async function rootPage<T>(
   if (args.joins?.length) {
     ({ beyond, rows: found } = await joinedRows(db, spec, args.joins, select, tail, p.values, page, args.cursor !== null));
   } else {
-    const rows = await db.query<KeyedRow & { __beyond?: boolean }>(page(`${select} FROM ${spec.from} ${tail}`), p.values, { prepare: true });
+    const rows = await db.query<KeyedRow & { __beyond?: boolean }>(page(`${select} FROM ${spec.from} ${tail}`), p.values, {
+      prepare: true,
+    });
     if (args.cursor) {
       beyond = rows[0]?.__beyond === true;
       found = rows.filter((r) => r.id !== null).map(({ __beyond: _b, ...r }) => r as KeyedRow);
