@@ -60,14 +60,9 @@ export function PlainArgs(): MethodDecorator {
   };
 }
 
-interface FieldResolverMeta {
+/** A field resolver's metadata: a root handler's, plus where it is declared. */
+interface FieldResolverMeta extends RootHandlerMeta {
   kind: 'internal' | 'external';
-  target: new () => object;
-  methodName: string;
-  schemaName: string;
-  params?: ParamMeta[];
-  roles?: unknown[];
-  middlewares?: unknown[];
   getObjectType?: () => Function;
 }
 
