@@ -75,19 +75,22 @@ const machine = () => {
 };
 
 /**
- * CPU (ms) of the bench database's PostgreSQL backends by kind of connection: the API's requests
- * (ingest), the worker's (incremental runs), the bench's own (the watcher); a backend counts while
- * it lives, so the pools' long-lived connections are what this sees.
+ * CPU (ms) of the bench database's PostgreSQL backends, by backend, with their kind of connection:
+ * the API's requests (ingest), the worker's (incremental runs), the bench's own (the watcher).
+ * pgCpuShares compares two readings backend by backend: a backend that closed between them (a pool's
+ * idle timeout) is left out rather than subtracted, one that opened (or reused a pid) counts from zero.
  */
-async function pgCpu(pool: Pool): Promise<Record<string, number>> {
+type PgCpu = Map<number, { kind: PgKind; ms: number }>;
+type PgKind = 'ingest' | 'worker' | 'watcher';
+async function pgCpu(pool: Pool): Promise<PgCpu> {
   const rows = (
     await pool.query<{ pid: number; app: string }>(
       `SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database()`,
     )
   ).rows;
-  const kinds: Record<string, number> = { ingest: 0, worker: 0, watcher: 0 };
+  const backends: PgCpu = new Map();
   for (const r of rows) {
-    const kind =
+    const kind: PgKind | null =
       r.app === 'creator-analytics-api'
         ? 'ingest'
         : r.app === 'creator-analytics-worker'
@@ -97,12 +100,22 @@ async function pgCpu(pool: Pool): Promise<Record<string, number>> {
             : null;
     if (!kind) continue;
     try {
-      kinds[kind] += cpuMs(r.pid);
+      backends.set(r.pid, { kind, ms: cpuMs(r.pid) });
     } catch {
       // gone meanwhile
     }
   }
-  return kinds;
+  return backends;
+}
+
+/** CPU ms per kind between two pgCpu readings (see there). */
+function pgCpuShares(before: PgCpu, after: PgCpu): Record<PgKind, number> {
+  const shares: Record<PgKind, number> = { ingest: 0, worker: 0, watcher: 0 };
+  for (const [pid, b] of after) {
+    const was = before.get(pid)?.ms ?? 0;
+    shares[b.kind] += b.ms >= was ? b.ms - was : b.ms; // less than before: a new backend with a reused pid
+  }
+  return shares;
 }
 
 /**
@@ -360,8 +373,8 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
         Math.round(((cpu1.server - cpu0.server) / 1000 / elapsed) * 100),
         Math.round(busy * 100 * os.cpus().length),
       ].join('/'),
-      'pg cpu ingest/worker/watcher %': (['ingest', 'worker', 'watcher'] as const)
-        .map((k) => Math.round(((cpu1.pg[k] - cpu0.pg[k]) / 1000 / elapsed) * 100))
+      'pg cpu ingest/worker/watcher %': Object.values(pgCpuShares(cpu0.pg, cpu1.pg))
+        .map((ms) => Math.round((ms / 1000 / elapsed) * 100))
         .join('/'),
       'worker backends: top states %': [...waited.entries()]
         .sort((a, b) => b[1] - a[1])

@@ -151,8 +151,9 @@ export interface IncrementalResult {
 
 /**
  * How an incremental run's statement is planned (this transaction only): for data in memory,
- * random_page_cost 1.1 rather than PostgreSQL's default 4. At 10,000 interactions/s a run takes
- * 15-35k users (15-35% of the freshness benchmark's 100k), and at the default the planner then
+ * random_page_cost 1.1 rather than PostgreSQL's default 4. After a backlog (a full run, a slower
+ * machine at 10,000 interactions/s) a run takes 15-35k users (15-35% of the freshness benchmark's
+ * 100k), and at the default the planner then
  * reads the window's month partitions and community_users sequentially where one index-only range
  * per user costs a third less (492 -> 334 ms for 15,649 users, warm; BENCHMARKS.md "Automatic
  * agents: freshness"): the ranges a run reads are those its users' ingests just wrote.
