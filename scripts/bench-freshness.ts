@@ -38,7 +38,7 @@ import { RECOMPUTE_SQL, windowStart } from '../src/agents/conversion.agent';
 import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { cpuMs } from './bench/http-load';
 import { BENCH_KEY, BenchServer, onScratchServer } from './bench/server';
-import { ensureMonths } from '../src/db/partitions';
+import { ensureMonths, monthStart, partitionName } from '../src/db/partitions';
 import { NotificationListener } from '../src/db/listener';
 import { CHANNELS } from '../src/db/notify';
 import { RunStatus } from '../src/graphql/enums';
@@ -397,8 +397,14 @@ async function prepare(pool: Pool, fresh: boolean): Promise<void> {
     await pool.query('TRUNCATE conversion_pending, agent_logs CASCADE');
     await pool.query('DELETE FROM graphile_worker._private_jobs');
     await pool.query('VACUUM ANALYZE user_interactions');
-    await pool.query('VACUUM ANALYZE community_users');
-    console.log(`kept database: ${USERS} users, ${INTERACTIONS} interactions (${del.rowCount} of the last run deleted)`);
+    // Every run from the state a fresh load leaves: the rows an earlier run rescored or added and
+    // deleted leave their indexes bloated (VACUUM gives no page back; with autovacuum off the score
+    // indexes of community_users had grown from about 3 to 64-114 MB each after five runs), which
+    // made later runs slower than earlier ones on the same build (BENCHMARKS.md, sixth session).
+    // The current month's partition holds what the runs add.
+    const current = partitionName(monthStart(new Date()));
+    await pool.query(`VACUUM (FULL, ANALYZE) community_users, ${current}`);
+    console.log(`kept database: ${USERS} users, ${INTERACTIONS} interactions (${del.rowCount} of the last run deleted; community_users and ${current} rewritten)`);
     return;
   }
   await pool.query(
