@@ -404,7 +404,9 @@ async function prepare(pool: Pool, fresh: boolean): Promise<void> {
     // The current month's partition holds what the runs add.
     const current = partitionName(monthStart(new Date()));
     await pool.query(`VACUUM (FULL, ANALYZE) community_users, ${current}`);
-    console.log(`kept database: ${USERS} users, ${INTERACTIONS} interactions (${del.rowCount} of the last run deleted; community_users and ${current} rewritten)`);
+    console.log(
+      `kept database: ${USERS} users, ${INTERACTIONS} interactions (${del.rowCount} of the last run deleted; community_users and ${current} rewritten)`,
+    );
     return;
   }
   await pool.query(
