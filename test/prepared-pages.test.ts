@@ -4,14 +4,17 @@
  * text (src/db/sql/pages.ts `limitSql`, docs/architecture.md "Loaders"). Bound, the generic plan was
  * costed as if the LIMIT kept a tenth of the rows it limits (here 20 of a user's 200 interactions,
  * 50 of 500 users, against 6): dearer than every custom plan, so never chosen, and the statement was
- * planned again on every execution. pg_prepared_statements counts both kinds per connection, so
- * the statements run here on a Db of one connection.
+ * planned again on every execution. A page of one parent and a load of one id bind scalars rather
+ * than arrays, for the same reason: an array's unnest is costed as 100 rows, and `= ANY($1)` as ten.
+ * pg_prepared_statements counts both kinds per connection, so the statements run here on a Db of
+ * one connection.
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
 import { Db } from '../src/db/db';
 import { ensureMonths } from '../src/db/partitions';
 import { childPageRows } from '../src/db/sql/pages';
+import { byIdLoader } from '../src/loaders/by-id';
 import { CHILD_SPECS } from '../src/loaders/specs';
 import { listCommunityUsers } from '../src/modules/community-user/community-user.service';
 import { useTestServer } from './support/use-test-server';
@@ -69,4 +72,47 @@ test('a root page keeps its generic plan', async () => {
   expect(others).toEqual([]);
   expect(stats.generic + stats.custom).toBe(8);
   expect(stats.custom).toBeLessThanOrEqual(5);
+});
+
+test('a page of one parent keeps its generic plan, with and without a cursor, and holds the rows the batched page holds', async () => {
+  const d = new Db(one);
+  const spec = CHILD_SPECS.interactionsByUser;
+  const [first, second] = users;
+  const window = { size: 5, cursor: null, backward: false };
+  const [batched] = await childPageRows(d, spec, [
+    { parentId: first, ...window },
+    { parentId: second, ...window },
+  ]);
+  const last = batched.rows[4];
+  const cursor = { key: last.__k, id: Number(last.id) };
+  const [batchedAfter] = await childPageRows(d, spec, [
+    { parentId: first, ...window, cursor },
+    { parentId: second, ...window, cursor },
+  ]);
+  expect(batchedAfter.rows.map((r) => r.id)).not.toEqual(batched.rows.map((r) => r.id));
+  for (let i = 0; i < 8; i++) {
+    expect(await childPageRows(d, spec, [{ parentId: first, ...window }])).toEqual([batched]);
+    expect(await childPageRows(d, spec, [{ parentId: first, ...window, cursor }])).toEqual([batchedAfter]);
+  }
+  const stats = await plans('FROM (VALUES (');
+  expect(stats).toHaveLength(2); // without and with a cursor
+  for (const s of stats) {
+    expect(s.generic + s.custom).toBe(8);
+    expect(s.custom).toBeLessThanOrEqual(5);
+  }
+});
+
+test('a load of one id keeps its generic plan; a batch of several is answered in key order', async () => {
+  const d = new Db(one);
+  for (let i = 0; i < 8; i++) {
+    const loader = byIdLoader<{ id: string; handle: string }>(d, 'community_users t', 't.id::text AS id, t.handle', 'int4');
+    expect((await loader.load(users[i]))?.id).toBe(String(users[i]));
+  }
+  const [stats, ...others] = await plans('WHERE t.id = $1::int4');
+  expect(others).toEqual([]);
+  expect(stats.generic + stats.custom).toBe(8);
+  expect(stats.custom).toBeLessThanOrEqual(5);
+  const loader = byIdLoader<{ id: string }>(d, 'community_users t', 't.id::text AS id', 'int4');
+  const got = await loader.loadMany([users[3], 2147483647, users[1]]);
+  expect(got).toEqual([{ id: String(users[3]) }, null, { id: String(users[1]) }]);
 });

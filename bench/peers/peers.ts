@@ -1,7 +1,9 @@
 /**
- * The four servers of the peer benchmark and the nested read each answers: 50 contents (newest
- * first) -> their plan -> its insight. Each names its own query on its own schema and reads its own
- * answer into the same normalised rows, so the check can compare them before anything is measured.
+ * The four servers of the peer benchmark and the read each answers, in its own query on its own
+ * schema, read back into the same normalised rows so that the check can compare them before
+ * anything is measured. Two reads: `nested`, 50 contents (newest first) -> their plan -> its
+ * insight (batches of 50 ids per level); `detail`, one insight by id -> its 10 newest content plans
+ * (one parent, one id: the statements a detail page of a frontend makes).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,13 +86,13 @@ export async function postQuery(url: string, query: string): Promise<{ status: n
 }
 
 /** A peer's own server script (under servers/), ready once it answers the read. */
-function startScript(script: string, query: string, nodeArgs: string[] = []) {
+function startScript(script: string, query: string, nodeArgs: string[] = [], env: Record<string, string> = {}) {
   return async (o: StartOptions): Promise<RunningPeer> => {
     const url = `http://127.0.0.1:${o.port}/graphql`;
     const child = await spawnServer({
       args: [...nodeArgs, path.join(PEERS_DIR, 'servers', script)],
       cwd: PEERS_DIR,
-      env: { DATABASE_URL: o.databaseUrl, PORT: String(o.port), NODE_ENV: 'production' },
+      env: { DATABASE_URL: o.databaseUrl, PORT: String(o.port), NODE_ENV: 'production', ...env },
       ready: async () => {
         const r = await postQuery(url, query);
         return r.status === 200 && !r.body.errors;
@@ -101,10 +103,49 @@ function startScript(script: string, query: string, nodeArgs: string[] = []) {
   };
 }
 
-const OURS_QUERY = '{ contents(first: 50) { nodes { id views contentPlan { title format insight { topic } } } } }';
-const PG4_QUERY = postgraphileQuery('id', 'ID_DESC');
-// Amber's `id` is the global node id and `rowId` the column; it offers orderings on indexed columns only.
-const PG5_QUERY = postgraphileQuery('rowId', 'PRIMARY_KEY_DESC');
+export type ReadName = 'nested' | 'detail';
+export const READS: ReadName[] = ['nested', 'detail'];
+
+/** A read as each server asks for it and how its answer becomes rows. */
+interface Read {
+  ours: string;
+  pg4: string;
+  pg5: string;
+  oursRows(body: any): ReadRow[];
+  postgraphileRows(idField: string): (body: any) => ReadRow[];
+  /** What floor.js answers (BENCH_READ, and the insight for `detail`). */
+  floorEnv: Record<string, string>;
+}
+
+const NESTED: Read = {
+  ours: '{ contents(first: 50) { nodes { id views contentPlan { title format insight { topic } } } } }',
+  pg4: postgraphileQuery('id', 'ID_DESC'),
+  // Amber's `id` is the global node id and `rowId` the column; it offers orderings on indexed columns only.
+  pg5: postgraphileQuery('rowId', 'PRIMARY_KEY_DESC'),
+  oursRows,
+  postgraphileRows,
+  floorEnv: { BENCH_READ: 'nested' },
+};
+
+/** One insight's 10 newest plans, as rows (views: none; topic: the insight's). */
+const planRows = (insight: any, plans: any[], idField: string): ReadRow[] =>
+  plans.map((p) => ({ id: Number(p[idField]), views: null, title: p.title, format: p.format.toLowerCase(), topic: insight.topic }));
+
+const detail = (insightId: number): Read => {
+  const pgPlans = (idField: string, tieBreak: string) =>
+    `topic contentPlansByInsightId(first: 10, orderBy: [CREATED_AT_DESC, ${tieBreak}]) { nodes { ${idField} title format } }`;
+  return {
+    ours: `{ insight(id: "${insightId}") { topic contentPlans(first: 10) { nodes { id title format } } } }`,
+    pg4: `{ insightById(id: ${insightId}) { ${pgPlans('id', 'ID_DESC')} } }`,
+    pg5: `{ insightByRowId(rowId: ${insightId}) { ${pgPlans('rowId', 'PRIMARY_KEY_DESC')} } }`,
+    oursRows: (body) => planRows(body.data.insight, body.data.insight.contentPlans.nodes, 'id'),
+    postgraphileRows: (idField) => (body) => {
+      const insight = body.data[idField === 'id' ? 'insightById' : 'insightByRowId'];
+      return planRows(insight, insight.contentPlansByInsightId.nodes, idField);
+    },
+    floorEnv: { BENCH_READ: 'detail', BENCH_INSIGHT: String(insightId) },
+  };
+};
 
 /** Ours from a checkout (its dist/ built): this one, or BENCH_BASE_ROOT's for a before/after. */
 function oursAt(root: string) {
@@ -123,30 +164,50 @@ function oursAt(root: string) {
 
 const BASE_ROOT = process.env.BENCH_BASE_ROOT;
 
-export const PEERS: Peer[] = [
-  { key: 'ours', label: 'ours', query: OURS_QUERY, rows: oursRows, start: oursAt(ROOT) },
-  // `--servers ours,base,...` with BENCH_BASE_ROOT=<another checkout>: the same read on an earlier commit.
-  ...(BASE_ROOT
-    ? [{ key: 'base' as const, label: `ours at ${path.basename(BASE_ROOT)}`, query: OURS_QUERY, rows: oursRows, start: oursAt(BASE_ROOT) }]
-    : []),
-  {
-    key: 'pg4',
-    get label() {
-      return `PostGraphile ${installed('postgraphile4')}`;
+/** The servers for a read (`detail` names the insight it reads). */
+export function peersFor(name: ReadName, insightId = 0): Peer[] {
+  const read = name === 'detail' ? detail(insightId) : NESTED;
+  return [
+    { key: 'ours', label: 'ours', query: read.ours, rows: read.oursRows, start: oursAt(ROOT) },
+    // `--servers ours,base,...` with BENCH_BASE_ROOT=<another checkout>: the same read on an earlier commit.
+    ...(BASE_ROOT
+      ? [
+          {
+            key: 'base' as const,
+            label: `ours at ${path.basename(BASE_ROOT)}`,
+            query: read.ours,
+            rows: read.oursRows,
+            start: oursAt(BASE_ROOT),
+          },
+        ]
+      : []),
+    {
+      key: 'pg4',
+      get label() {
+        return `PostGraphile ${installed('postgraphile4')}`;
+      },
+      query: read.pg4,
+      rows: read.postgraphileRows('id'),
+      start: startScript('postgraphile4.js', read.pg4),
     },
-    query: PG4_QUERY,
-    rows: postgraphileRows('id'),
-    start: startScript('postgraphile4.js', PG4_QUERY),
-  },
-  {
-    key: 'pg5',
-    get label() {
-      return `PostGraphile ${installed('postgraphile')}`;
+    {
+      key: 'pg5',
+      get label() {
+        return `PostGraphile ${installed('postgraphile')}`;
+      },
+      query: read.pg5,
+      rows: read.postgraphileRows('rowId'),
+      // It declares Node >= 22; on Node 20 it needs only Promise.withResolvers.
+      start: startScript('postgraphile5.js', read.pg5, ['-r', path.join(PEERS_DIR, 'servers', 'with-resolvers.js')]),
     },
-    query: PG5_QUERY,
-    rows: postgraphileRows('rowId'),
-    // It declares Node >= 22; on Node 20 it needs only Promise.withResolvers.
-    start: startScript('postgraphile5.js', PG5_QUERY, ['-r', path.join(PEERS_DIR, 'servers', 'with-resolvers.js')]),
-  },
-  { key: 'floor', label: 'floor (one prepared join)', query: OURS_QUERY, rows: oursRows, start: startScript('floor.js', OURS_QUERY) },
-];
+    {
+      key: 'floor',
+      label: 'floor (one prepared join)',
+      query: read.ours,
+      rows: read.oursRows,
+      start: startScript('floor.js', read.ours, [], read.floorEnv),
+    },
+  ];
+}
+
+export const PEERS: Peer[] = peersFor('nested');

@@ -1,12 +1,15 @@
 /**
- * npm run bench:peers [-- --rounds 5 --duration 10 --warmup 5 --connections 10[,50] --servers ours,pg4,pg5,floor --port 4310 --write]
+ * npm run bench:peers [-- --rounds 5 --duration 10 --warmup 5 --connections 10[,50] --servers ours,pg4,pg5,floor --port 4310
+ *                       --query nested|detail --write]
  *
- * The nested read (50 contents -> plan -> insight) on ours, PostGraphile 4, PostGraphile 5 and a
+ * The nested read (50 contents -> plan -> insight), or with `--query detail` one insight by id and
+ * its 10 newest content plans (the insight with the most plans; bench/peers/peers.ts), on ours,
+ * PostGraphile 4, PostGraphile 5 and a
  * bare prepared-join floor, all on one database of dataset L (creator_peers_l on DATABASE_URL's
  * server, seeded by the repository's seed and migrated by its migrations). First the check: each
  * server behind a statement-counting proxy must return the same rows. Then interleaved autocannon
  * rounds against the servers connected directly. Prints the tables; --write also puts them into
- * BENCHMARKS.md (between the bench:peers markers) and docs/bench-peers.svg.
+ * BENCHMARKS.md (between the bench:peers markers) and docs/bench-peers.svg (the nested read only).
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -17,14 +20,15 @@ import { DATASETS, ensureDataset } from '../../scripts/bench/datasets';
 import { machine } from '../../scripts/bench/report';
 import { BENCH_KEY } from '../../scripts/bench/server';
 import { checkPeers, runRounds } from './measure';
-import { Peer, PEERS, PEERS_DIR, PeerKey, ROOT, RunningPeer } from './peers';
+import { Peer, PEERS, PEERS_DIR, PeerKey, peersFor, READS, ReadName, ROOT, RunningPeer } from './peers';
 import { PeersRun, runTables, writeReport } from './report';
 
 const OUT = path.join(ROOT, 'bench-results');
-const RESULTS = path.join(OUT, 'peers.json');
+/** The runs of a read (the nested read's file keeps its old name). */
+const resultsOf = (read: ReadName) => path.join(OUT, read === 'nested' ? 'peers.json' : `peers-${read}.json`);
 const USAGE =
   'usage: npm run bench:peers -- [--rounds N] [--duration S] [--warmup S] [--connections 10,50]\n' +
-  '  [--servers ours,pg4,pg5,floor] [--port P] [--write]';
+  '  [--servers ours,pg4,pg5,floor] [--port P] [--query nested|detail] [--write]';
 
 function parseArgs(argv: string[]) {
   const vals: Record<string, string> = {};
@@ -40,6 +44,10 @@ function parseArgs(argv: string[]) {
     delete vals[name];
     return list;
   };
+  const query = (vals.query ?? 'nested') as ReadName;
+  delete vals.query;
+  if (!READS.includes(query)) throw new Error(`--query takes ${READS.join(' or ')}\n${USAGE}`);
+  if (write && query !== 'nested') throw new Error(`--write reports the nested read only\n${USAGE}`);
   const servers = (vals.servers ?? PEERS.map((p) => p.key).join(',')).split(',') as PeerKey[];
   delete vals.servers;
   const unknown = servers.find((s) => !PEERS.some((p) => p.key === s));
@@ -51,6 +59,7 @@ function parseArgs(argv: string[]) {
     connections: ints('connections', '10'),
     port: ints('port', '4310')[0],
     servers,
+    query,
     write,
   };
   if (Object.keys(vals).length) throw new Error(`unknown option --${Object.keys(vals)[0]}\n${USAGE}`);
@@ -79,9 +88,16 @@ async function main() {
   const pg = new Client({ connectionString: url });
   await pg.connect();
   const pgVersion = (await pg.query('SHOW server_version')).rows[0].server_version;
+  // The detail read's insight: the one with the most plans (at least 10, so the page is full).
+  const [top] = (
+    await pg.query<{ id: number; plans: number }>(
+      'SELECT insight_id AS id, count(*)::int AS plans FROM content_plans WHERE insight_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1',
+    )
+  ).rows;
   await pg.end();
+  if (args.query === 'detail') log(`detail read: insight ${top.id} (${top.plans} plans)`);
 
-  const peers = PEERS.filter((p) => args.servers.includes(p.key));
+  const peers = peersFor(args.query, top.id).filter((p) => args.servers.includes(p.key));
   const labels = Object.fromEntries(peers.map((p) => [p.key, p.label]));
   const checks = await checkPeers(peers, { databaseUrl: url, port: args.port, out: OUT, log });
   const running: { peer: Peer; server: RunningPeer }[] = [];
@@ -115,6 +131,7 @@ async function main() {
     for (const { server } of running) await server.stop();
   }
   // A run replaces the previous one at the same connection count; the others stay in the report.
+  const RESULTS = resultsOf(args.query);
   const previous: PeersRun[] = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : [];
   const all = [...previous.filter((p) => !runs.some((r) => r.connections === p.connections)), ...runs];
   fs.writeFileSync(RESULTS, JSON.stringify(all, null, 2));

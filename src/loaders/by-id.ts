@@ -3,7 +3,7 @@ import type { Db } from '../db/db';
 import { INT4_MAX } from '../db/sql/params';
 
 /**
- * Rows by primary key: one `= ANY($1)` statement per batch, answered in key order with null for
+ * Rows by primary key: one `= ANY($1)` statement per batch (`= $1` for one id), answered in key order with null for
  * unknown ids. Ids above the column's range cannot exist and never reach SQL.
  */
 export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4' | 'int8', batch = true): DataLoader<number, T | null> {
@@ -12,9 +12,9 @@ export function byIdLoader<T>(db: Db, from: string, columns: string, cast: 'int4
       const wanted = cast === 'int4' ? ids.filter((id) => id <= INT4_MAX) : [...ids];
       const map = new Map<string, T>();
       if (wanted.length) {
-        const rows = await db.query<T & { id: string }>(`SELECT ${columns} FROM ${from} WHERE t.id = ANY($1::${cast}[])`, [wanted], {
-          prepare: true,
-        });
+        // One id binds a scalar, whose generic plan PostgreSQL keeps (docs/architecture.md "Loaders").
+        const [where, params] = wanted.length === 1 ? [`t.id = $1::${cast}`, wanted] : [`t.id = ANY($1::${cast}[])`, [wanted]];
+        const rows = await db.query<T & { id: string }>(`SELECT ${columns} FROM ${from} WHERE ${where}`, params, { prepare: true });
         for (const r of rows) map.set(r.id, r);
       }
       return ids.map((id) => map.get(String(id)) ?? null);

@@ -245,15 +245,26 @@ export async function childPageRows(db: Db, spec: ChildSpec, group: ChildPageKey
   const { size, since, cursor, backward } = group[0];
   const { order } = spec;
   const p = new Params();
-  const parents = p.add(group.map((k) => k.parentId));
+  // One parent (a detail read) binds scalars: PostgreSQL estimates a VALUES row as one row, so the
+  // generic plan is kept; an array's unnest is costed as 100 rows and the generic plan lost to a
+  // custom one on every execution (docs/architecture.md "Loaders").
+  const single = group.length === 1;
+  const parents = single ? p.add(group[0].parentId) : p.add(group.map((k) => k.parentId));
   const conds = [`${spec.parentColumn} = x.parent_id`];
   if (since && spec.sinceColumn) conds.push(`${spec.sinceColumn} >= ${p.add(since)}`);
-  let from = `unnest(${parents}::${spec.parentCast}[]) WITH ORDINALITY AS x(parent_id, ord)`;
+  let from = single
+    ? `(VALUES (${parents}::${spec.parentCast}, 1::int8)) AS x(parent_id, ord)`
+    : `unnest(${parents}::${spec.parentCast}[]) WITH ORDINALITY AS x(parent_id, ord)`;
   let probe = 'false';
   if (cursor) {
-    const keysArr = p.add(group.map((k) => k.cursor?.key ?? null));
-    const idsArr = p.add(group.map((k) => k.cursor?.id ?? 0));
-    from = `unnest(${parents}::${spec.parentCast}[], ${keysArr}::text[], ${idsArr}::int8[]) WITH ORDINALITY AS x(parent_id, ck, cid, ord)`;
+    if (single) {
+      const [key, id] = [p.add(cursor.key), p.add(cursor.id)];
+      from = `(VALUES (${parents}::${spec.parentCast}, ${key}::text, ${id}::int8, 1::int8)) AS x(parent_id, ck, cid, ord)`;
+    } else {
+      const keysArr = p.add(group.map((k) => k.cursor?.key ?? null));
+      const idsArr = p.add(group.map((k) => k.cursor?.id ?? 0));
+      from = `unnest(${parents}::${spec.parentCast}[], ${keysArr}::text[], ${idsArr}::int8[]) WITH ORDINALITY AS x(parent_id, ck, cid, ord)`;
+    }
     // Child orders have non-null keys (timestamps), so the row comparison is the whole rule.
     const row = `(${order.key}, ${order.id})`;
     const at = `(x.ck::${order.keyCast}, x.cid)`;
