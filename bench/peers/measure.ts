@@ -98,7 +98,7 @@ export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: 
           }
         }
         const rows = peer.rows(last);
-        if (rows.length !== 50) throw new Error(`${peer.key}: ${rows.length} rows, expected 50`);
+        if (rows.length !== peer.expectedRows) throw new Error(`${peer.key}: ${rows.length} rows, expected ${peer.expectedRows}`);
         if (!reference) reference = { key: peer.key, rows };
         const diff = diffValues(reference.rows, rows);
         if (diff) throw new Error(`${peer.key} returns other rows than ${reference.key}: ${diff}`);
@@ -114,7 +114,7 @@ export async function checkPeers(peers: Peer[], o: { databaseUrl: string; port: 
         });
         const same = reference.key === peer.key ? 'the reference rows' : `the same rows as ${reference.key}`;
         o.log(
-          `${peer.key}: 50 rows, ${same}; ${perRequest(statements)} statements per request ` +
+          `${peer.key}: ${rows.length} rows, ${same}; ${perRequest(statements)} statements per request ` +
             `(${perRequest(control)} transaction control; ${sent.statements} sent in ${probesMs.toFixed(0)} ms, ${background} of ` +
             `them on connections that go on sending while idle, ${backgroundPerSecond.toFixed(1)}/s)` +
             `${ownCount === null ? '' : `; its own queryStats says ${ownCount}`}`,

@@ -29,6 +29,8 @@ export interface Peer {
   /** The GraphQL request body's query (the floor ignores it). */
   query: string;
   rows(body: any): ReadRow[];
+  /** How many rows a correct answer has (the check refuses another count). */
+  expectedRows: number;
   start(opts: StartOptions): Promise<RunningPeer>;
 }
 
@@ -113,6 +115,8 @@ interface Read {
   pg5: string;
   oursRows(body: any): ReadRow[];
   postgraphileRows(idField: string): (body: any) => ReadRow[];
+  /** Rows of a full answer: 50 contents, or the page of 10 plans. */
+  expectedRows: number;
   /** What floor.js answers (BENCH_READ, and the insight for `detail`). */
   floorEnv: Record<string, string>;
 }
@@ -124,6 +128,7 @@ const NESTED: Read = {
   pg5: postgraphileQuery('rowId', 'PRIMARY_KEY_DESC'),
   oursRows,
   postgraphileRows,
+  expectedRows: 50,
   floorEnv: { BENCH_READ: 'nested' },
 };
 
@@ -143,6 +148,7 @@ const detail = (insightId: number): Read => {
       const insight = body.data[idField === 'id' ? 'insightById' : 'insightByRowId'];
       return planRows(insight, insight.contentPlansByInsightId.nodes, idField);
     },
+    expectedRows: 10,
     floorEnv: { BENCH_READ: 'detail', BENCH_INSIGHT: String(insightId) },
   };
 };
@@ -167,7 +173,7 @@ const BASE_ROOT = process.env.BENCH_BASE_ROOT;
 /** The servers for a read (`detail` names the insight it reads). */
 export function peersFor(name: ReadName, insightId = 0): Peer[] {
   const read = name === 'detail' ? detail(insightId) : NESTED;
-  return [
+  const peers: Omit<Peer, 'expectedRows'>[] = [
     { key: 'ours', label: 'ours', query: read.ours, rows: read.oursRows, start: oursAt(ROOT) },
     // `--servers ours,base,...` with BENCH_BASE_ROOT=<another checkout>: the same read on an earlier commit.
     ...(BASE_ROOT
@@ -208,6 +214,7 @@ export function peersFor(name: ReadName, insightId = 0): Peer[] {
       start: startScript('floor.js', read.ours, [], read.floorEnv),
     },
   ];
+  return peers.map((p) => Object.assign(p, { expectedRows: read.expectedRows }));
 }
 
 export const PEERS: Peer[] = peersFor('nested');
