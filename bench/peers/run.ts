@@ -95,9 +95,12 @@ async function main() {
     )
   ).rows;
   await pg.end();
-  if (args.query === 'detail') log(`detail read: insight ${top.id} (${top.plans} plans)`);
+  if (args.query === 'detail') {
+    if (!top || top.plans < 10) throw new Error(`the detail read needs an insight with 10 plans or more; the most has ${top?.plans ?? 0}`);
+    log(`detail read: insight ${top.id} (${top.plans} plans)`);
+  }
 
-  const peers = peersFor(args.query, top.id).filter((p) => args.servers.includes(p.key));
+  const peers = peersFor(args.query, top?.id).filter((p) => args.servers.includes(p.key));
   const labels = Object.fromEntries(peers.map((p) => [p.key, p.label]));
   const checks = await checkPeers(peers, { databaseUrl: url, port: args.port, out: OUT, log });
   const running: { peer: Peer; server: RunningPeer }[] = [];
