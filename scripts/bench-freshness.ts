@@ -302,6 +302,7 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
   let sent = 0;
   let next = 0;
   const startedAt = new Date();
+  const vacuums0 = await partitionVacuums(pool);
   const cpu0 = { client: process.cpuUsage(), server: cpuMs(server.pid), machine: machine(), pg: await pgCpu(pool) };
   const t0 = performance.now();
   const watcher = watch(pool, commits, samples, () => !sending, lags);
@@ -354,6 +355,7 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
     )
   ).rows[0];
   const busy = (cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total);
+  const vacuums = (await partitionVacuums(pool)) - vacuums0;
   return {
     row: {
       'asked /s': rate,
@@ -368,6 +370,8 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
       'answer p50/p95 ms': `${Math.round(pct(answers, 50))}/${Math.round(pct(answers, 95))}`,
       'runs (users/run)': `${runs.n} (${runs.users ?? 0})`,
       'run ms p50/p95/max': `${runs.p50 ?? '-'}/${runs.p95 ?? '-'}/${runs.max ?? '-'}`,
+      // The worker's VACUUMs of fresh partitions (INTERACTIONS_VACUUM_ROWS; 0 when it is 0).
+      'partition vacuums': vacuums,
       'cpu client/server/machine %': [
         Math.round(((cpu1.client.user + cpu1.client.system) / 1e6 / elapsed) * 100),
         Math.round(((cpu1.server - cpu0.server) / 1000 / elapsed) * 100),
@@ -385,6 +389,15 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
     },
     full: fullResult,
   };
+}
+
+/** Manual VACUUMs of user_interactions' partitions so far (the worker's, src/db/partitions.ts vacuumFreshPartitions). */
+async function partitionVacuums(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT coalesce(sum(s.vacuum_count), 0)::int AS n FROM pg_inherits i JOIN pg_stat_user_tables s ON s.relid = i.inhrelid
+     WHERE i.inhparent = 'user_interactions'::regclass`,
+  );
+  return rows[0].n;
 }
 
 /** Loads the users and interactions, or, in a kept database that holds them, deletes what the last run added. */

@@ -95,6 +95,14 @@ export interface Config {
    * reaching further back are refused (docs/agents.md "Retention").
    */
   interactionsRetentionMonths: number | null;
+  /**
+   * A worker vacuums each partition of user_interactions that took at least this many rows since
+   * its last vacuum (INTERACTIONS_VACUUM_ROWS; 0 = never), so that the incremental ConversionAgent's
+   * scoring stays index-only over fresh rows (docs/agents.md "Fresh partitions kept all-visible").
+   */
+  interactionsVacuumRows: number;
+  /** How often a worker looks for such partitions (INTERACTIONS_VACUUM_CHECK_MS). */
+  interactionsVacuumCheckMs: number;
 }
 
 /** A 5-field cron expression (minute hour day month weekday), or `off`. */
@@ -314,5 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     scheduleBackfillMinutes: int(env, 'SCHEDULE_BACKFILL_MINUTES', 0),
     interactionsRetentionMonths: retentionMonths(env),
+    interactionsVacuumRows: int(env, 'INTERACTIONS_VACUUM_ROWS', 50_000, 0),
+    interactionsVacuumCheckMs: int(env, 'INTERACTIONS_VACUUM_CHECK_MS', 5000, 100),
   };
 }

@@ -5,7 +5,9 @@
  * - the ConversionAgent's window scan reads only the month partitions it overlaps (EXPLAIN);
  * - writes with timestamps no month partition covers are accepted (the default partition), and
  *   the maintenance moves them into partitions of their own;
- * - retention drops whole partitions, and windows beyond it are refused (BAD_USER_INPUT).
+ * - retention drops whole partitions, and windows beyond it are refused (BAD_USER_INPUT);
+ * - a worker vacuums the partitions that took INTERACTIONS_VACUUM_ROWS rows since their last vacuum,
+ *   so that the incremental scoring's index-only scans fetch no heap page for fresh rows.
  */
 import 'reflect-metadata';
 import type { Pool } from 'pg';
@@ -22,6 +24,7 @@ import {
   monthStart,
   partitionName,
   Sql,
+  vacuumFreshPartitions,
 } from '../src/db/partitions';
 import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { factories } from './support/factories';
@@ -276,5 +279,105 @@ describe('retention', () => {
     expect(await runs()).toBe(before);
     // 84 days (28 x 3) always fit.
     expect(ok(await kept.gql(`mutation { recomputeEngagementScores(input: { windowDays: 84 }) { usersScored } }`))).toBeTruthy();
+  });
+});
+
+describe('fresh partitions kept all-visible (INTERACTIONS_VACUUM_ROWS)', () => {
+  const current = () => partitionName(monthStart(new Date()));
+  const vacuums = async (name: string): Promise<number> =>
+    (await db.pool.query(`SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE relname = $1`, [name])).rows[0].n;
+  const inserted = async (name: string): Promise<number> =>
+    (await db.pool.query(`SELECT n_ins_since_vacuum::int AS n FROM pg_stat_user_tables WHERE relname = $1`, [name])).rows[0].n;
+  /** Heap pages an index-only scan of the scoring index visits for `users`' recent interactions (EXPLAIN ANALYZE). */
+  const heapFetches = async (users: number[]): Promise<number> => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
+      const { rows } = await client.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*), sum(length(interaction_type)) FROM user_interactions
+         WHERE user_id = ANY($1) AND timestamp >= now() - interval '1 day'`,
+        [users],
+      );
+      await client.query('ROLLBACK');
+      const scans: { 'Node Type': string; 'Heap Fetches'?: number }[] = [];
+      const walk = (n: { Plans?: unknown[] } & Record<string, unknown>) => {
+        scans.push(n as never);
+        for (const c of (n.Plans ?? []) as never[]) walk(c);
+      };
+      walk(rows[0]['QUERY PLAN'][0].Plan);
+      const indexOnly = scans.filter((n) => n['Node Type'] === 'Index Only Scan');
+      expect(indexOnly.length).toBeGreaterThan(0);
+      return indexOnly.reduce((sum, n) => sum + (n['Heap Fetches'] ?? 0), 0);
+    } finally {
+      client.release();
+    }
+  };
+  const ingest = async (users: number[], n: number) => {
+    await db.pool.query(
+      `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
+       SELECT ($1::int[])[1 + g % cardinality($1::int[])], 'like', now() FROM generate_series(1, $2) g`,
+      [users, n],
+    );
+    // The inserting session's statistics reach pg_stat_user_tables within about a second of it going idle.
+    await until('the inserts to show in the statistics', async () => (await inserted(current())) >= n);
+  };
+
+  test('vacuumFreshPartitions vacuums only partitions at the threshold, and skips one that another session locks', async () => {
+    const users = [(await f.user()).id, (await f.user()).id];
+    await db.pool.query(`VACUUM user_interactions`); // every partition: the earlier tests' rows counted no more
+    await ingest(users, 40);
+    const before = await vacuums(current());
+    expect(await vacuumFreshPartitions(sqlOf(db.pool), 1_000_000)).toEqual([]);
+    expect(await vacuums(current())).toBe(before);
+
+    // Held by a DDL-strength lock (SHARE UPDATE EXCLUSIVE, as another VACUUM holds it): skipped, not waited for.
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${current()} IN SHARE UPDATE EXCLUSIVE MODE`);
+      const started = Date.now();
+      expect(await vacuumFreshPartitions(sqlOf(db.pool), 40)).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(await vacuums(current())).toBe(before);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+
+    const done = await vacuumFreshPartitions(sqlOf(db.pool), 40);
+    expect(done).toEqual([expect.objectContaining({ name: current(), rows: expect.any(Number) })]);
+    expect(done[0].rows).toBeGreaterThanOrEqual(40);
+    expect(await vacuums(current())).toBe(before + 1);
+    expect(await heapFetches(users)).toBe(0);
+  });
+
+  test('a worker vacuums a partition once it took INTERACTIONS_VACUUM_ROWS rows, not before; the scoring index then fetches no heap page', async () => {
+    const users = [(await f.user()).id, (await f.user()).id, (await f.user()).id];
+    await db.pool.query(`VACUUM user_interactions`); // every partition: the earlier tests' rows counted no more
+    const env = { WORKER: 'on', LOG_LEVEL: 'info', ...NO_SCHEDULES, AUTO_RECOMPUTE: 'false', INTERACTIONS_VACUUM_CHECK_MS: '100' };
+    const before = await vacuums(current());
+
+    // Under the threshold: several checks pass and nothing is vacuumed.
+    const high = await startServer({ ...env, INTERACTIONS_VACUUM_ROWS: '500' });
+    await ingest(users, 300);
+    const fresh = await heapFetches(users);
+    expect(fresh).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await vacuums(current())).toBe(before);
+    expect(high.lines.some((l) => l.msg === 'fresh partitions of user_interactions vacuumed')).toBe(false);
+    await high.stop();
+
+    // At the threshold: vacuumed by the next check, said in the log, and the fresh rows are all-visible.
+    const low = await startServer({ ...env, INTERACTIONS_VACUUM_ROWS: '300' });
+    await until('the worker to vacuum the current partition', async () => (await vacuums(current())) > before);
+    await until('the worker to log it', () =>
+      low.lines.some(
+        (l) =>
+          l.msg === 'fresh partitions of user_interactions vacuumed' && l.partitions?.some((p: { name: string }) => p.name === current()),
+      ),
+    );
+    expect(await heapFetches(users)).toBe(0);
+    await low.stop();
   });
 });

@@ -26,7 +26,7 @@ import type { ResultCache } from '../cache/result-cache';
 import { AGENT_WRITES } from '../cache/dependencies';
 import type { Config } from '../config';
 import { Db } from '../db/db';
-import { maintainPartitions } from '../db/partitions';
+import { maintainPartitions, Sql, vacuumFreshPartitions } from '../db/partitions';
 import { INCREMENTAL_TASK } from '../db/sql/conversion-trigger';
 import type { Logger } from '../logger';
 import { AgentKind } from '../graphql/enums';
@@ -193,17 +193,20 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
     tasks[s.task] = task;
   }
 
-  tasks[PARTITIONS_TASK] = async () => {
+  /** `fn` with a statement runner on one connection of the worker's pool (src/db/partitions.ts's Sql). */
+  const onConnection = async <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      const report = await maintainPartitions(async (text, params) => (await client.query(text, params)).rows, {
-        retentionMonths: config.interactionsRetentionMonths,
-      });
-      if (report.created.length || report.dropped.length) log.info(report, 'partitions of user_interactions maintained');
-      if (report.dropped.length) await resultCache.invalidate(['user_interactions']).catch(() => undefined);
+      return await fn(async (text, params) => (await client.query(text, params)).rows);
     } finally {
       client.release();
     }
+  };
+
+  tasks[PARTITIONS_TASK] = async () => {
+    const report = await onConnection((sql) => maintainPartitions(sql, { retentionMonths: config.interactionsRetentionMonths }));
+    if (report.created.length || report.dropped.length) log.info(report, 'partitions of user_interactions maintained');
+    if (report.dropped.length) await resultCache.invalidate(['user_interactions']).catch(() => undefined);
   };
 
   const cron = [
@@ -257,13 +260,30 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
     if (runId) void failQueuedRun(db, runId, `gave up after ${job.attempts} attempt(s): ${String(error)}`).catch(() => undefined);
   });
 
-  const recovery = startRecovery(db, config.runSweepIntervalMs, log);
+  const timers = [
+    every(
+      config.runSweepIntervalMs,
+      'the recovery sweep',
+      async () => {
+        const workers = await recoverDeadJobs(db, Math.max(config.runSweepIntervalMs, MIN_RECOVERY_AGE_MS));
+        if (workers.length) log.warn({ workers }, 'job queue: gave back the jobs of workers that are gone');
+      },
+      log,
+    ),
+  ];
+  if (config.interactionsVacuumRows > 0) {
+    const vacuumed = async () => {
+      const done = await onConnection((sql) => vacuumFreshPartitions(sql, config.interactionsVacuumRows));
+      if (done.length) log.info({ partitions: done }, 'fresh partitions of user_interactions vacuumed');
+    };
+    timers.push(every(config.interactionsVacuumCheckMs, 'the vacuum of fresh partitions', vacuumed, log));
+  }
   log.info({ concurrency: config.workerConcurrency, schedules: config.schedules }, 'job queue worker started');
 
   return {
     stop: () =>
       (stopping ??= (async () => {
-        clearInterval(recovery);
+        for (const t of timers) clearInterval(t);
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs)));
         const result = await Promise.race([runner.stop().then(() => 'stopped' as const), timedOut]);
@@ -297,14 +317,17 @@ export async function recoverDeadJobs(db: Db, minLockedMs: number): Promise<stri
   return workers;
 }
 
-function startRecovery(db: Db, intervalMs: number, log: Logger): NodeJS.Timeout {
+/**
+ * Runs `fn` every `intervalMs` in the background, one call at a time (a call still running when
+ * the next is due makes it skip); a failure is logged as `what` failed and the next period tries again.
+ */
+function every(intervalMs: number, what: string, fn: () => Promise<void>, log: Logger): NodeJS.Timeout {
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    recoverDeadJobs(db, Math.max(intervalMs, MIN_RECOVERY_AGE_MS))
-      .then((workers) => workers.length && log.warn({ workers }, 'job queue: gave back the jobs of workers that are gone'))
-      .catch((err) => log.warn({ err }, 'job queue: the recovery sweep failed; it runs again in a moment'))
+    fn()
+      .catch((err) => log.warn({ err }, `job queue: ${what} failed; it runs again in a moment`))
       .finally(() => (busy = false));
   }, intervalMs);
   timer.unref();

@@ -155,3 +155,49 @@ export async function maintainPartitions(sql: Sql, opts: { retentionMonths: numb
   const dropped = opts.retentionMonths ? await dropExpired(sql, opts.retentionMonths, now) : [];
   return { created, dropped };
 }
+
+export interface VacuumedPartition {
+  name: string;
+  /** Rows inserted into it since its previous vacuum (pg_stat_user_tables.n_ins_since_vacuum). */
+  rows: number;
+  ms: number;
+}
+
+/**
+ * Fresh partitions kept all-visible (docs/agents.md "Fresh partitions kept all-visible"): every
+ * partition of user_interactions that took at least `minRows` rows since its last vacuum (manual
+ * or autovacuum) is vacuumed, most inserted first. Rows the ingest just wrote lie on heap pages that
+ * the visibility map does not mark all-visible until a VACUUM has seen them, and an index-only scan
+ * fetches the heap page of every such index entry: the incremental ConversionAgent's scoring
+ * (one index-only range per user, conversion.agent.ts) then reads a heap page for each recent
+ * interaction of each user, and under steady ingest those are most of a user's window. Autovacuum's
+ * insert threshold (20% of a partition) and its one-minute nap leave hundreds of thousands of such
+ * rows at 10,000 interactions/s, and it may be off.
+ *
+ * SKIP_LOCKED: a partition that another VACUUM (another worker, autovacuum) or a DDL holds is left
+ * for the next check, never waited for. VACUUM takes a SHARE UPDATE EXCLUSIVE lock, which neither
+ * reads nor writes of the partition wait for; TRUNCATE false keeps it from ever taking the ACCESS
+ * EXCLUSIVE lock that giving empty pages at the end back to the OS needs. A role that does not own the table gets PostgreSQL's
+ * warning and nothing is vacuumed. Each VACUUM runs outside any transaction, as it must. Returns
+ * the partitions vacuumed (not those skipped).
+ */
+export async function vacuumFreshPartitions(sql: Sql, minRows: number): Promise<VacuumedPartition[]> {
+  const due = await sql(
+    `SELECT s.relid::int8 AS relid, format('%I.%I', s.schemaname, s.relname) AS qualified, s.relname AS name,
+            s.n_ins_since_vacuum::float8 AS rows, s.vacuum_count::float8 AS vacuums
+     FROM pg_inherits i JOIN pg_stat_user_tables s ON s.relid = i.inhrelid
+     WHERE i.inhparent = to_regclass($1) AND s.n_ins_since_vacuum >= $2
+     ORDER BY s.n_ins_since_vacuum DESC`,
+    [PARTITIONED_TABLE, minRows],
+  );
+  const done: VacuumedPartition[] = [];
+  for (const d of due) {
+    const started = performance.now();
+    await sql(`VACUUM (SKIP_LOCKED, TRUNCATE false) ${String(d.qualified)}`);
+    const ms = Math.round(performance.now() - started);
+    // Skipped (locked, or not ours to vacuum) unless its count of manual vacuums moved (reported at once).
+    const [after] = await sql(`SELECT vacuum_count::float8 AS vacuums FROM pg_stat_user_tables WHERE relid = $1::int8::oid`, [d.relid]);
+    if (Number(after?.vacuums) > Number(d.vacuums)) done.push({ name: String(d.name), rows: Number(d.rows), ms });
+  }
+  return done;
+}
