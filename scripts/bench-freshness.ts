@@ -302,7 +302,7 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
   let sent = 0;
   let next = 0;
   const startedAt = new Date();
-  const vacuums0 = await partitionVacuums(pool);
+  const vacuums0 = await manualVacuums(pool);
   const cpu0 = { client: process.cpuUsage(), server: cpuMs(server.pid), machine: machine(), pg: await pgCpu(pool) };
   const t0 = performance.now();
   const watcher = watch(pool, commits, samples, () => !sending, lags);
@@ -355,7 +355,7 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
     )
   ).rows[0];
   const busy = (cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total);
-  const vacuums = (await partitionVacuums(pool)) - vacuums0;
+  const vacuums1 = await manualVacuums(pool);
   return {
     row: {
       'asked /s': rate,
@@ -370,8 +370,8 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
       'answer p50/p95 ms': `${Math.round(pct(answers, 50))}/${Math.round(pct(answers, 95))}`,
       'runs (users/run)': `${runs.n} (${runs.users ?? 0})`,
       'run ms p50/p95/max': `${runs.p50 ?? '-'}/${runs.p95 ?? '-'}/${runs.max ?? '-'}`,
-      // The worker's VACUUMs of fresh partitions (INTERACTIONS_VACUUM_ROWS; 0 when it is 0).
-      'partition vacuums': vacuums,
+      // The worker's VACUUMs (INTERACTIONS_VACUUM_ROWS, USERS_VACUUM_ROWS): of partitions / of community_users.
+      'vacuums part./users': `${vacuums1.partitions - vacuums0.partitions}/${vacuums1.users - vacuums0.users}`,
       'cpu client/server/machine %': [
         Math.round(((cpu1.client.user + cpu1.client.system) / 1e6 / elapsed) * 100),
         Math.round(((cpu1.server - cpu0.server) / 1000 / elapsed) * 100),
@@ -391,13 +391,14 @@ async function round(server: BenchServer, pool: Pool, commits: CommitWatch, { ra
   };
 }
 
-/** Manual VACUUMs of user_interactions' partitions so far (the worker's, src/db/partitions.ts vacuumFreshPartitions). */
-async function partitionVacuums(pool: Pool): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(
-    `SELECT coalesce(sum(s.vacuum_count), 0)::int AS n FROM pg_inherits i JOIN pg_stat_user_tables s ON s.relid = i.inhrelid
-     WHERE i.inhparent = 'user_interactions'::regclass`,
+/** Manual VACUUMs so far of user_interactions' partitions and of community_users (the worker's, src/db/vacuum.ts). */
+async function manualVacuums(pool: Pool): Promise<{ partitions: number; users: number }> {
+  const { rows } = await pool.query<{ partitions: number; users: number }>(
+    `SELECT coalesce(sum(s.vacuum_count) FILTER (WHERE i.inhrelid IS NOT NULL), 0)::int AS partitions,
+            coalesce(sum(s.vacuum_count) FILTER (WHERE s.relname = 'community_users'), 0)::int AS users
+     FROM pg_stat_user_tables s LEFT JOIN pg_inherits i ON i.inhrelid = s.relid AND i.inhparent = 'user_interactions'::regclass`,
   );
-  return rows[0].n;
+  return rows[0];
 }
 
 /** Loads the users and interactions, or, in a kept database that holds them, deletes what the last run added. */

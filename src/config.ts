@@ -98,10 +98,15 @@ export interface Config {
   /**
    * A worker vacuums each partition of user_interactions that took at least this many rows since
    * its last vacuum (INTERACTIONS_VACUUM_ROWS; 0 = never), so that the incremental ConversionAgent's
-   * scoring stays index-only over fresh rows (docs/agents.md "Fresh partitions kept all-visible").
+   * scoring stays index-only over fresh rows (docs/agents.md "Kept vacuumed", src/db/vacuum.ts).
    */
   interactionsVacuumRows: number;
-  /** How often a worker looks for such partitions (INTERACTIONS_VACUUM_CHECK_MS). */
+  /**
+   * A worker vacuums community_users once it holds this many dead row versions (USERS_VACUUM_ROWS;
+   * 0 = never): the incremental runs rewrite their users' rows (docs/agents.md "Kept vacuumed").
+   */
+  usersVacuumRows: number;
+  /** How often a worker looks for such tables (INTERACTIONS_VACUUM_CHECK_MS). */
   interactionsVacuumCheckMs: number;
 }
 
@@ -323,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduleBackfillMinutes: int(env, 'SCHEDULE_BACKFILL_MINUTES', 0),
     interactionsRetentionMonths: retentionMonths(env),
     interactionsVacuumRows: int(env, 'INTERACTIONS_VACUUM_ROWS', 50_000, 0),
+    usersVacuumRows: int(env, 'USERS_VACUUM_ROWS', 100_000, 0),
     interactionsVacuumCheckMs: int(env, 'INTERACTIONS_VACUUM_CHECK_MS', 5000, 100),
   };
 }

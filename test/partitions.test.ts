@@ -7,7 +7,8 @@
  *   the maintenance moves them into partitions of their own;
  * - retention drops whole partitions, and windows beyond it are refused (BAD_USER_INPUT);
  * - a worker vacuums the partitions that took INTERACTIONS_VACUUM_ROWS rows since their last vacuum,
- *   so that the incremental scoring's index-only scans fetch no heap page for fresh rows.
+ *   so that the incremental scoring's index-only scans fetch no heap page for fresh rows, and
+ *   community_users once it holds USERS_VACUUM_ROWS dead rows (src/db/vacuum.ts).
  */
 import 'reflect-metadata';
 import type { Pool } from 'pg';
@@ -24,8 +25,8 @@ import {
   monthStart,
   partitionName,
   Sql,
-  vacuumFreshPartitions,
 } from '../src/db/partitions';
+import { vacuumDue } from '../src/db/vacuum';
 import { TIER_RANKS } from '../src/modules/community-user/tier-distribution';
 import { factories } from './support/factories';
 import { ok } from './support/server';
@@ -282,53 +283,43 @@ describe('retention', () => {
   });
 });
 
-describe('fresh partitions kept all-visible (INTERACTIONS_VACUUM_ROWS)', () => {
-  const current = () => partitionName(monthStart(new Date()));
+describe("the worker's vacuums (INTERACTIONS_VACUUM_ROWS, USERS_VACUUM_ROWS)", () => {
+  // A month of its own, far ahead: its partition holds only what these tests write (no dead rows
+  // from the tests above, whose line pointers a VACUUM may leave behind and whose pages then stay
+  // not all-visible).
+  const MONTH = new Date(Date.UTC(2031, 2, 1));
+  const current = () => partitionName(MONTH);
+  beforeAll(async () => {
+    await ensureMonths(sqlOf(db.pool), MONTH, MONTH);
+  });
+  const only = (interactionsRows: number) => ({ interactionsRows, usersDeadRows: 0 });
+  const MSG = 'job queue: vacuumed what ingest and the incremental runs churned';
   const vacuums = async (name: string): Promise<number> =>
     (await db.pool.query(`SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE relname = $1`, [name])).rows[0].n;
   const inserted = async (name: string): Promise<number> =>
     (await db.pool.query(`SELECT n_ins_since_vacuum::int AS n FROM pg_stat_user_tables WHERE relname = $1`, [name])).rows[0].n;
-  /** Heap pages an index-only scan of the scoring index visits for `users`' recent interactions (EXPLAIN ANALYZE). */
-  const heapFetches = async (users: number[]): Promise<number> => {
-    const client = await db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
-      const { rows } = await client.query(
-        `EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*), sum(length(interaction_type)) FROM user_interactions
-         WHERE user_id = ANY($1) AND timestamp >= now() - interval '1 day'`,
-        [users],
-      );
-      await client.query('ROLLBACK');
-      const scans: { 'Node Type': string; 'Heap Fetches'?: number }[] = [];
-      const walk = (n: { Plans?: unknown[] } & Record<string, unknown>) => {
-        scans.push(n as never);
-        for (const c of (n.Plans ?? []) as never[]) walk(c);
-      };
-      walk(rows[0]['QUERY PLAN'][0].Plan);
-      const indexOnly = scans.filter((n) => n['Node Type'] === 'Index Only Scan');
-      expect(indexOnly.length).toBeGreaterThan(0);
-      return indexOnly.reduce((sum, n) => sum + (n['Heap Fetches'] ?? 0), 0);
-    } finally {
-      client.release();
-    }
-  };
+  /**
+   * The partition's pages, and how many of them the visibility map marks all-visible, as its last
+   * VACUUM counted them (pg_class): an index-only scan fetches the heap page of an entry on any other.
+   */
+  const visibility = async (name: string): Promise<{ pages: number; allVisible: number }> =>
+    (await db.pool.query(`SELECT relpages AS pages, relallvisible AS "allVisible" FROM pg_class WHERE relname = $1`, [name])).rows[0];
   const ingest = async (users: number[], n: number) => {
     await db.pool.query(
       `INSERT INTO user_interactions (user_id, interaction_type, timestamp)
-       SELECT ($1::int[])[1 + g % cardinality($1::int[])], 'like', now() FROM generate_series(1, $2) g`,
+       SELECT ($1::int[])[1 + g % cardinality($1::int[])], 'like', '2031-03-10T12:00:00Z' FROM generate_series(1, $2) g`,
       [users, n],
     );
     // The inserting session's statistics reach pg_stat_user_tables within about a second of it going idle.
     await until('the inserts to show in the statistics', async () => (await inserted(current())) >= n);
   };
 
-  test('vacuumFreshPartitions vacuums only partitions at the threshold, and skips one that another session locks', async () => {
+  test('vacuumDue vacuums only partitions at the threshold, and skips one that another session locks', async () => {
     const users = [(await f.user()).id, (await f.user()).id];
     await db.pool.query(`VACUUM user_interactions`); // every partition: the earlier tests' rows counted no more
     await ingest(users, 40);
     const before = await vacuums(current());
-    expect(await vacuumFreshPartitions(sqlOf(db.pool), 1_000_000)).toEqual([]);
+    expect(await vacuumDue(sqlOf(db.pool), only(1_000_000))).toEqual([]);
     expect(await vacuums(current())).toBe(before);
 
     // Held by a DDL-strength lock (SHARE UPDATE EXCLUSIVE, as another VACUUM holds it): skipped, not waited for.
@@ -337,7 +328,7 @@ describe('fresh partitions kept all-visible (INTERACTIONS_VACUUM_ROWS)', () => {
       await holder.query('BEGIN');
       await holder.query(`LOCK TABLE ${current()} IN SHARE UPDATE EXCLUSIVE MODE`);
       const started = Date.now();
-      expect(await vacuumFreshPartitions(sqlOf(db.pool), 40)).toEqual([]);
+      expect(await vacuumDue(sqlOf(db.pool), only(40))).toEqual([]);
       expect(Date.now() - started).toBeLessThan(5000);
       expect(await vacuums(current())).toBe(before);
     } finally {
@@ -345,39 +336,78 @@ describe('fresh partitions kept all-visible (INTERACTIONS_VACUUM_ROWS)', () => {
       holder.release();
     }
 
-    const done = await vacuumFreshPartitions(sqlOf(db.pool), 40);
+    const done = await vacuumDue(sqlOf(db.pool), only(40));
     expect(done).toEqual([expect.objectContaining({ name: current(), rows: expect.any(Number) })]);
     expect(done[0].rows).toBeGreaterThanOrEqual(40);
     expect(await vacuums(current())).toBe(before + 1);
-    expect(await heapFetches(users)).toBe(0);
+    expect(await inserted(current())).toBe(0);
   });
 
-  test('a worker vacuums a partition once it took INTERACTIONS_VACUUM_ROWS rows, not before; the scoring index then fetches no heap page', async () => {
+  test('a worker vacuums a partition once it took INTERACTIONS_VACUUM_ROWS rows, not before; every page is then all-visible', async () => {
     const users = [(await f.user()).id, (await f.user()).id, (await f.user()).id];
     await db.pool.query(`VACUUM user_interactions`); // every partition: the earlier tests' rows counted no more
-    const env = { WORKER: 'on', LOG_LEVEL: 'info', ...NO_SCHEDULES, AUTO_RECOMPUTE: 'false', INTERACTIONS_VACUUM_CHECK_MS: '100' };
+    const env = {
+      WORKER: 'on',
+      LOG_LEVEL: 'info',
+      ...NO_SCHEDULES,
+      AUTO_RECOMPUTE: 'false',
+      INTERACTIONS_VACUUM_CHECK_MS: '100',
+      USERS_VACUUM_ROWS: '0',
+    };
     const before = await vacuums(current());
 
     // Under the threshold: several checks pass and nothing is vacuumed.
     const high = await startServer({ ...env, INTERACTIONS_VACUUM_ROWS: '500' });
     await ingest(users, 300);
-    const fresh = await heapFetches(users);
-    expect(fresh).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await vacuums(current())).toBe(before);
-    expect(high.lines.some((l) => l.msg === 'fresh partitions of user_interactions vacuumed')).toBe(false);
+    expect(high.lines.some((l) => l.msg === MSG)).toBe(false);
     await high.stop();
 
-    // At the threshold: vacuumed by the next check, said in the log, and the fresh rows are all-visible.
+    // At the threshold: vacuumed by the next check, said in the log, and every page of the partition all-visible.
     const low = await startServer({ ...env, INTERACTIONS_VACUUM_ROWS: '300' });
     await until('the worker to vacuum the current partition', async () => (await vacuums(current())) > before);
     await until('the worker to log it', () =>
-      low.lines.some(
-        (l) =>
-          l.msg === 'fresh partitions of user_interactions vacuumed' && l.partitions?.some((p: { name: string }) => p.name === current()),
-      ),
+      low.lines.some((l) => l.msg === MSG && l.tables?.some((p: { name: string }) => p.name === current())),
     );
-    expect(await heapFetches(users)).toBe(0);
+    const v = await visibility(current());
+    expect(v.pages).toBeGreaterThan(0);
+    expect(v.allVisible).toBe(v.pages);
     await low.stop();
+  });
+
+  test('community_users is vacuumed once it holds USERS_VACUUM_ROWS dead rows (the rows the runs rewrite)', async () => {
+    const dead = async () =>
+      (await db.pool.query(`SELECT n_dead_tup::int AS n FROM pg_stat_user_tables WHERE relname = 'community_users'`)).rows[0].n as number;
+    await db.pool.query('VACUUM community_users');
+    for (let i = 0; i < 30; i++) await f.user();
+    const before = await vacuums('community_users');
+    await db.pool.query(`UPDATE community_users SET engagement_score = engagement_score + 1`);
+    await until('the dead rows to show in the statistics', async () => (await dead()) >= 30);
+    // Below the threshold: nothing; at it: vacuumed, with the count that made it due.
+    expect(await vacuumDue(sqlOf(db.pool), { interactionsRows: 0, usersDeadRows: 1_000_000 })).toEqual([]);
+    const done = await vacuumDue(sqlOf(db.pool), { interactionsRows: 0, usersDeadRows: 30 });
+    expect(done).toEqual([expect.objectContaining({ name: 'community_users' })]);
+    expect(done[0].rows).toBeGreaterThanOrEqual(30);
+    expect(await vacuums('community_users')).toBe(before + 1);
+    expect(await dead()).toBe(0);
+
+    // A worker does it by itself.
+    await db.pool.query(`UPDATE community_users SET engagement_score = engagement_score + 1`);
+    await until('the dead rows to show in the statistics', async () => (await dead()) >= 30);
+    const worker = await startServer({
+      WORKER: 'on',
+      LOG_LEVEL: 'info',
+      ...NO_SCHEDULES,
+      AUTO_RECOMPUTE: 'false',
+      INTERACTIONS_VACUUM_ROWS: '0',
+      USERS_VACUUM_ROWS: '30',
+      INTERACTIONS_VACUUM_CHECK_MS: '100',
+    });
+    await until('the worker to vacuum community_users', async () => (await vacuums('community_users')) === before + 2);
+    await until('the worker to log it', () =>
+      worker.lines.some((l) => l.msg === MSG && l.tables?.some((t: { name: string }) => t.name === 'community_users')),
+    );
+    await worker.stop();
   });
 });

@@ -26,7 +26,8 @@ import type { ResultCache } from '../cache/result-cache';
 import { AGENT_WRITES } from '../cache/dependencies';
 import type { Config } from '../config';
 import { Db } from '../db/db';
-import { maintainPartitions, Sql, vacuumFreshPartitions } from '../db/partitions';
+import { maintainPartitions, Sql } from '../db/partitions';
+import { vacuumDue } from '../db/vacuum';
 import { INCREMENTAL_TASK } from '../db/sql/conversion-trigger';
 import type { Logger } from '../logger';
 import { AgentKind } from '../graphql/enums';
@@ -271,13 +272,15 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
       log,
     ),
   ];
-  if (config.interactionsVacuumRows > 0) {
+  const thresholds = { interactionsRows: config.interactionsVacuumRows, usersDeadRows: config.usersVacuumRows };
+  if (thresholds.interactionsRows > 0 || thresholds.usersDeadRows > 0) {
     const vacuumed = async () => {
-      const done = await onConnection((sql) => vacuumFreshPartitions(sql, config.interactionsVacuumRows));
-      if (done.length) log.info({ partitions: done }, 'fresh partitions of user_interactions vacuumed');
+      const done = await onConnection((sql) => vacuumDue(sql, thresholds));
+      if (done.length) log.info({ tables: done }, 'job queue: vacuumed what ingest and the incremental runs churned');
     };
-    timers.push(every(config.interactionsVacuumCheckMs, 'the vacuum of fresh partitions', vacuumed, log));
+    timers.push(every(config.interactionsVacuumCheckMs, 'the vacuum check', vacuumed, log));
   }
+
   log.info({ concurrency: config.workerConcurrency, schedules: config.schedules }, 'job queue worker started');
 
   return {
