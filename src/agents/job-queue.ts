@@ -13,6 +13,9 @@
  * - `maintain_partitions` (SCHEDULE_PARTITIONS): the monthly partitions of user_interactions
  *   created ahead, strays moved out of the default partition, expired ones dropped
  *   (src/db/partitions.ts); no agent run.
+ * - Not jobs but timers of each worker process: the recovery sweep (below), and the vacuum check
+ *   every INTERACTIONS_VACUUM_CHECK_MS, which vacuums the partitions of user_interactions and
+ *   community_users once ingest and the incremental runs churned them enough (src/db/vacuum.ts).
  *
  * Every job is one or more logged runs through runAgent, retried with graphile-worker's
  * exponential backoff up to AGENT_MAX_ATTEMPTS, and invalidates the result cache like the
