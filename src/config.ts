@@ -106,8 +106,8 @@ export interface Config {
    * 0 = never): the incremental runs rewrite their users' rows (docs/agents.md "Kept vacuumed").
    */
   usersVacuumRows: number;
-  /** How often a worker looks for such tables (INTERACTIONS_VACUUM_CHECK_MS). */
-  interactionsVacuumCheckMs: number;
+  /** How often a worker checks whether either of the two vacuums above is due (VACUUM_CHECK_MS). */
+  vacuumCheckMs: number;
 }
 
 /** A 5-field cron expression (minute hour day month weekday), or `off`. */
@@ -329,6 +329,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     interactionsRetentionMonths: retentionMonths(env),
     interactionsVacuumRows: int(env, 'INTERACTIONS_VACUUM_ROWS', 50_000, 0),
     usersVacuumRows: int(env, 'USERS_VACUUM_ROWS', 100_000, 0),
-    interactionsVacuumCheckMs: int(env, 'INTERACTIONS_VACUUM_CHECK_MS', 5000, 100),
+    vacuumCheckMs: int(env, 'VACUUM_CHECK_MS', 5000, 100),
   };
 }

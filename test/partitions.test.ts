@@ -288,7 +288,7 @@ describe("the worker's vacuums (INTERACTIONS_VACUUM_ROWS, USERS_VACUUM_ROWS)", (
   // from the tests above, whose line pointers a VACUUM may leave behind and whose pages then stay
   // not all-visible).
   const MONTH = new Date(Date.UTC(2031, 2, 1));
-  const current = () => partitionName(MONTH);
+  const target = () => partitionName(MONTH);
   beforeAll(async () => {
     await ensureMonths(sqlOf(db.pool), MONTH, MONTH);
   });
@@ -311,36 +311,36 @@ describe("the worker's vacuums (INTERACTIONS_VACUUM_ROWS, USERS_VACUUM_ROWS)", (
       [users, n],
     );
     // The inserting session's statistics reach pg_stat_user_tables within about a second of it going idle.
-    await until('the inserts to show in the statistics', async () => (await inserted(current())) >= n);
+    await until('the inserts to show in the statistics', async () => (await inserted(target())) >= n);
   };
 
   test('vacuumDue vacuums only partitions at the threshold, and skips one that another session locks', async () => {
     const users = [(await f.user()).id, (await f.user()).id];
     await db.pool.query(`VACUUM user_interactions`); // every partition: the earlier tests' rows counted no more
     await ingest(users, 40);
-    const before = await vacuums(current());
+    const before = await vacuums(target());
     expect(await vacuumDue(sqlOf(db.pool), only(1_000_000))).toEqual([]);
-    expect(await vacuums(current())).toBe(before);
+    expect(await vacuums(target())).toBe(before);
 
     // Held by a DDL-strength lock (SHARE UPDATE EXCLUSIVE, as another VACUUM holds it): skipped, not waited for.
     const holder = await db.pool.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query(`LOCK TABLE ${current()} IN SHARE UPDATE EXCLUSIVE MODE`);
+      await holder.query(`LOCK TABLE ${target()} IN SHARE UPDATE EXCLUSIVE MODE`);
       const started = Date.now();
       expect(await vacuumDue(sqlOf(db.pool), only(40))).toEqual([]);
       expect(Date.now() - started).toBeLessThan(5000);
-      expect(await vacuums(current())).toBe(before);
+      expect(await vacuums(target())).toBe(before);
     } finally {
       await holder.query('ROLLBACK');
       holder.release();
     }
 
     const done = await vacuumDue(sqlOf(db.pool), only(40));
-    expect(done).toEqual([expect.objectContaining({ name: current(), rows: expect.any(Number) })]);
+    expect(done).toEqual([expect.objectContaining({ name: target(), rows: expect.any(Number) })]);
     expect(done[0].rows).toBeGreaterThanOrEqual(40);
-    expect(await vacuums(current())).toBe(before + 1);
-    expect(await inserted(current())).toBe(0);
+    expect(await vacuums(target())).toBe(before + 1);
+    expect(await inserted(target())).toBe(0);
   });
 
   test('a worker vacuums a partition once it took INTERACTIONS_VACUUM_ROWS rows, not before; every page is then all-visible', async () => {
@@ -351,26 +351,26 @@ describe("the worker's vacuums (INTERACTIONS_VACUUM_ROWS, USERS_VACUUM_ROWS)", (
       LOG_LEVEL: 'info',
       ...NO_SCHEDULES,
       AUTO_RECOMPUTE: 'false',
-      INTERACTIONS_VACUUM_CHECK_MS: '100',
+      VACUUM_CHECK_MS: '100',
       USERS_VACUUM_ROWS: '0',
     };
-    const before = await vacuums(current());
+    const before = await vacuums(target());
 
     // Under the threshold: several checks pass and nothing is vacuumed.
     const high = await startServer({ ...env, INTERACTIONS_VACUUM_ROWS: '500' });
     await ingest(users, 300);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await vacuums(current())).toBe(before);
+    expect(await vacuums(target())).toBe(before);
     expect(high.lines.some((l) => l.msg === MSG)).toBe(false);
     await high.stop();
 
     // At the threshold: vacuumed by the next check, said in the log, and every page of the partition all-visible.
     const low = await startServer({ ...env, INTERACTIONS_VACUUM_ROWS: '300' });
-    await until('the worker to vacuum the current partition', async () => (await vacuums(current())) > before);
+    await until('the worker to vacuum the partition', async () => (await vacuums(target())) > before);
     await until('the worker to log it', () =>
-      low.lines.some((l) => l.msg === MSG && l.tables?.some((p: { name: string }) => p.name === current())),
+      low.lines.some((l) => l.msg === MSG && l.tables?.some((p: { name: string }) => p.name === target())),
     );
-    const v = await visibility(current());
+    const v = await visibility(target());
     expect(v.pages).toBeGreaterThan(0);
     expect(v.allVisible).toBe(v.pages);
     await low.stop();
@@ -402,7 +402,7 @@ describe("the worker's vacuums (INTERACTIONS_VACUUM_ROWS, USERS_VACUUM_ROWS)", (
       AUTO_RECOMPUTE: 'false',
       INTERACTIONS_VACUUM_ROWS: '0',
       USERS_VACUUM_ROWS: '30',
-      INTERACTIONS_VACUUM_CHECK_MS: '100',
+      VACUUM_CHECK_MS: '100',
     });
     await until('the worker to vacuum community_users', async () => (await vacuums('community_users')) === before + 2);
     await until('the worker to log it', () =>

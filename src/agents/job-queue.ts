@@ -14,7 +14,7 @@
  *   created ahead, strays moved out of the default partition, expired ones dropped
  *   (src/db/partitions.ts); no agent run.
  * - Not jobs but timers of each worker process: the recovery sweep (below), and the vacuum check
- *   every INTERACTIONS_VACUUM_CHECK_MS, which vacuums the partitions of user_interactions and
+ *   every VACUUM_CHECK_MS, which vacuums the partitions of user_interactions and
  *   community_users once ingest and the incremental runs churned them enough (src/db/vacuum.ts).
  *
  * Every job is one or more logged runs through runAgent, retried with graphile-worker's
@@ -281,7 +281,7 @@ export async function startJobWorker({ config, log, url, resultCache }: WorkerDe
       const done = await onConnection((sql) => vacuumDue(sql, thresholds));
       if (done.length) log.info({ tables: done }, 'job queue: vacuumed what ingest and the incremental runs churned');
     };
-    timers.push(every(config.interactionsVacuumCheckMs, 'the vacuum check', vacuumed, log));
+    timers.push(every(config.vacuumCheckMs, 'the vacuum check', vacuumed, log));
   }
 
   log.info({ concurrency: config.workerConcurrency, schedules: config.schedules }, 'job queue worker started');
